@@ -1,0 +1,3 @@
+from erasure_docs.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""The `erasure-docs` command line.
+
+One click group; each command is a thin layer over a module that does the work. Heavy modules (the
+renderers) are imported inside the commands that need them, so `validate`, `check` and `--help` stay fast.
+Exit status everywhere: 0 done, 1 some input was invalid or some case failed, 2 usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from erasure_docs import __version__
+from erasure_docs.loading import LoadedCase, load_inputs
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class AsOfDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+
+
+AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
+                     help="Apply the law as of this date (YYYY-MM-DD) instead of each case's as_of.")
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="erasure-docs")
+def main() -> None:
+    """Prepare Connecticut filings that erase or vacate the records of survivors of human trafficking.
+
+    \b
+    Typical use:
+      erasure-docs validate sample_cases/
+      erasure-docs check sample_cases/adult-prostitution.yaml
+      erasure-docs generate sample_cases/adult-prostitution.yaml --out output/
+
+    Every document is a draft for a lawyer's review.
+    """
+
+
+def report_problems(cases: list[LoadedCase]) -> int:
+    """Print every problem and warning to stderr; return how many inputs failed."""
+    failed = 0
+    for item in cases:
+        for problem in item.problems:
+            click.echo(f"error: {problem}", err=True)
+        for warning in item.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        failed += not item.ok
+    return failed
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
+def validate(inputs: tuple[Path, ...], sheet: str | None) -> None:
+    """Check case files against the case-file format and report every problem.
+
+    INPUTS are case files (.yaml, .yml, .json), batch sheets (.csv, .xlsx) or folders of them.
+    Exit status 0 when every case is valid, 1 when any is not.
+
+    \b
+    Example:
+      erasure-docs validate sample_cases/
+      erasure-docs validate clinic-day.csv
+    """
+    cases = load_inputs(inputs, sheet=sheet)
+    failed = report_problems(cases)
+    valid = len(cases) - failed
+    click.echo(f"{valid} valid, {failed} invalid ({len(cases)} case{'s' if len(cases) != 1 else ''} read)")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--indent", default=2, show_default=True, help="JSON indentation.")
+def schema(indent: int) -> None:
+    """Print the JSON Schema of the case file, for editors that validate YAML.
+
+    \b
+    Example:
+      erasure-docs schema > case-file.schema.json
+      # then, in a YAML file: # yaml-language-server: $schema=case-file.schema.json
+    """
+    from erasure_docs.model import Case
+
+    document = Case.model_json_schema(mode="validation")
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "erasure-docs case file (format 1)"
+    click.echo(json.dumps(document, indent=indent, ensure_ascii=False))

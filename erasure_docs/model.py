@@ -1,0 +1,330 @@
+"""The case file (format 1): the single definition of what erasure-docs accepts.
+
+Implements ../shared/spec/case-file.md. Every string is trimmed, NFC-normalised and checked for hidden
+characters (see text.py); cross-field rules that need several fields are model validators, each raising
+a `CaseProblem` bound to the field path it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+                      model_validator)
+from pydantic_core import PydanticCustomError
+
+from erasure_docs.citations import Citation
+from erasure_docs.offense_class import OffenseClass
+from erasure_docs.text import clean
+
+
+def _clean_line(value: Any) -> Any:
+    return clean(value) if isinstance(value, str) else value
+
+
+def _clean_multiline(value: Any) -> Any:
+    return clean(value, multiline=True) if isinstance(value, str) else value
+
+
+def _text(max_length: int, *, multiline: bool = False, pattern: str | None = None) -> Any:
+    cleaner = _clean_multiline if multiline else _clean_line
+    return Annotated[str, BeforeValidator(cleaner),
+                     StringConstraints(min_length=1, max_length=max_length, pattern=pattern)]
+
+
+Name = _text(100)
+AddressLine = _text(200)
+Text = _text(1000)
+Narrative = _text(20_000, multiline=True)
+CaseId = _text(64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+Phone = _text(40, pattern=r"^[0-9+()./ x-]{7,40}$")
+Email = _text(254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Strict(BaseModel):
+    """Unknown keys are refused: they are usually typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Problems = list[tuple[str, str]]
+
+
+def raise_problems(found: Problems) -> None:
+    """Report every cross-field problem of a model at once; paths are relative to that model."""
+    if found:
+        summary = "; ".join(f"{path}: {message}" for path, message in found)
+        raise PydanticCustomError("cross_field", "{summary}", {"summary": summary, "problems": found})
+
+
+class Address(Strict):
+    street: AddressLine
+    city: AddressLine
+    state: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^[A-Z]{2}$")]
+    zip: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^\d{5}(-\d{4})?$")]
+
+
+class Petitioner(Strict):
+    first_name: Name
+    middle_name: Name | None = None
+    last_name: Name
+    suffix: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=20)] | None = None
+    aliases: list[Name] = []
+    date_of_birth: dt.date
+    address: Address | None = None
+    address_is_acp: bool = False
+    phone: Phone | None = None
+    email: Email | None = None
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.first_name, self.middle_name, self.last_name]
+        name = " ".join(p for p in parts if p)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+    @property
+    def initials(self) -> str:
+        return "".join(f"{n[0]}." for n in (self.first_name, self.last_name))
+
+
+class Attorney(Strict):
+    name: Name
+    juris_number: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^\d{6}$")]
+    firm: Text | None = None
+    address: Address
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        if self.end and self.end < self.start:
+            raise_problems([("end", f"{self.end} is before start {self.start}")])
+        return self
+
+
+class EvidenceKind(str, Enum):
+    t_visa = "t_visa"
+    hhs_certification = "hhs_certification"
+    hhs_eligibility_letter = "hhs_eligibility_letter"
+    law_enforcement_declaration = "law_enforcement_declaration"
+    service_provider_letter = "service_provider_letter"
+    dcf_identification = "dcf_identification"
+    trafficker_conviction = "trafficker_conviction"
+    police_report = "police_report"
+    other = "other"
+
+
+class Evidence(Strict):
+    kind: EvidenceKind
+    description: Text | None = None
+    date: dt.date | None = None
+
+
+class Trafficking(Strict):
+    predicates: Annotated[list[Citation], Field(min_length=1)]
+    period: Period | None = None
+    evidence: list[Evidence] = []
+    narrative: Narrative | None = None
+
+
+class CourtKind(str, Enum):
+    ga = "ga"
+    jd = "jd"
+    juvenile = "juvenile"
+    federal = "federal"
+
+
+class Court(Strict):
+    kind: CourtKind
+    number: Annotated[int, Field(ge=1, le=99)] | None = None
+    location: AddressLine
+
+    @model_validator(mode="after")
+    def _ga_needs_number(self) -> Court:
+        if self.kind is CourtKind.ga and self.number is None:
+            raise_problems([("number", "is required when court kind is 'ga' (the G.A. number, e.g. 14)")])
+        return self
+
+
+class Proceeding(str, Enum):
+    adult = "adult"
+    juvenile = "juvenile"
+    youthful_offender = "youthful_offender"
+
+
+class Disposition(str, Enum):
+    convicted = "convicted"
+    dismissed = "dismissed"
+    nolle = "nolle"
+    not_guilty = "not_guilty"
+    pending = "pending"
+    adjudicated_delinquent = "adjudicated_delinquent"
+    fwsn = "fwsn"
+    statement_of_responsibility = "statement_of_responsibility"
+    youthful_offender = "youthful_offender"
+
+
+JUVENILE_DISPOSITIONS = {Disposition.adjudicated_delinquent, Disposition.fwsn, Disposition.statement_of_responsibility}
+
+
+class NoticeMethod(str, Enum):
+    certified = "certified"
+    registered = "registered"
+
+
+class Notice(Strict):
+    method: NoticeMethod
+    tracking_number: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=60)] | None = None
+    mailed_on: dt.date | None = None
+
+
+class Victim(Strict):
+    name: Name
+    address: Address | None = None
+    notice: Notice | None = None
+
+
+class Charge(Strict):
+    statute: Citation
+    description: Text | None = None
+    offense_class: OffenseClass | None = None
+    max_term_years: Annotated[float, Field(gt=0, le=100)] | None = None
+    offense_date: dt.date | None = None
+    disposition: Disposition
+    disposition_date: dt.date | None = None
+    sentence: Text | None = None
+    discharge_date: dt.date | None = None
+    related_to_trafficking: bool | None = None
+    victims: list[Victim] = []
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Charge:
+        found: Problems = []
+        if self.offense_date and self.disposition_date and self.disposition_date < self.offense_date:
+            found.append(("disposition_date", f"{self.disposition_date} is before offense_date {self.offense_date}"))
+        if self.discharge_date and self.disposition_date and self.discharge_date < self.disposition_date:
+            found.append(("discharge_date", f"{self.discharge_date} is before disposition_date {self.disposition_date}"))
+        raise_problems(found)
+        return self
+
+
+class Record(Strict):
+    docket_number: Annotated[str, BeforeValidator(_clean_line),
+                             StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")]
+    court: Court
+    proceeding: Proceeding
+    arrest_date: dt.date | None = None
+    arresting_agency: Text | None = None
+    charges: Annotated[list[Charge], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Record:
+        found: Problems = []
+        proceeding = self.proceeding.value
+        for i, charge in enumerate(self.charges):
+            where, disposition = f"charges[{i}]", charge.disposition
+            if self.arrest_date and charge.disposition_date and charge.disposition_date < self.arrest_date:
+                found.append((f"{where}.disposition_date",
+                              f"{charge.disposition_date} is before arrest_date {self.arrest_date}"))
+            if disposition in JUVENILE_DISPOSITIONS and self.proceeding is not Proceeding.juvenile:
+                found.append((f"{where}.disposition",
+                              f"'{disposition.value}' is a juvenile disposition, but proceeding is '{proceeding}'"))
+            if disposition is Disposition.convicted and self.proceeding is not Proceeding.adult:
+                found.append((f"{where}.disposition",
+                              f"'convicted' is only for adult proceedings, but proceeding is '{proceeding}'"))
+            if disposition is Disposition.youthful_offender and self.proceeding is not Proceeding.youthful_offender:
+                found.append((f"{where}.disposition",
+                              f"'youthful_offender' needs proceeding 'youthful_offender', not '{proceeding}'"))
+        raise_problems(found)
+        return self
+
+
+class Filing(Strict):
+    date: dt.date | None = None
+    prosecutor_office: Text | None = None
+    prosecutor_address: Address | None = None
+    request_hearing: bool = True
+    seal_affidavit: bool = True
+    use_initials: bool | None = None
+
+
+class Case(Strict):
+    format: Literal[1] = 1
+    case_id: CaseId
+    as_of: dt.date = Field(default_factory=dt.date.today)
+    petitioner: Petitioner
+    attorney: Attorney | None = None
+    trafficking: Trafficking
+    records: Annotated[list[Record], Field(min_length=1)]
+    filing: Filing = Filing()
+    extra: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Case:
+        found: Problems = []
+        seen: dict[str, int] = {}
+        for i, record in enumerate(self.records):
+            key = normalise_docket(record.docket_number)
+            if key in seen:
+                found.append((f"records[{i}].docket_number",
+                              f"{record.docket_number} appears twice (also records[{seen[key]}])"))
+            seen.setdefault(key, i)
+        for path, value in self.dated_fields():
+            if value > self.as_of:
+                shown = "the date" if path == "petitioner.date_of_birth" else str(value)
+                found.append((path, f"{shown} is after as_of {self.as_of}"))
+        for i, record in enumerate(self.records):
+            for j, charge in enumerate(record.charges):
+                if charge.offense_date and charge.offense_date < self.petitioner.date_of_birth:
+                    found.append((f"records[{i}].charges[{j}].offense_date",
+                                  f"{charge.offense_date} is before the petitioner's date_of_birth"))
+        raise_problems(found)
+        return self
+
+    def dated_fields(self) -> list[tuple[str, dt.date]]:
+        """Every date the case states as a past fact (filing.date may lie ahead)."""
+        found: list[tuple[str, dt.date]] = [("petitioner.date_of_birth", self.petitioner.date_of_birth)]
+        t = self.trafficking
+        if t.period:
+            found += [("trafficking.period.start", t.period.start)]
+            found += [("trafficking.period.end", t.period.end)] if t.period.end else []
+        found += [(f"trafficking.evidence[{i}].date", e.date) for i, e in enumerate(t.evidence) if e.date]
+        for i, record in enumerate(self.records):
+            if record.arrest_date:
+                found.append((f"records[{i}].arrest_date", record.arrest_date))
+            for j, charge in enumerate(record.charges):
+                base = f"records[{i}].charges[{j}]"
+                for name in ("offense_date", "disposition_date", "discharge_date"):
+                    if getattr(charge, name):
+                        found.append((f"{base}.{name}", getattr(charge, name)))
+                for k, victim in enumerate(charge.victims):
+                    if victim.notice and victim.notice.mailed_on:
+                        found.append((f"{base}.victims[{k}].notice.mailed_on", victim.notice.mailed_on))
+        return found
+
+    @property
+    def filing_date(self) -> dt.date:
+        return self.filing.date or self.as_of
+
+    def warnings(self) -> list[tuple[str, str]]:
+        """Things that are allowed but probably wrong: (field path, message)."""
+        found = []
+        for i, record in enumerate(self.records):
+            for j, charge in enumerate(record.charges):
+                if charge.victims and charge.disposition is not Disposition.convicted:
+                    found.append((f"records[{i}].charges[{j}].victims",
+                                  f"victims are listed but disposition is '{charge.disposition.value}'; "
+                                  "victim notice only matters for a conviction"))
+        return found
+
+
+def normalise_docket(docket: str) -> str:
+    return re.sub(r"[\s-]", "", docket).upper()
