@@ -100,3 +100,76 @@ def schema(indent: int) -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "erasure-docs case file (format 1)"
     click.echo(json.dumps(document, indent=indent, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@AS_OF
+@click.option("--json", "as_json", is_flag=True, help="Print the eligibility report as JSON.")
+@click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
+def check(inputs: tuple[Path, ...], as_of: dt.date | None, as_json: bool, sheet: str | None) -> None:
+    """Decide, with reasons and statute citations, which charges qualify and under which pathway.
+
+    Prints a table per case, or with --json the eligibility report (one JSON document for one case, a
+    JSON array for several). Exit status 0 when every case was read and judged, 1 when any input could
+    not be read or is invalid (errors go to stderr), 2 for bad usage.
+
+    \b
+    Example:
+      erasure-docs check sample_cases/adult-prostitution.yaml
+      erasure-docs check sample_cases/*.yaml --as-of 2026-12-01 --json
+    """
+    from erasure_docs.rules.display import report_table
+    from erasure_docs.rules.engine import evaluate
+
+    cases = load_inputs(inputs, as_of=as_of, sheet=sheet)
+    failed = report_problems(cases)
+    reports = [evaluate(item.case, as_of) for item in cases if item.case]
+    if as_json:
+        documents = [r.to_json() for r in reports]
+        if documents:
+            click.echo(json.dumps(documents[0] if len(cases) == 1 else documents, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n\n".join(report_table(r) for r in reports))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the tables and rules as JSON.")
+def rules(as_json: bool) -> None:
+    """Print the statute tables and the rules, with their sources — what counsel reviews.
+
+    The tables are YAML files in erasure_docs/law/; each row says where its class comes from and
+    whether it has been verified against the statute text.
+
+    \b
+    Example:
+      erasure-docs rules | less
+      erasure-docs rules --json > rules.json
+    """
+    from dataclasses import asdict
+
+    from erasure_docs.rules.display import tables_text
+    from erasure_docs.rules.engine import RULES
+    from erasure_docs.rules.tables import load_tables
+
+    tables = load_tables()
+    if not as_json:
+        click.echo(tables_text(tables, RULES))
+        return
+
+    def offense(row):
+        data = asdict(row)
+        data["periods"] = [{"from": p.start.isoformat() if p.start else None,
+                            "until": p.until.isoformat() if p.until else None,
+                            "classes": [c.label for c in p.classes], "max_term_years": p.max_term_years}
+                           for p in row.periods]
+        return data
+
+    click.echo(json.dumps({
+        "rules_version": tables.param("rules_version"),
+        "ct_offenses": [offense(r) for r in tables.offenses.values()],
+        "federal_ch77": [asdict(r) for r in tables.federal_ch77.values()],
+        "parameters": {k: asdict(p) for k, p in tables.parameters.items()},
+        "rules": [{"rule": r, "cite": c, "decides": d} for r, c, d in RULES],
+    }, indent=2, ensure_ascii=False, default=str))

@@ -1,0 +1,148 @@
+"""The statute tables and legal parameters, read from the YAML files counsel reviews (erasure_docs/law/).
+
+Python holds no statute facts: every class, maximum term, date and waiting period comes from these files,
+each row with its source and a `verified` flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from erasure_docs.citations import Citation
+from erasure_docs.offense_class import OffenseClass, parse_offense_class
+
+LAW_DIR = Path(__file__).resolve().parent.parent / "law"
+
+
+class TableError(Exception):
+    """A data file that does not follow its documented format (a maintainer's error, not a user's)."""
+
+
+@dataclass(frozen=True)
+class ClassPeriod:
+    start: dt.date | None  # inclusive
+    until: dt.date | None  # exclusive
+    classes: tuple[OffenseClass, ...]  # empty: unknown; several: depends on facts the citation does not show
+    max_term_years: float | None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or day >= self.start) and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True)
+class OffenseRow:
+    statute: str  # table key: section, plus subsection where the class depends on it
+    title: str
+    periods: tuple[ClassPeriod, ...]
+    has_victim: bool
+    trafficking_related: bool
+    verified: bool
+    source: str
+    notes: str = ""
+
+    @property
+    def cite(self) -> str:
+        return f"C.G.S. § {self.statute}"
+
+
+@dataclass(frozen=True)
+class FederalRow:
+    section: str
+    title: str
+    criminal: bool
+    verified: bool
+    source: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    source: str
+    verified: bool
+    unit: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Tables:
+    offenses: dict[str, OffenseRow]
+    federal_ch77: dict[str, FederalRow]
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    def param(self, name: str) -> Any:
+        try:
+            return self.parameters[name].value
+        except KeyError:
+            raise TableError(f"parameters.yaml has no '{name}'") from None
+
+    def offense_rows(self, citation: Citation) -> list[OffenseRow]:
+        """The most specific rows for a Connecticut citation: `53-21(a)(2)` → that row, else `53-21(a)`,
+        else `53-21`; a bare `53-21` with only subsection rows → all of them (the class depends on which)."""
+        key = citation.key
+        while True:
+            if key in self.offenses:
+                return [self.offenses[key]]
+            if "(" not in key:
+                break
+            key = key[: key.rindex("(")]
+        prefix = citation.section + "("
+        return [row for k, row in self.offenses.items() if k.startswith(prefix)]
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise TableError(f"{where}: '{value}' is not a date") from None
+
+
+def _classes(value: Any, where: str) -> tuple[OffenseClass, ...]:
+    values = value if isinstance(value, list) else ([] if value is None else [value])
+    try:
+        return tuple(parse_offense_class(v) for v in values)
+    except ValueError as exc:
+        raise TableError(f"{where}: {exc}") from None
+
+
+def _offense_row(raw: dict) -> OffenseRow:
+    key = str(raw["statute"])
+    periods = tuple(
+        ClassPeriod(_date(p.get("from"), key), _date(p.get("until"), key), _classes(p.get("class"), key),
+                    None if p.get("max_term_years") is None else float(p["max_term_years"]))
+        for p in raw["periods"])
+    return OffenseRow(key, str(raw.get("title", "")), periods, bool(raw.get("has_victim", False)),
+                      bool(raw.get("trafficking_related", False)), bool(raw.get("verified", False)),
+                      str(raw.get("source", "")), str(raw.get("notes") or ""))
+
+
+def _read(name: str) -> Any:
+    with open(LAW_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@cache
+def load_tables() -> Tables:
+    offenses: dict[str, OffenseRow] = {}
+    for raw in _read("ct_offenses.yaml"):
+        row = _offense_row(raw)
+        if row.statute in offenses:
+            raise TableError(f"ct_offenses.yaml: {row.statute} appears twice")
+        offenses[row.statute] = row
+    federal = {str(r["section"]).upper(): FederalRow(str(r["section"]).upper(), str(r.get("title", "")),
+                                                     bool(r["criminal"]), bool(r.get("verified", False)),
+                                                     str(r.get("source", "")), str(r.get("notes") or ""))
+               for r in _read("federal_ch77.yaml")}
+    parameters = {name: Parameter(name, raw["value"], str(raw.get("source", "")), bool(raw.get("verified", False)),
+                                  str(raw.get("unit", "")), str(raw.get("notes") or ""))
+                  for name, raw in _read("parameters.yaml").items()}
+    return Tables(offenses, federal, parameters)
