@@ -121,23 +121,25 @@ def _case_data(row: Row) -> dict:
                                 "firm": row.get("firm", ""), "address": _address(row, "attorney_")})
     period = _drop_empty({"start": row.get("trafficking_start", ""), "end": row.get("trafficking_end", "")})
     predicates = [p.strip() for p in row.get("predicates", "").split(";") if p.strip()]
-    return _drop_empty({
+    data = _drop_empty({
         "case_id": row["case_id"],
         "as_of": row.get("as_of", ""),
         "petitioner": _drop_empty(petitioner),
         "attorney": attorney,
         "trafficking": _drop_empty({"predicates": predicates, "period": period or None}),
         "filing": _drop_empty({"date": row.get("filing_date", ""), "prosecutor_office": row.get("prosecutor_office", "")}),
-        "records": [],
     })
+    data["records"] = []
+    return data
 
 
 def _record_data(row: Row) -> dict:
     court = _drop_empty({"kind": row.get("court_kind", ""), "number": row.get("court_number", ""),
                          "location": row.get("court_location", "")})
-    return _drop_empty({"docket_number": row["docket_number"], "court": court, "proceeding": row.get("proceeding", ""),
-                        "arrest_date": row.get("arrest_date", ""), "arresting_agency": row.get("arresting_agency", ""),
-                        "charges": []})
+    record = _drop_empty({"docket_number": row["docket_number"], "court": court, "proceeding": row.get("proceeding", ""),
+                          "arrest_date": row.get("arrest_date", ""), "arresting_agency": row.get("arresting_agency", "")})
+    record["charges"] = []
+    return record
 
 
 def _charge_data(row: Row) -> dict:

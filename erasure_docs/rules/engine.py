@@ -178,33 +178,38 @@ class ChargeFacts:
 
 
 @dataclass(frozen=True)
-class ClassResolution:
-    """The class the decision uses, how it was found, and the candidates when it is not settled."""
+class Candidate:
+    """One class the offense may have, with its maximum term; `offense_class` None: the table does not know."""
 
-    candidates: tuple[OffenseClass, ...]
+    offense_class: OffenseClass | None
     max_term_years: float | None
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class ClassResolution:
+    """The classes the decision weighs, where they came from, and what an attorney should notice."""
+
+    candidates: tuple[Candidate, ...]
     from_table: bool
-    unverified: bool
-    mismatch: bool
-    not_in_force: bool  # the recorded class did not exist on the offense date
+    mismatch: bool = False
+    not_in_force: bool = False  # the recorded class did not exist on the offense date
 
     @property
     def settled(self) -> OffenseClass | None:
-        return self.candidates[0] if len(self.candidates) == 1 else None
+        classes = {c.offense_class for c in self.candidates}
+        return classes.pop() if len(classes) == 1 else None
 
 
-def table_classes(facts: ChargeFacts) -> tuple[tuple[OffenseClass, ...], float | None]:
-    """Every class the table allows for this citation on the offense date (all periods when it is unknown)."""
-    day = facts.charge.offense_date
-    classes: list[OffenseClass] = []
-    terms: set[float] = set()
+def table_candidates(facts: ChargeFacts) -> tuple[Candidate, ...]:
+    """Every (class, maximum) the table allows for this citation on the offense date (any date when unknown)."""
+    day, found = facts.charge.offense_date, []
     for row in facts.rows:
         for period in row.periods:
             if day is None or period.covers(day):
-                classes += [c for c in period.classes if c not in classes]
-                if period.max_term_years is not None:
-                    terms.add(period.max_term_years)
-    return tuple(classes), (terms.pop() if len(terms) == 1 else None)
+                found += [Candidate(c, period.max_term_years, row.verified) for c in period.classes] or \
+                         [Candidate(None, None, row.verified)]
+    return tuple(dict.fromkeys(found))
 
 
 def class_created_on(offense_class: OffenseClass, tables: Tables) -> dt.date | None:
@@ -215,70 +220,82 @@ def class_created_on(offense_class: OffenseClass, tables: Tables) -> dt.date | N
 
 
 def resolve_class(facts: ChargeFacts) -> ClassResolution:
-    table, table_max = table_classes(facts)
-    recorded = facts.charge.offense_class
-    recorded_max = facts.charge.max_term_years
-    day = facts.charge.offense_date
-    if recorded is not None:
-        created = class_created_on(recorded, facts.tables)
-        not_in_force = bool(created and day and day < created)
-        mismatch = bool(table) and recorded not in table or not_in_force
-        term = recorded_max if recorded_max is not None else (table_max if recorded in table else None)
-        return ClassResolution((recorded,), term, False, False, mismatch, not_in_force)
-    unverified = any(not row.verified for row in facts.rows
-                     if any(day is None or p.covers(day) for p in row.periods))
+    """The judgment's class wins when recorded (a disagreement with the table is flagged); else the table's."""
+    table = table_candidates(facts)
+    recorded, recorded_max = facts.charge.offense_class, facts.charge.max_term_years
+    if recorded is None:
+        if recorded_max is not None:
+            table = tuple(Candidate(c.offense_class, recorded_max, c.verified) for c in table)
+        return ClassResolution(table, bool(table))
+    created, day = class_created_on(recorded, facts.tables), facts.charge.offense_date
+    not_in_force = bool(created and day and day < created)
+    table_classes = {c.offense_class for c in table}
+    table_max = next((c.max_term_years for c in table if c.offense_class == recorded), None)
     term = recorded_max if recorded_max is not None else table_max
-    return ClassResolution(table, term, bool(table), unverified, False, False)
+    mismatch = (bool(table_classes - {None}) and recorded not in table_classes) or not_in_force
+    return ClassResolution((Candidate(recorded, term),), False, mismatch, not_in_force)
 
 
 # ---------------------------------------------------------------- § 54-95c requirements
 
-def class_eligible_for_vacatur(offense_class: OffenseClass, max_term: float | None, tables: Tables) -> bool | None:
-    """True/False by § 54-95c(a); None when an unclassified felony's maximum term is unknown."""
-    eligible = {parse_offense_class(c) for c in tables.param("vacatur_eligible_classes")}
+def class_eligible_for_vacatur(candidate: Candidate, tables: Tables) -> bool | None:
+    """True/False by § 54-95c(a); None when the class, or an unclassified felony's maximum, is unknown."""
+    offense_class = candidate.offense_class
+    if offense_class is None:
+        return None
     if offense_class.kind == "felony" and offense_class.unclassified:
-        if max_term is None:
+        if candidate.max_term_years is None:
             return None
-        return max_term <= float(tables.param("vacatur_unclassified_felony_max_years"))
-    return offense_class in eligible
+        return candidate.max_term_years <= float(tables.param("vacatur_unclassified_felony_max_years"))
+    return offense_class in {parse_offense_class(c) for c in tables.param("vacatur_eligible_classes")}
+
+
+def verdicts_of(candidates: tuple[Candidate, ...], tables: Tables) -> set[bool | None]:
+    return {class_eligible_for_vacatur(c, tables) for c in candidates}
 
 
 def vacatur_class(facts: ChargeFacts, resolution: ClassResolution) -> Finding:
-    cite = "C.G.S. § 54-95c(a)"
-    limit = facts.tables.param("vacatur_unclassified_felony_max_years")
+    cite, tables = "C.G.S. § 54-95c(a)", facts.tables
+    limit = tables.param("vacatur_unclassified_felony_max_years")
     flags = ("class_mismatch",) if resolution.mismatch else ()
-    unverified = resolution.unverified
+    candidates = resolution.candidates
+    verdicts = verdicts_of(candidates, tables)
+    # An unverified row decided only if the verified rows alone would not give the same single verdict.
+    verified_only = verdicts_of(tuple(c for c in candidates if c.verified), tables)
+    unverified = resolution.from_table and not all(c.verified for c in candidates) and (
+        len(verified_only) != 1 or verified_only != verdicts)
     if resolution.not_in_force:
         return Finding(REVIEW, Reason("vacatur.class_not_in_force",
                                       f"The judgment records {resolution.settled}, a class that did not exist on the "
-                                      "offense date; the record must be checked.", "C.G.S. §§ 53a-26, 53a-25"), flags)
-    if not resolution.candidates:
-        why = ("is not in the statute table" if not facts.rows else "has no class in the statute table")
+                                      "offense date; the record must be checked.", "C.G.S. §§ 53a-25, 53a-26"), flags)
+    known = [c.offense_class for c in candidates if c.offense_class is not None]
+    if not known:
+        why = "is not in the statute table" if not facts.rows else "has no class in the statute table for that date"
         return Finding(REVIEW, Reason("vacatur.class_unknown",
                                       f"{facts.citation.canonical} {why} and no class is recorded on the judgment; "
                                       "the class decides eligibility.", cite), flags, unverified)
-    verdicts = {class_eligible_for_vacatur(c, resolution.max_term_years, facts.tables) for c in resolution.candidates}
     source = "the statute table" if resolution.from_table else "the judgment"
-    shown = " or ".join(c.display for c in resolution.candidates)
+    shown = " or ".join(dict.fromkeys(c.display for c in known))
+    settled = resolution.settled
     if verdicts == {True}:
         text = f"The offense is a {shown} (per {source}), which § 54-95c(a) allows to be vacated."
-        if resolution.settled and resolution.settled.unclassified and resolution.settled.kind == "felony":
-            text = (f"The offense is an unclassified felony with a maximum term of {resolution.max_term_years:g} "
+        if settled and settled.unclassified and settled.kind == "felony" and len(candidates) == 1:
+            text = (f"The offense is an unclassified felony with a maximum term of {candidates[0].max_term_years:g} "
                     f"years, not more than {limit} years, so § 54-95c(a) allows it to be vacated.")
         return Finding(PASS, Reason("vacatur.class_eligible", text, cite), flags, unverified)
     if verdicts == {False}:
         text = (f"The offense is a {shown} (per {source}); § 54-95c(a) covers only misdemeanors, class C, D and E "
                 f"felonies and unclassified felonies with a maximum term of not more than {limit} years.")
         return Finding(FAIL, Reason("vacatur.class_excluded", text, cite), flags, unverified)
-    if None in verdicts and len(resolution.candidates) == 1:
+    if len(candidates) == 1 and settled and settled.unclassified:
         return Finding(REVIEW, Reason("vacatur.unclassified_max_unknown",
                                       "The offense is an unclassified felony and its maximum term is not known; "
                                       f"it is eligible only if the maximum is not more than {limit} years.", cite),
                        flags, unverified)
     return Finding(REVIEW, Reason("vacatur.class_depends_on_facts",
-                                  f"The offense may be a {shown} depending on facts the record does not show, and "
-                                  "eligibility differs between them; record the class on the judgment.", cite),
-                   flags, unverified)
+                                  f"The offense may be a {shown} depending on facts the record does not show "
+                                  "(subsection, prior offenses, value), and eligibility differs between them; record "
+                                  "the class and maximum term from the judgment.", cite), flags, unverified)
 
 
 def ground_nexus(charge: Charge, cite: str) -> Finding:
@@ -383,8 +400,8 @@ def automatic(pathway: str, rule: str, text: str, cite: str, erasure_date: dt.da
 
 def dismissal(facts: ChargeFacts) -> Decision:
     tables, disposed = facts.tables, facts.charge.disposition_date
-    days = int(tables.param("appeal_period_days"))
-    unverified = not tables.parameters["appeal_period_days"].verified
+    # The appeal period only dates the erasure; it never decides the outcome, so it sets no unverified_law flag.
+    days, unverified = int(tables.param("appeal_period_days")), False
     what = "found not guilty" if facts.charge.disposition is Disposition.not_guilty else "dismissed"
     if disposed is None:
         return automatic("54-142a", "erasure.dismissal",

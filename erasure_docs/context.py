@@ -1,0 +1,286 @@
+"""The one context builder: a plain dict per document, the same for the Word and the PDF template.
+
+Everything a document says about the case comes from here (names in templates/source/README.md).
+Documents only lay it out. Confidentiality is decided here too: the trafficking narrative is put only
+into the affidavit contexts, and a victim's address only into that victim's own notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs.rules.documents import TITLES, charges_by_docket
+from erasure_docs.rules.engine import long_date
+from erasure_docs.rules.outcome import ChargeOutcome, Report
+from erasure_docs.rules.tables import load_tables
+
+JUVENILE_KINDS = {"petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"}
+AFFIDAVIT_KINDS = {"affidavit", "affidavit_46b_146"}
+DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated delinquent",
+                "fwsn": "Family with service needs finding", "statement_of_responsibility": "Statement of responsibility",
+                "dismissed": "Dismissed", "nolle": "Nolle", "not_guilty": "Not guilty", "pending": "Pending",
+                "youthful_offender": "Youthful offender"}
+EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
+            "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
+            "Law enforcement declaration (Form I-914 Supplement B)", "service_provider_letter":
+            "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
+            "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
+STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document of a packet: its kind, and the docket (record index) and victim it is for."""
+
+    kind: str
+    record: int | None = None
+    victim: int | None = None  # index into the docket's victims list, for victim notices
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+
+def when(day: dt.date | None) -> str:
+    return long_date(day) if day else ""
+
+
+def address_lines(address: Address | None) -> list[str]:
+    if address is None:
+        return []
+    return [address.street, f"{address.city}, {address.state} {address.zip}"]
+
+
+def court_names(record: Record) -> dict[str, str]:
+    court, town = record.court, record.court.location
+    if court.kind is CourtKind.ga:
+        name = f"G.A. {court.number}"
+    elif court.kind is CourtKind.jd:
+        name = f"Judicial District of {town}"
+    elif court.kind is CourtKind.juvenile:
+        name = "Superior Court for Juvenile Matters"
+    else:
+        name = f"United States District Court ({town})"
+    full = name if court.kind is CourtKind.juvenile else f"Superior Court, {name}"
+    return {"name": name, "town": town, "full": f"{full}, at {town}"}
+
+
+def caption_rows(record: Record, name: str, filing_date: dt.date) -> list[dict[str, str]]:
+    date, town = when(filing_date).upper(), record.court.location.upper()
+    docket = f"DOCKET NO. {record.docket_number}"
+    if record.court.kind is CourtKind.juvenile:
+        left, right = [docket, f"IN RE: {name}", "", ""], ["SUPERIOR COURT FOR", "JUVENILE MATTERS", f"AT {town}", date]
+    else:
+        court = court_names(record)["name"].upper()
+        left, right = [docket, "STATE OF CONNECTICUT", "V.", name.upper()], ["SUPERIOR COURT", court, f"AT {town}", date]
+    return [{"left": a, "right": b} for a, b in zip(left, right)]
+
+
+class ContextBuilder:
+    """Builds every document's context for one judged case."""
+
+    def __init__(self, case: Case, report: Report):
+        self.case, self.report = case, report
+        self.by_docket = charges_by_docket(report)
+
+    # -------------------------------------------------------- pieces shared by every document
+
+    def uses_initials(self, ref: DocumentRef) -> bool:
+        choice = self.case.filing.use_initials
+        if choice is not None:
+            return choice
+        if ref.record is not None:
+            return self.case.records[ref.record].court.kind is CourtKind.juvenile
+        petitioned = [self.case.records[r] for r in self.petitioned_records()]
+        return bool(petitioned) and all(r.court.kind is CourtKind.juvenile for r in petitioned)
+
+    def petitioned_records(self) -> list[int]:
+        return [r for r, charges in self.by_docket.items() if any(c.status == "eligible" for c in charges)]
+
+    def petitioner(self, ref: DocumentRef) -> dict[str, Any]:
+        p = self.case.petitioner
+        initials = self.uses_initials(ref)
+        return {"name": p.initials if initials else p.full_name, "full_name": p.full_name, "initials": p.initials,
+                "aliases": [] if initials else list(p.aliases), "address_lines": address_lines(p.address),
+                "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp}
+
+    def signer(self, ref: DocumentRef, petitioner: dict[str, Any]) -> dict[str, Any]:
+        attorney = self.case.attorney
+        if attorney:
+            return {"self_represented": False, "name": attorney.name, "firm": attorney.firm or "",
+                    "address_lines": address_lines(attorney.address), "phone": attorney.phone or "",
+                    "email": attorney.email or "", "juris_number": attorney.juris_number}
+        lines = petitioner["address_lines"]
+        if ref.kind == "victim_notice":
+            lines = []  # a victim notice never carries the applicant's own address
+        return {"self_represented": True, "name": petitioner["name"], "firm": "", "address_lines": lines,
+                "phone": petitioner["phone"], "email": petitioner["email"], "juris_number": ""}
+
+    def prosecutor(self, record: Record | None) -> dict[str, Any]:
+        filing = self.case.filing
+        office = filing.prosecutor_office
+        if not office:
+            office = "Office of the State's Attorney" + (f", {court_names(record)['name']}" if record else "")
+        return {"office": office, "address_lines": address_lines(filing.prosecutor_address)}
+
+    def common(self, ref: DocumentRef) -> dict[str, Any]:
+        case = self.case
+        record = case.records[ref.record] if ref.record is not None else self.first_petitioned_record()
+        petitioner = self.petitioner(ref)
+        qualifying = [p.citation for p in self.report.predicates if p.qualifies]
+        period = case.trafficking.period
+        context: dict[str, Any] = {
+            "case_id": case.case_id,
+            "doc": {"kind": ref.kind, "title": ref.title},
+            "filing_date": when(case.filing_date),
+            "party": "Applicant" if self.is_vacatur(ref) else "Petitioner",
+            "petitioner": petitioner,
+            "signer": self.signer(ref, petitioner),
+            "prosecutor": self.prosecutor(record),
+            "predicates": qualifying,
+            "predicate_text": " and ".join(qualifying),
+            "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
+                                   if period else ""),
+            "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
+            "court": court_names(record) if record else {"name": "", "town": "", "full": ""},
+            "caption": {"rows": caption_rows(record, petitioner["name"], case.filing_date)} if record else {"rows": []},
+        }
+        return context
+
+    def is_vacatur(self, ref: DocumentRef) -> bool:
+        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet")
+
+    def first_petitioned_record(self) -> Record | None:
+        petitioned = self.petitioned_records()
+        return self.case.records[petitioned[0]] if petitioned else None
+
+    # -------------------------------------------------------- one docket
+
+    def docket(self, record_index: int) -> dict[str, Any]:
+        record = self.case.records[record_index]
+        eligible = [c for c in self.by_docket.get(record_index, []) if c.status == "eligible"]
+        charges = [self.charge(record, outcome) for outcome in eligible]
+        agencies = [a for a in [record.arresting_agency, f"Clerk, {court_names(record)['full']}", STATE_POLICE,
+                                self.prosecutor(record)["office"]] if a]
+        if record.court.kind is CourtKind.juvenile:
+            agencies.append("Court Support Services Division, Juvenile Probation")
+        return {"number": record.docket_number, "arrest_date": when(record.arrest_date),
+                "arresting_agency": record.arresting_agency or "", "charges": charges,
+                "any_mandatory": any(c.relief == "mandatory" for c in eligible),
+                "any_discretionary": any(c.relief == "discretionary" for c in eligible),
+                "agencies": list(dict.fromkeys(agencies)),
+                "victims": [v for c in eligible for v in self.notified_victims(record, c)]}
+
+    def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
+        charge = record.charges[outcome.index]
+        return {"citation": outcome.citation, "description": charge.description or "",
+                "offense_class": outcome.offense_class or "", "offense_date": when(charge.offense_date),
+                "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
+                "sentence": charge.sentence or "", "relief": outcome.relief or "",
+                "victims": [{"name": v.name} for v in charge.victims] if outcome.victim_notice_required else []}
+
+    def notified_victims(self, record: Record, outcome: ChargeOutcome) -> list[dict[str, str]]:
+        if not outcome.victim_notice_required:
+            return []
+        victims = []
+        for victim in record.charges[outcome.index].victims:
+            notice = victim.notice
+            victims.append({"name": victim.name, "citation": outcome.citation,
+                            "method": f"{notice.method.value} mail" if notice else "",
+                            "mailed_on": when(notice.mailed_on) if notice else "",
+                            "tracking_number": (notice.tracking_number or "") if notice else ""})
+        return victims
+
+    def victim(self, record_index: int, victim_index: int) -> dict[str, Any]:
+        record = self.case.records[record_index]
+        found = [(outcome, v) for outcome in self.by_docket[record_index] if outcome.victim_notice_required
+                 for v in record.charges[outcome.index].victims]
+        outcome, victim = found[victim_index]
+        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": outcome.citation}
+
+    # -------------------------------------------------------- case-level documents
+
+    def enclosures(self, refs: list[DocumentRef]) -> list[dict[str, str]]:
+        return [{"title": ref.title, "docket_number": self.case.records[ref.record].docket_number
+                 if ref.record is not None else ""}
+                for ref in refs if ref.kind not in ("cover_letter", "review_sheet")]
+
+    def review(self) -> dict[str, Any]:
+        report, tables = self.report, load_tables()
+        charges = []
+        for outcome in report.charges:
+            charge = self.case.records[outcome.record_index].charges[outcome.index]
+            charges.append({"docket_number": outcome.docket_number, "index": outcome.index,
+                            "citation": outcome.citation, "description": charge.description or "",
+                            "status": outcome.status.replace("_", " "), "pathway": outcome.pathway or "none",
+                            "relief": outcome.relief or "none", "flags": ", ".join(outcome.flags),
+                            "erasure_date": when(outcome.erasure_date),
+                            "reasons": [{"text": r.text, "cite": r.cite} for r in outcome.reasons]})
+        unverified = []
+        for outcome in report.charges:
+            if "unverified_law" in outcome.flags:
+                charge = self.case.records[outcome.record_index].charges[outcome.index]
+                for row in tables.offense_rows(charge.statute) if charge.statute.jurisdiction == "CT" else []:
+                    if not row.verified:
+                        unverified.append(f"{row.cite} ({row.title}): {row.source}")
+        unverified += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
+        return {"summary": {k.replace("_", " "): v for k, v in report.summary.items()},
+                "predicates": [{"citation": p.citation, "qualifies": p.qualifies, "reason": p.reasons[0].text}
+                               for p in report.predicates],
+                "charges": charges, "to_confirm": self.to_confirm(), "unverified": list(dict.fromkeys(unverified)),
+                "rules_version": report.rules_version, "as_of": when(report.as_of)}
+
+    def to_confirm(self) -> list[str]:
+        report, items = self.report, []
+        eligible = [c for c in report.charges if c.status == "eligible"]
+        if any(c.pathway == "46b-146" for c in eligible):
+            items.append("Juvenile matters: confirm whether the clerk requires the official form JD-JM-12 (Erasure "
+                         "of Record, Petition/Order) with the petition.")
+        if any(c.pathway == "54-95c" for c in eligible):
+            items.append("There is no official § 54-95c application form known to us; confirm the court accepts "
+                         "the application as a pleading.")
+            items.append("Have the client review and sign the affidavit before a notary or commissioner.")
+        if any(c.victim_notice_required for c in eligible):
+            items.append("Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
+                         "where one exists; confirm every victim's current address; mail by registered or "
+                         "certified mail and record the tracking numbers before filing the certification.")
+        for c in report.charges:
+            if c.status == "needs_review":
+                items.append(f"Decide docket {c.docket_number}, charge {c.index} ({c.citation}): {c.why}")
+            if "minor_prostitution" in c.flags:
+                items.append(f"Docket {c.docket_number}, charge {c.index}: a prostitution finding for an offense "
+                             "committed under 18 — raise it expressly.")
+            if "federal_conviction" in c.flags:
+                items.append(f"Docket {c.docket_number}: a federal conviction cannot be cleared here; consider "
+                             "federal remedies.")
+        if any(c.status == "not_eligible" for c in report.charges):
+            items.append("For charges that are not eligible here, consider other remedies (e.g. Clean Slate "
+                         "erasure under § 54-142a(e), a pardon).")
+        return items
+
+
+def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The full context of one document."""
+    context = builder.common(ref)
+    case = builder.case
+    if ref.record is not None:
+        context["docket"] = builder.docket(ref.record)
+    if ref.kind in AFFIDAVIT_KINDS:
+        evidence = case.trafficking.evidence
+        context["evidence"] = [{"label": EVIDENCE[e.kind.value], "description": e.description or "",
+                                "date": when(e.date)} for e in evidence]
+        narrative = case.trafficking.narrative or ""
+        context["narrative_paragraphs"] = [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]
+    if ref.kind == "victim_notice":
+        assert ref.record is not None and ref.victim is not None
+        context["victim"] = builder.victim(ref.record, ref.victim)
+    if ref.kind == "cover_letter":
+        context["enclosures"] = builder.enclosures(refs)
+        context["dockets"] = [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
+                              for r in builder.petitioned_records()]
+    if ref.kind == "review_sheet":
+        context["review"] = builder.review()
+    return context

@@ -1,0 +1,27 @@
+"""Where the shipped files are: templates (top-level `templates/` in a checkout, `erasure_docs/templates`
+once installed) and the Liberation fonts from Debian's fonts-liberation2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_installed = PACKAGE_DIR / "templates"
+TEMPLATE_DIR = _installed if (_installed / "packet.css").exists() else PACKAGE_DIR.parent / "templates"
+SOURCE_DIR = TEMPLATE_DIR / "source"
+
+FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"),
+             Path("/usr/share/fonts/liberation-serif"), Path("/usr/local/share/fonts/liberation2")]
+FONT_FILES = {"regular": "LiberationSerif-Regular.ttf", "bold": "LiberationSerif-Bold.ttf",
+              "italic": "LiberationSerif-Italic.ttf", "bolditalic": "LiberationSerif-BoldItalic.ttf"}
+
+
+class MissingFontError(RuntimeError):
+    pass
+
+
+def font_dir() -> Path:
+    for folder in FONT_DIRS:
+        if all((folder / name).exists() for name in FONT_FILES.values()):
+            return folder
+    raise MissingFontError("Liberation Serif is not installed; install it with: sudo apt-get install fonts-liberation2")

@@ -1,0 +1,393 @@
+"""Build the shipped templates from the document sources: one wording, two formats.
+
+    python -m erasure_docs.templates_build          # rewrites templates/*.html and templates/*.docx
+
+Each `templates/source/<kind>.yaml` (format in templates/source/README.md) becomes `<kind>.html`, a Jinja2
+template that WeasyPrint renders to PDF, and `<kind>.docx`, a docxtpl template a clinic can open and edit in
+Word. The shared pieces — caption, signature block, court signature lines, jurat — are written once per
+format: as `_*.html` partials, and as the DOCX builders below.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
+
+JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%})")
+FIXED_TIMESTAMP = (2024, 1, 1, 0, 0, 0)
+BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "if", "for", "table", "signature", "court_signature",
+              "notary", "page_break"}
+
+
+class SourceError(Exception):
+    pass
+
+
+def load_source(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or "kind" not in data or "body" not in data:
+        raise SourceError(f"{path.name}: needs 'kind', 'title' and 'body'")
+    return data
+
+
+def block_kind(block: dict, where: str) -> str:
+    keys = set(block) & BLOCK_KEYS
+    if len(keys) != 1:
+        raise SourceError(f"{where}: a block needs exactly one of {sorted(BLOCK_KEYS)}, got {sorted(block)}")
+    return keys.pop()
+
+
+def number_paragraphs(blocks: list[dict], where: str) -> list[tuple[str, Any, str]]:
+    """Flatten to (kind, value, number) at the top level; numbers only for `np`, which may not nest."""
+    out, count = [], 0
+    for block in blocks:
+        kind = block_kind(block, where)
+        if kind == "np":
+            count += 1
+            out.append((kind, block, f"{count}."))
+        else:
+            _refuse_nested_np(block, where)
+            out.append((kind, block, ""))
+    return out
+
+
+def _refuse_nested_np(block: dict, where: str) -> None:
+    for child in block.get("then", []) + block.get("do", []):
+        if "np" in child:
+            raise SourceError(f"{where}: a numbered paragraph (np) may not stand inside 'if' or 'for'")
+        _refuse_nested_np(child, where)
+
+
+# ---------------------------------------------------------------- HTML
+
+def html_text(text: str) -> str:
+    """Escape the literal parts of a source text; Jinja tags pass through (their values autoescape)."""
+    return "".join(part if JINJA_TAG.fullmatch(part) else html.escape(part, quote=False)
+                   for part in JINJA_TAG.split(str(text)))
+
+
+def html_blocks(blocks: list[dict], where: str, numbered: bool = False) -> list[str]:
+    out: list[str] = []
+    items = number_paragraphs(blocks, where) if numbered else [(block_kind(b, where), b, "") for b in blocks]
+    for kind, block, number in items:
+        value = block[kind]
+        if kind == "np":
+            out.append(f'<p class="np"><span class="num">{number}</span> {html_text(value)}</p>')
+        elif kind in ("p", "plain", "center", "bold", "item"):
+            out.append(f'<p class="{kind}">{html_text(value)}</p>')
+        elif kind == "if":
+            out += [f"{{% if {value} %}}", *html_blocks(block.get("then", []), where), "{% endif %}"]
+        elif kind == "for":
+            out += [f"{{% for {value} %}}", *html_blocks(block.get("do", []), where), "{% endfor %}"]
+        elif kind == "table":
+            out += html_table(value)
+        elif kind == "page_break":
+            out.append('<div class="page-break"></div>')
+        else:  # signature, court_signature, notary: the shared partials
+            out.append(f'{{% include "_{kind}.html" %}}')
+    return out
+
+
+def html_table(spec: dict) -> list[str]:
+    columns = spec["columns"]
+    cols = "".join(f'<col style="width: {c["width"]}in">' for c in columns)
+    head = "".join(f"<th>{html_text(c['header'])}</th>" for c in columns)
+    cells = "".join(f"<td>{html_text(c['value'])}</td>" for c in columns)
+    return ['<table class="grid">', f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>", "<tbody>",
+            f"{{% for row in {spec['rows']} %}}<tr>{cells}</tr>{{% endfor %}}", "</tbody>", "</table>"]
+
+
+def build_html(source: dict) -> str:
+    where = source["kind"]
+    body = html_blocks(source["body"], where, numbered=True)
+    caption = ['{% include "_caption.html" %}'] if source.get("caption", True) else []
+    title = f'<h1>{html_text(source["title"])}</h1>' if source.get("title") else ""
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<title>{{ doc.title }}</title>",
+        '<meta name="author" content="{{ signer.name }}">',
+        '<meta name="description" content="{{ doc.title }}">',
+        "</head>",
+        f'<body class="doc {where}">',
+        *caption,
+        title,
+        *body,
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+# ---------------------------------------------------------------- DOCX
+
+def new_document() -> Any:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    section.footer_distance = Inches(0.5)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    fonts = normal.element.rPr.rFonts
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), "Times New Roman")
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    _footer(section)
+    props = document.core_properties
+    props.author, props.last_modified_by, props.title = "erasure-docs", "erasure-docs", ""
+    props.comments, props.keywords, props.revision = "", "", 1
+    import datetime as dt
+    props.created = props.modified = dt.datetime(*FIXED_TIMESTAMP)
+    return document
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), code)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+def _footer(section: Any) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES")
+
+
+def _paragraph(document: Any, text: str, kind: str = "plain") -> Paragraph:
+    paragraph = document.add_paragraph()
+    fmt = paragraph.paragraph_format
+    if kind == "np" or kind == "p":
+        fmt.first_line_indent = Inches(0.5)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.space_after = Pt(12)
+        fmt.line_spacing = 1.5 if kind == "np" else 1.15
+    elif kind == "center":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_after = Pt(6)
+    elif kind == "item":
+        fmt.left_indent = Inches(0.5)
+        fmt.space_after = Pt(3)
+    elif kind == "title":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_before, fmt.space_after = Pt(12), Pt(12)
+    elif kind == "plain" or kind == "bold":
+        fmt.space_after = Pt(6)
+    run = paragraph.add_run(text)
+    run.bold = kind in ("bold", "title")
+    return paragraph
+
+
+def _tag(document: Any, tag: str) -> None:
+    """A docxtpl paragraph tag: the paragraph holding it disappears when rendered."""
+    document.add_paragraph(f"{{%p {tag} %}}")
+
+
+def _fixed_widths(table: Table, widths: list[float]) -> None:
+    """LibreOffice and Word honour widths only with autofit off and widths on the grid and every cell."""
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths):
+        column.width = Inches(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Inches(width)
+
+
+def _repeat_header(row: Any) -> None:
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+def _cell_text(cell: Any, text: str, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold = bold
+
+
+def docx_table(document: Any, spec: dict) -> None:
+    columns = spec["columns"]
+    table = document.add_table(rows=4, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, column in zip(table.rows[0].cells, columns):
+        _cell_text(cell, column["header"], bold=True)
+    _repeat_header(table.rows[0])
+    _cell_text(table.rows[1].cells[0], f"{{%tr for row in {spec['rows']} %}}")
+    for cell, column in zip(table.rows[2].cells, columns):
+        _cell_text(cell, column["value"])
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _fixed_widths(table, [float(c["width"]) for c in columns])
+    document.add_paragraph()
+
+
+def docx_caption(document: Any) -> None:
+    """The three-column Connecticut caption; its lines come from `caption.rows` in the context."""
+    table = document.add_table(rows=4, cols=3)
+    for i, row in enumerate(table.rows):
+        left, middle, right = row.cells
+        _cell_text(left, f"{{{{ caption.rows[{i}].left }}}}")
+        _cell_text(middle, ":")
+        middle.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _cell_text(right, f"{{{{ caption.rows[{i}].right }}}}")
+    _fixed_widths(table, [3.1, 0.4, 3.0])
+
+
+def docx_signature(document: Any) -> None:
+    _paragraph(document, "")
+    _paragraph(document, "THE {{ party|upper }},")
+    _paragraph(document, "{{ petitioner.name }}")
+    _tag(document, "if not signer.self_represented")
+    _paragraph(document, "")
+    _paragraph(document, "By: ______________________________")
+    _paragraph(document, "{{ signer.name }}")
+    _tag(document, "if signer.firm")
+    _paragraph(document, "{{ signer.firm }}")
+    _tag(document, "endif")
+    _tag(document, "else")
+    _paragraph(document, "")
+    _paragraph(document, "______________________________")
+    _paragraph(document, "{{ signer.name }}, self-represented")
+    _tag(document, "endif")
+    _tag(document, "for line in signer.address_lines")
+    _paragraph(document, "{{ line }}")
+    _tag(document, "endfor")
+    _tag(document, "if signer.phone")
+    _paragraph(document, "Telephone: {{ signer.phone }}")
+    _tag(document, "endif")
+    _tag(document, "if signer.email")
+    _paragraph(document, "Email: {{ signer.email }}")
+    _tag(document, "endif")
+    _tag(document, "if signer.juris_number")
+    _paragraph(document, "Juris No. {{ signer.juris_number }}")
+    _tag(document, "endif")
+
+
+def docx_court_signature(document: Any) -> None:
+    _paragraph(document, "")
+    _paragraph(document, "BY THE COURT,")
+    _paragraph(document, "")
+    _paragraph(document, "______________________________")
+    _paragraph(document, "Judge / Clerk")
+    _paragraph(document, "")
+    _paragraph(document, "Date: ______________________")
+
+
+def docx_notary(document: Any) -> None:
+    _paragraph(document, "")
+    _paragraph(document, "Subscribed and sworn to before me on ______________________.")
+    _paragraph(document, "")
+    _paragraph(document, "______________________________")
+    _paragraph(document, "Notary Public / Commissioner of the Superior Court")
+    _paragraph(document, "My commission expires: ______________")
+
+
+SHARED_DOCX: dict[str, Callable[[Any], None]] = {
+    "signature": docx_signature, "court_signature": docx_court_signature, "notary": docx_notary}
+
+
+def docx_blocks(document: Any, blocks: list[dict], where: str, numbered: bool = False) -> None:
+    items = number_paragraphs(blocks, where) if numbered else [(block_kind(b, where), b, "") for b in blocks]
+    for kind, block, number in items:
+        value = block[kind]
+        if kind == "np":
+            _paragraph(document, f"{number}\t{value}", "np")
+        elif kind in ("p", "plain", "center", "bold", "item"):
+            _paragraph(document, str(value), kind)
+        elif kind == "if":
+            _tag(document, f"if {value}")
+            docx_blocks(document, block.get("then", []), where)
+            _tag(document, "endif")
+        elif kind == "for":
+            _tag(document, f"for {value}")
+            docx_blocks(document, block.get("do", []), where)
+            _tag(document, "endfor")
+        elif kind == "table":
+            docx_table(document, value)
+        elif kind == "page_break":
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        else:
+            SHARED_DOCX[kind](document)
+
+
+def build_docx(source: dict) -> bytes:
+    document = new_document()
+    if source.get("caption", True):
+        docx_caption(document)
+    if source.get("title"):
+        _paragraph(document, str(source["title"]), "title")
+    docx_blocks(document, source["body"], source["kind"], numbered=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """The same bytes for the same content: fixed member timestamps and order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- build
+
+def build_all(target: Path = TEMPLATE_DIR) -> list[Path]:
+    written = []
+    for path in sorted(SOURCE_DIR.glob("*.yaml")):
+        source = load_source(path)
+        kind = source["kind"]
+        html_path, docx_path = target / f"{kind}.html", target / f"{kind}.docx"
+        html_path.write_text(build_html(source), encoding="utf-8")
+        docx_path.write_bytes(build_docx(source))
+        written += [html_path, docx_path]
+    return written
+
+
+def main() -> None:
+    try:
+        written = build_all()
+    except (SourceError, yaml.YAMLError) as exc:
+        sys.exit(f"templates_build: {exc}")
+    print(f"wrote {len(written)} templates to {TEMPLATE_DIR}")
+
+
+if __name__ == "__main__":
+    main()
