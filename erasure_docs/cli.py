@@ -173,3 +173,56 @@ def rules(as_json: bool) -> None:
         "parameters": {k: asdict(p) for k, p in tables.parameters.items()},
         "rules": [{"rule": r, "cite": c, "decides": d} for r, c, d in RULES],
     }, indent=2, ensure_ascii=False, default=str))
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in ("docx", "pdf")]
+    if unknown or not formats:
+        raise click.BadParameter("give docx, pdf or docx,pdf", param_hint="--format")
+    return formats
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder that receives one sub-folder per case.")
+@AS_OF
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
+@click.option("--only", "only", multiple=True, metavar="DOC",
+              help="Write only these documents (repeatable), e.g. --only application_54_95c.")
+def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...]) -> None:
+    """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
+    report and a manifest, into OUT/<case_id>/.
+
+    Only eligible charges go into petitions; every charge appears on the attorney review sheet.
+
+    \b
+    Example:
+      erasure-docs generate sample_cases/adult-prostitution.yaml
+      erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
+    """
+    from erasure_docs.rules.documents import TITLES
+
+    chosen = parse_formats(formats)
+    unknown = [d for d in only if d not in TITLES]
+    if unknown:
+        raise click.BadParameter(f"unknown document {unknown[0]!r}; choose from: {', '.join(TITLES)}",
+                                 param_hint="--only")
+    cases = load_inputs([case_file], as_of=as_of)
+    if report_problems(cases):
+        sys.exit(1)
+    from erasure_docs.packet import PacketWriter
+
+    writer = PacketWriter(formats=chosen)
+    status = 0
+    for item in cases:
+        try:
+            result = writer.write(item, out_dir, as_of, set(only) or None)
+        except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
+            click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {type(exc).__name__}", err=True)
+            status = 1
+            continue
+        summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
+        click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
+    sys.exit(status)

@@ -411,7 +411,8 @@ def test_optional_sections_may_be_omitted(cli, tmp_path, case):
 
 
 @pytest.mark.parametrize("case_id", [
-    "CLINIC 2026", "clinic/2026", "clinic#1", "Zoë-1", ".hidden", "-dash-first", "_under", "a" * 65, ""])
+    "CLINIC 2026", "clinic/2026", "clinic#1", "Zoë-1", ".hidden", "-dash-first", "_under", "a" * 65, ""],
+    ids=["space", "slash", "hash", "accent", "leading-dot", "leading-dash", "leading-underscore", "65-chars", "empty"])
 def test_bad_case_ids(cli, tmp_path, case, case_id):
     code, _, err = check(cli, tmp_path, put(case, "case_id", case_id))
     assert code == 1
@@ -419,7 +420,8 @@ def test_bad_case_ids(cli, tmp_path, case, case_id):
     assert "] case_id: " in line
 
 
-@pytest.mark.parametrize("case_id", ["a", "A" * 64, "clinic_2026.v2-final", "2026.0042"])
+@pytest.mark.parametrize("case_id", ["a", "A" * 64, "clinic_2026.v2-final", "2026.0042"],
+                         ids=["one-char", "64-chars", "dots-underscores-dashes", "digit-first"])
 def test_good_case_ids(cli, tmp_path, case, case_id):
     assert_valid(cli, tmp_path, put(case, "case_id", case_id))
 
@@ -495,7 +497,8 @@ def test_one_over_the_length_limit_refused(cli, tmp_path, case, where, path, lim
                    "('Value should have at most 100 items after validation, not 101') and an empty name as "
                    "'needs at least one entry': the StringConstraints after a BeforeValidator raise too_long/"
                    "too_short, not the string_too_long/string_too_short that loading._friendly maps")
-@pytest.mark.parametrize("value, wording", [("x" * 101, "is longer than 100 characters"), ("   ", "is empty")])
+@pytest.mark.parametrize("value, wording", [("x" * 101, "is longer than 100 characters"), ("   ", "is empty")],
+                         ids=["101-characters", "blank"])
 def test_text_length_messages_are_friendly(cli, tmp_path, case, value, wording):
     line = assert_refused(cli, tmp_path, put(case, "petitioner.first_name", value), "petitioner.first_name")
     assert wording in line
@@ -656,8 +659,8 @@ def test_impossible_date_at_its_field_with_line(cli):
 
 @pytest.mark.parametrize("bad", ["2015-02-29", "2015-13-01", "2015-3-1", "03/01/2015", "yesterday"])
 def test_bad_dates_at_their_field(cli, tmp_path, case, bad):
-    line = assert_refused(cli, tmp_path, put(case, "records.0.charges.0.offense_date", bad),
-                          "records[0].charges[0].offense_date", "is not a valid date", "(line ")
+    assert_refused(cli, tmp_path, put(case, "records.0.charges.0.offense_date", bad),
+                   "records[0].charges[0].offense_date", "is not a valid date", "(line ")
 
 
 def test_leap_day_is_a_date(cli, tmp_path, case):

@@ -1,0 +1,80 @@
+"""DOCX templates → Word files with docxtpl, under the rules of notes/rendering.md.
+
+A fresh `DocxTemplate` per document (docxtpl keeps state in it); Jinja2 with autoescaping on (docxtpl's
+default is off, which lets a value like `<` gut a document or inject a Word field); after rendering, the
+document XML is parsed strictly and must hold no field codes but the template's own PAGE and NUMPAGES;
+the zip is rewritten with fixed timestamps and the core properties are fixed, so bytes are deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from erasure_docs.paths import TEMPLATE_DIR
+from erasure_docs.templates_build import normalise_zip
+
+ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Characters XML 1.0 cannot carry; validation refuses them already, this is the last guard.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class DocxRenderError(Exception):
+    pass
+
+
+def docx_environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+class DocxRenderer:
+    def __init__(self, template_dir: Path = TEMPLATE_DIR):
+        self.template_dir = template_dir
+        self.env = docx_environment()
+
+    def render(self, kind: str, context: dict[str, Any], properties: dict[str, str], created: dt.date) -> bytes:
+        template = DocxTemplate(str(self.template_dir / f"{kind}.docx"))
+        template.render(context, jinja_env=self.env, autoescape=True)
+        props = template.docx.core_properties
+        stamp = dt.datetime(created.year, created.month, created.day)
+        props.created = props.modified = stamp
+        props.last_printed = stamp
+        props.revision = 1
+        props.author = props.last_modified_by = properties.get("author", "")
+        props.title = properties.get("title", "")
+        props.subject = properties.get("subject", "")
+        props.identifier = properties.get("identifier", "")
+        props.keywords = properties.get("keywords", "")
+        props.comments = properties.get("comments", "")
+        buffer = io.BytesIO()
+        template.save(buffer)
+        data = buffer.getvalue()
+        check_fields(data)
+        return normalise_zip(data)
+
+
+def check_fields(data: bytes) -> None:
+    """Refuse a document whose body holds any Word field other than PAGE and NUMPAGES."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            root = etree.fromstring(archive.read(name), parser=etree.XMLParser(resolve_entities=False,
+                                                                                 no_network=True))
+            codes = [el.get(f"{W}instr", "") for el in root.iter(f"{W}fldSimple")]
+            codes += [el.text or "" for el in root.iter(f"{W}instrText")]
+            for code in codes:
+                word = code.strip().split(" ")[0].upper() if code.strip() else ""
+                if word not in ALLOWED_FIELDS:
+                    raise DocxRenderError(f"{name} holds a Word field '{word[:20]}' that the template does not")
+            if next(root.iter(f"{W}fldChar"), None) is not None:  # the templates use simple fields only
+                raise DocxRenderError(f"{name} holds a complex Word field that the template does not")

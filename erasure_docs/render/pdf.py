@@ -1,0 +1,90 @@
+"""HTML templates → PDF with WeasyPrint, under the rules of notes/rendering.md.
+
+One `PdfRenderer` per process: it parses the stylesheet and builds the font configuration once, and its
+URL fetcher serves only the template folder and the font folder (no network, no other path). Imported
+lazily: `validate`, `check` and `--help` never pay for WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import jinja2
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from erasure_docs.paths import TEMPLATE_DIR, font_dir
+
+
+class RenderError(Exception):
+    pass
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Deny by default: only files inside the allowed folders, never the network."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
+        self.allowed = [folder.resolve() for folder in allowed]
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("file://"):
+            raise FatalURLFetchingError(f"refused to fetch {url[:80]}: only the tool's own files may be read")
+        path = Path(url2pathname(urlparse(url).path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            raise FatalURLFetchingError(f"refused to read {path.name}: outside the template and font folders")
+        return super().fetch(url, headers)
+
+
+def harfbuzz_subset_available() -> bool:
+    try:
+        from weasyprint.text.ffi import harfbuzz_subset  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    return harfbuzz_subset is not None
+
+
+def jinja_environment(template_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(template_dir), str(TEMPLATE_DIR)]),
+                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+class PdfRenderer:
+    def __init__(self, template_dir: Path = TEMPLATE_DIR):
+        self.template_dir = template_dir
+        fonts = font_dir()
+        self.fetcher = LocalOnlyFetcher([template_dir, TEMPLATE_DIR, fonts])
+        self.font_config = FontConfiguration()
+        css_text = (template_dir / "packet.css").read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
+        self.css = weasyprint.CSS(string=css_text, base_url=str(template_dir), url_fetcher=self.fetcher,
+                                  font_config=self.font_config)
+        self.env = jinja_environment(template_dir)
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def html(self, kind: str, context: dict[str, Any]) -> str:
+        if kind not in self.templates:
+            self.templates[kind] = self.env.get_template(f"{kind}.html")
+        return self.templates[kind].render(context)
+
+    def layout(self, html: str) -> weasyprint.Document:
+        """Lay out one document (rule 10: one document per render)."""
+        document = weasyprint.HTML(string=html, base_url=str(self.template_dir), url_fetcher=self.fetcher)
+        return document.render(stylesheets=[self.css], font_config=self.font_config)
+
+    @staticmethod
+    def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/ua-1",
+              attachments: list[tuple[str, bytes, str]] | None = None) -> bytes:
+        """The PDF bytes, deterministic: fixed dates, no random identifiers."""
+        stamp = f"{created.isoformat()}T00:00:00Z"
+        document.metadata.created = document.metadata.modified = stamp
+        moment = dt.datetime(created.year, created.month, created.day, tzinfo=dt.timezone.utc)
+        files = [weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, description=description,
+                                       created=moment, modified=moment)
+                 for name, data, description in attachments or []]
+        return document.write_pdf(pdf_variant=variant, attachments=files) or b""
