@@ -28,7 +28,7 @@ CT_PATTERN = re.compile(
 )
 FEDERAL_PATTERN = re.compile(
     rf"^(?:(?P<title>\d{{1,2}})\s*u\.?\s*s\.?\s*c\.?\s*(?:a\.?\s*)?,?\s*{SECTION_SIGN}"
-    rf"|title\s+(?P<title2>\d{{1,2}})\s*,?\s*(?:u\.?\s*s\.?\s*c\.?\s*,?\s*)?{SECTION_SIGN})"
+    rf"|title\s+(?P<title2>\d{{1,2}})\b\s*,?\s*(?:u\.?\s*s\.?\s*c\.?\s*,?\s*)?{SECTION_SIGN})"
     rf"(?P<num>\d{{1,5}}[a-z]?(?:-\d+)?){SUBSECTIONS}$",
     re.IGNORECASE,
 )

@@ -94,8 +94,9 @@ class ContextBuilder:
             return choice
         if ref.record is not None:
             return self.case.records[ref.record].court.kind is CourtKind.juvenile
+        # Case-level documents name every docket: one juvenile docket among them is enough for initials.
         petitioned = [self.case.records[r] for r in self.petitioned_records()]
-        return bool(petitioned) and all(r.court.kind is CourtKind.juvenile for r in petitioned)
+        return any(r.court.kind is CourtKind.juvenile for r in petitioned)
 
     def petitioned_records(self) -> list[int]:
         return [r for r, charges in self.by_docket.items() if any(c.status == "eligible" for c in charges)]
@@ -214,6 +215,7 @@ class ContextBuilder:
         for outcome in report.charges:
             charge = self.case.records[outcome.record_index].charges[outcome.index]
             charges.append({"docket_number": outcome.docket_number, "index": outcome.index,
+                            "number": outcome.index + 1,
                             "citation": outcome.citation, "description": charge.description or "",
                             "status": outcome.status.replace("_", " "), "pathway": outcome.pathway or "none",
                             "relief": outcome.relief or "none", "flags": ", ".join(outcome.flags),
@@ -249,9 +251,9 @@ class ContextBuilder:
                          "certified mail and record the tracking numbers before filing the certification.")
         for c in report.charges:
             if c.status == "needs_review":
-                items.append(f"Decide docket {c.docket_number}, charge {c.index} ({c.citation}): {c.why}")
+                items.append(f"Decide docket {c.docket_number}, charge {c.index + 1} ({c.citation}): {c.why}")
             if "minor_prostitution" in c.flags:
-                items.append(f"Docket {c.docket_number}, charge {c.index}: a prostitution finding for an offense "
+                items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
                              "committed under 18 — raise it expressly.")
             if "federal_conviction" in c.flags:
                 items.append(f"Docket {c.docket_number}: a federal conviction cannot be cleared here; consider "

@@ -267,6 +267,8 @@ def _friendly(error: dict, loc: Loc) -> str:
         bound = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
                  "less_than_equal": "at most"}[kind]
         return f"must be {bound} {next(iter(ctx.values()))}"
+    if kind in ("string_too_long", "string_too_short") and str(name) in PATTERN_HINTS:
+        return PATTERN_HINTS[str(name)]
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters"
     if kind == "string_too_short":

@@ -29,10 +29,25 @@ def _clean_multiline(value: Any) -> Any:
     return clean(value, multiline=True) if isinstance(value, str) else value
 
 
+def clean_tree(value: Any, path: str = "") -> Any:
+    """Free-form values (under `extra`) get the same text hygiene as every other string."""
+    if isinstance(value, str):
+        try:
+            return clean(value, multiline=True)
+        except ValueError as exc:
+            raise_problems([(path, str(exc))])
+    if isinstance(value, dict):
+        return {clean_tree(k, path): clean_tree(v, f"{path}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_tree(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
 def _text(max_length: int, *, multiline: bool = False, pattern: str | None = None) -> Any:
     cleaner = _clean_multiline if multiline else _clean_line
-    return Annotated[str, BeforeValidator(cleaner),
-                     StringConstraints(min_length=1, max_length=max_length, pattern=pattern)]
+    # The constraints sit on the string itself (so the JSON Schema shows them); cleaning runs before them.
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=pattern),
+                     BeforeValidator(cleaner)]
 
 
 Name = _text(100)
@@ -63,15 +78,15 @@ def raise_problems(found: Problems) -> None:
 class Address(Strict):
     street: AddressLine
     city: AddressLine
-    state: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^[A-Z]{2}$")]
-    zip: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^\d{5}(-\d{4})?$")]
+    state: _text(2, pattern=r"^[A-Z]{2}$")
+    zip: _text(10, pattern=r"^\d{5}(-\d{4})?$")
 
 
 class Petitioner(Strict):
     first_name: Name
     middle_name: Name | None = None
     last_name: Name
-    suffix: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=20)] | None = None
+    suffix: _text(20) | None = None
     aliases: list[Name] = []
     date_of_birth: dt.date
     address: Address | None = None
@@ -92,7 +107,7 @@ class Petitioner(Strict):
 
 class Attorney(Strict):
     name: Name
-    juris_number: Annotated[str, BeforeValidator(_clean_line), StringConstraints(pattern=r"^\d{6}$")]
+    juris_number: _text(6, pattern=r"^\d{6}$")
     firm: Text | None = None
     address: Address
     phone: Phone | None = None
@@ -182,7 +197,7 @@ class NoticeMethod(str, Enum):
 
 class Notice(Strict):
     method: NoticeMethod
-    tracking_number: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=60)] | None = None
+    tracking_number: _text(60) | None = None
     mailed_on: dt.date | None = None
 
 
@@ -217,8 +232,7 @@ class Charge(Strict):
 
 
 class Record(Strict):
-    docket_number: Annotated[str, BeforeValidator(_clean_line),
-                             StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")]
+    docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
     court: Court
     proceeding: Proceeding
     arrest_date: dt.date | None = None
@@ -265,7 +279,7 @@ class Case(Strict):
     trafficking: Trafficking
     records: Annotated[list[Record], Field(min_length=1)]
     filing: Filing = Filing()
-    extra: dict[str, Any] = {}
+    extra: Annotated[dict[str, Any], BeforeValidator(lambda value: clean_tree(value))] = {}
 
     @model_validator(mode="after")
     def _cross_field(self) -> Case:

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import json
 
 from erasure_docs.loading import (MAX_SHEET_BYTES, InputError, LoadedCase, Loc, Problem, decode_text, read_bytes,
-                                  refuse_duplicate_ids, split_path, validate_data)
+                                  split_path, validate_data)
 
 CASE_COLUMNS = ["first_name", "middle_name", "last_name", "suffix", "date_of_birth", "street", "city", "state", "zip",
                 "attorney_name", "juris_number", "firm", "attorney_street", "attorney_city", "attorney_state",
@@ -181,6 +181,7 @@ class _CaseRows:
         self.rows: dict[Loc, int] = {(): first_row}
         self.records: dict[str, int] = {}
         self.disagreements: list[tuple[int, str]] = []
+        self.problems: list[Problem] = []
 
     def add(self, number: int, row: Row) -> None:
         for column in CASE_COLUMNS:
@@ -212,27 +213,31 @@ def load_sheet(path: Path, as_of: Any = None, sheet: str | None = None) -> list[
     try:
         for number, row in read_rows(path, sheet):
             case_id = row.get("case_id", "")
-            if not case_id or not row.get("docket_number"):
-                missing = "case_id" if not case_id else "docket_number"
-                loaded.append(LoadedCase(f"{source} row {number}", case_id or None, None,
-                                         [Problem(f"{source} row {number}", f"{missing} is empty", case_id or None,
-                                                  missing)]))
+            if not case_id:
+                loaded.append(LoadedCase(f"{source} row {number}", None, None,
+                                         [Problem(f"{source} row {number}", "case_id is empty; every row needs "
+                                                  "the case it belongs to")]))
                 continue
             if case_id not in cases:
                 cases[case_id] = _CaseRows(number, row)
+            if not row.get("docket_number"):
+                cases[case_id].problems.append(Problem(f"{source} row {number}", "is empty", case_id,
+                                                       "docket_number"))
+                continue
             cases[case_id].add(number, row)
     except InputError as exc:
         return [LoadedCase(source, None, None, [exc.problem])]
     for case_id, rows in cases.items():
         loaded.append(_validate_rows(source, case_id, rows, as_of, path))
-    return refuse_duplicate_ids(loaded)
+    return loaded
 
 
 def _validate_rows(source: str, case_id: str, rows: _CaseRows, as_of: Any, path: Path) -> LoadedCase:
     first = rows.rows[()]
-    problems = [Problem(f"{source} row {number}", f"differs from row {first}, the case's first row; person- and "
-                                                  f"case-level columns must agree", case_id, column)
-                for number, column in rows.disagreements]
+    problems = rows.problems + [
+        Problem(f"{source} row {number}", f"differs from row {first}, the case's first row; person- and case-level "
+                                          "columns must agree", case_id, column)
+        for number, column in rows.disagreements]
     data = _numbers(rows.data)
     # A case's own fingerprint, so editing one person's rows does not change another's.
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -241,4 +246,8 @@ def _validate_rows(source: str, case_id: str, rows: _CaseRows, as_of: Any, path:
         p.source = f"{source} row {rows.locate(split_path(p.path))}"
     problems += invalid
     label = f"{source} row {first}"
-    return LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest, input_path=path)
+    loaded = LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest, input_path=path)
+    if case and not problems:
+        loaded.warnings = [Problem(f"{source} row {rows.locate(split_path(where))}", message, case_id, where)
+                           for where, message in case.warnings()]
+    return loaded

@@ -86,9 +86,6 @@ def test_empty_or_not_text_refused(value):
         parse_citation(value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 'Title 18' (no section) parses as 1 U.S.C. § 8 and 'Title 42' as "
-                   "4 U.S.C. § 2: FEDERAL_PATTERN lets the title give a digit to the section number (nothing "
-                   "separates them)")
 @pytest.mark.parametrize("text", ["Title 18", "Title 42"])
 def test_title_without_section_refused(text):
     with pytest.raises(CitationError):

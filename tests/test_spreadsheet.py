@@ -145,9 +145,6 @@ def test_bad_case_does_not_stop_the_good_one(cli, tmp_path):
     assert "1 valid, 1 invalid (2 cases read)" in out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: cases read from a sheet never carry warnings: spreadsheet._validate_rows builds the LoadedCase "
-    "without case.warnings(), so 'victims listed but disposition is not convicted' is silently lost"))
 def test_victims_warning_names_its_row(cli, tmp_path):
     path = changed(tmp_path, 4, "disposition", "dismissed")  # the charge with victim Pat Doe
     code, out, err = run(cli, path)
@@ -158,10 +155,6 @@ def test_victims_warning_names_its_row(cli, tmp_path):
     assert "2 valid, 0 invalid" in out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a row with an empty docket_number is reported, and then the case it belongs to is refused with "
-    "'case_id is used again in this batch', printed twice (refuse_duplicate_ids runs in load_sheet and again "
-    "in load_inputs), and the row is counted as an extra case"))
 def test_row_without_docket_number(cli, tmp_path):
     path = changed(tmp_path, 3, "docket_number", "")
     code, out, err = run(cli, path)

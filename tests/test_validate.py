@@ -493,10 +493,6 @@ def test_one_over_the_length_limit_refused(cli, tmp_path, case, where, path, lim
     assert_refused(cli, tmp_path, put(case, where, "x" * (limit + 1)), path, str(limit))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: text length errors come out as pydantic's list wording "
-                   "('Value should have at most 100 items after validation, not 101') and an empty name as "
-                   "'needs at least one entry': the StringConstraints after a BeforeValidator raise too_long/"
-                   "too_short, not the string_too_long/string_too_short that loading._friendly maps")
 @pytest.mark.parametrize("value, wording", [("x" * 101, "is longer than 100 characters"), ("   ", "is empty")],
                          ids=["101-characters", "blank"])
 def test_text_length_messages_are_friendly(cli, tmp_path, case, value, wording):
@@ -582,9 +578,6 @@ def test_newline_refused_outside_narrative(cli, tmp_path, case, where, path):
     assert_refused(cli, tmp_path, put(case, where, "Maria\nSantos"), path, "control character U+000A")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: strings under `extra:` skip text hygiene, so a bidi override "
-                   "reaches the templates (spec: control, zero-width and bidi characters are refused; "
-                   "model.py: 'Every string is ... checked for hidden characters')")
 def test_hidden_characters_refused_in_extra(cli, tmp_path, case):
     case["extra"] = {"clinic_note": "pay \u202e0001$"}
     assert_refused(cli, tmp_path, case, "extra.clinic_note", "bidirectional")

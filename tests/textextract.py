@@ -1,0 +1,75 @@
+"""Text of generated documents, for comparing the Word and the PDF version of a document.
+
+    docx_text(path)   body paragraphs and table cells in document order (python-docx)
+    pdf_text(path)    `pdftotext -raw`, with the "Page N of M" footers removed
+    normalise(text)   every whitespace character removed: line-break hyphenation and justification make
+                      whitespace differ between the two formats, the characters must not
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+FOOTER = re.compile(r"^\s*Page \d+ of \d+\s*$", re.MULTILINE)
+FORM_FEED = "\f"
+
+
+def _table_lines(table: Table, parent) -> list[str]:  # noqa: ANN001
+    lines: list[str] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell appears once per grid column it spans
+                continue
+            seen.add(id(cell._tc))
+            lines += _block_lines(cell._tc, cell)
+    return lines
+
+
+def _block_lines(element, parent) -> list[str]:  # noqa: ANN001
+    lines: list[str] = []
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(Paragraph(child, parent).text)
+        elif child.tag == qn("w:tbl"):
+            lines += _table_lines(Table(child, parent), parent)
+    return lines
+
+
+def docx_lines(path: Path | str) -> list[str]:
+    document = Document(str(path))
+    return _block_lines(document.element.body, document._body)
+
+
+def docx_text(path: Path | str) -> str:
+    """Body paragraphs and table cells, in document order, one per line (headers and footers excluded)."""
+    return "\n".join(docx_lines(path))
+
+
+def pdf_text(path: Path | str, first: int | None = None, last: int | None = None) -> str:
+    """`pdftotext -raw` text with the page footers and form feeds removed; line structure kept."""
+    command = ["pdftotext", "-raw", "-enc", "UTF-8"]
+    if first is not None:
+        command += ["-f", str(first)]
+    if last is not None:
+        command += ["-l", str(last)]
+    result = subprocess.run([*command, str(path), "-"], capture_output=True, check=True)
+    text = result.stdout.decode("utf-8").replace(FORM_FEED, "\n")
+    return FOOTER.sub("", text)
+
+
+def normalise(text: str) -> str:
+    """The text without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def normalise_lines(text: str) -> list[str]:
+    """Each non-empty line with runs of whitespace collapsed to one space (for golden files)."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
