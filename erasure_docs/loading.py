@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 import yaml
 from pydantic import ValidationError
 
+from erasure_docs.crossfield import cross_field_problems
 from erasure_docs.model import Case
 
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -318,6 +319,11 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
                     problems.append(Problem(source, message, case_id, format_loc(full), locate(full)))
             else:
                 problems.append(Problem(source, _friendly(error, loc), case_id, format_loc(loc), locate(loc)))
+        # The cross-field rules do not run inside a model that has a field error; run them on the raw data
+        # so that the file's every problem is listed at once.
+        reported = {(p.path, p.message) for p in problems}
+        problems += [Problem(source, message, case_id, path, locate(split_path(path)))
+                     for path, message in cross_field_problems(data) if (path, message) not in reported]
         return None, problems
 
 

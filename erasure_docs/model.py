@@ -8,7 +8,6 @@ a `CaseProblem` bound to the field path it is about.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -17,6 +16,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from erasure_docs.citations import Citation
+from erasure_docs.crossfield import cross_field_problems
 from erasure_docs.offense_class import OffenseClass
 from erasure_docs.text import clean
 
@@ -118,12 +118,6 @@ class Period(Strict):
     start: dt.date
     end: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Period:
-        if self.end and self.end < self.start:
-            raise_problems([("end", f"{self.end} is before start {self.start}")])
-        return self
-
 
 class EvidenceKind(str, Enum):
     t_visa = "t_visa"
@@ -161,12 +155,6 @@ class Court(Strict):
     kind: CourtKind
     number: Annotated[int, Field(ge=1, le=99)] | None = None
     location: AddressLine
-
-    @model_validator(mode="after")
-    def _ga_needs_number(self) -> Court:
-        if self.kind is CourtKind.ga and self.number is None:
-            raise_problems([("number", "is required when court kind is 'ga' (the G.A. number, e.g. 14)")])
-        return self
 
 
 class Proceeding(str, Enum):
@@ -220,17 +208,6 @@ class Charge(Strict):
     related_to_trafficking: bool | None = None
     victims: list[Victim] = []
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Charge:
-        found: Problems = []
-        if self.offense_date and self.disposition_date and self.disposition_date < self.offense_date:
-            found.append(("disposition_date", f"{self.disposition_date} is before offense_date {self.offense_date}"))
-        if self.discharge_date and self.disposition_date and self.discharge_date < self.disposition_date:
-            found.append(("discharge_date", f"{self.discharge_date} is before disposition_date {self.disposition_date}"))
-        raise_problems(found)
-        return self
-
-
 class Record(Strict):
     docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
     court: Court
@@ -238,28 +215,6 @@ class Record(Strict):
     arrest_date: dt.date | None = None
     arresting_agency: Text | None = None
     charges: Annotated[list[Charge], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Record:
-        found: Problems = []
-        proceeding = self.proceeding.value
-        for i, charge in enumerate(self.charges):
-            where, disposition = f"charges[{i}]", charge.disposition
-            if self.arrest_date and charge.disposition_date and charge.disposition_date < self.arrest_date:
-                found.append((f"{where}.disposition_date",
-                              f"{charge.disposition_date} is before arrest_date {self.arrest_date}"))
-            if disposition in JUVENILE_DISPOSITIONS and self.proceeding is not Proceeding.juvenile:
-                found.append((f"{where}.disposition",
-                              f"'{disposition.value}' is a juvenile disposition, but proceeding is '{proceeding}'"))
-            if disposition is Disposition.convicted and self.proceeding is not Proceeding.adult:
-                found.append((f"{where}.disposition",
-                              f"'convicted' is only for adult proceedings, but proceeding is '{proceeding}'"))
-            if disposition is Disposition.youthful_offender and self.proceeding is not Proceeding.youthful_offender:
-                found.append((f"{where}.disposition",
-                              f"'youthful_offender' needs proceeding 'youthful_offender', not '{proceeding}'"))
-        raise_problems(found)
-        return self
-
 
 class Filing(Strict):
     date: dt.date | None = None
@@ -283,46 +238,8 @@ class Case(Strict):
 
     @model_validator(mode="after")
     def _cross_field(self) -> Case:
-        found: Problems = []
-        seen: dict[str, int] = {}
-        for i, record in enumerate(self.records):
-            key = normalise_docket(record.docket_number)
-            if key in seen:
-                found.append((f"records[{i}].docket_number",
-                              f"{record.docket_number} appears twice (also records[{seen[key]}])"))
-            seen.setdefault(key, i)
-        for path, value in self.dated_fields():
-            if value > self.as_of:
-                shown = "the date" if path == "petitioner.date_of_birth" else str(value)
-                found.append((path, f"{shown} is after as_of {self.as_of}"))
-        for i, record in enumerate(self.records):
-            for j, charge in enumerate(record.charges):
-                if charge.offense_date and charge.offense_date < self.petitioner.date_of_birth:
-                    found.append((f"records[{i}].charges[{j}].offense_date",
-                                  f"{charge.offense_date} is before the petitioner's date_of_birth"))
-        raise_problems(found)
+        raise_problems(cross_field_problems(self.model_dump(mode="json")))
         return self
-
-    def dated_fields(self) -> list[tuple[str, dt.date]]:
-        """Every date the case states as a past fact (filing.date may lie ahead)."""
-        found: list[tuple[str, dt.date]] = [("petitioner.date_of_birth", self.petitioner.date_of_birth)]
-        t = self.trafficking
-        if t.period:
-            found += [("trafficking.period.start", t.period.start)]
-            found += [("trafficking.period.end", t.period.end)] if t.period.end else []
-        found += [(f"trafficking.evidence[{i}].date", e.date) for i, e in enumerate(t.evidence) if e.date]
-        for i, record in enumerate(self.records):
-            if record.arrest_date:
-                found.append((f"records[{i}].arrest_date", record.arrest_date))
-            for j, charge in enumerate(record.charges):
-                base = f"records[{i}].charges[{j}]"
-                for name in ("offense_date", "disposition_date", "discharge_date"):
-                    if getattr(charge, name):
-                        found.append((f"{base}.{name}", getattr(charge, name)))
-                for k, victim in enumerate(charge.victims):
-                    if victim.notice and victim.notice.mailed_on:
-                        found.append((f"{base}.victims[{k}].notice.mailed_on", victim.notice.mailed_on))
-        return found
 
     @property
     def filing_date(self) -> dt.date:
@@ -338,7 +255,3 @@ class Case(Strict):
                                   f"victims are listed but disposition is '{charge.disposition.value}'; "
                                   "victim notice only matters for a conviction"))
         return found
-
-
-def normalise_docket(docket: str) -> str:
-    return re.sub(r"[\s-]", "", docket).upper()

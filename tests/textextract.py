@@ -73,3 +73,42 @@ def normalise(text: str) -> str:
 def normalise_lines(text: str) -> list[str]:
     """Each non-empty line with runs of whitespace collapsed to one space (for golden files)."""
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- generated packets, once per session
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_cases"
+_PACKETS: dict[str, Path] = {}
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLES.glob("*.yaml"))
+
+
+def case_id_of(case_file: Path) -> str:
+    import yaml
+
+    return str(yaml.safe_load(case_file.read_text(encoding="utf-8"))["case_id"])
+
+
+def generate(case_file: Path, out_dir: Path, *options: str) -> tuple[int, str, str]:
+    """Run the real `erasure-docs generate` command in-process; (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from erasure_docs.cli import main
+
+    result = CliRunner().invoke(main, ["generate", str(case_file), "--out", str(out_dir), *options],
+                                catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def sample_packets(root: Path) -> dict[str, Path]:
+    """Every sample's packet folder (sample stem → folder), generated the first time it is asked for."""
+    if not _PACKETS:
+        out = root / "out"
+        for case_file in sample_files():
+            code, stdout, stderr = generate(case_file, out)
+            assert code == 0, f"{case_file.name}: exit {code}\n{stdout}\n{stderr}"
+            _PACKETS[case_file.stem] = out / case_id_of(case_file)
+    return dict(_PACKETS)

@@ -1,0 +1,119 @@
+"""The case file's cross-field rules, written once over plain data.
+
+They run on a valid case (from `Case`'s model validator) and, when some field of a file is invalid, on the
+raw data too, so that a file's every problem is reported at once rather than one layer at a time. Values
+that cannot be read are skipped here: the field rules report those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterator
+
+Problems = list[tuple[str, str]]
+
+JUVENILE_DISPOSITIONS = {"adjudicated_delinquent", "fwsn", "statement_of_responsibility"}
+PAST_DATES = {"date_of_birth", "start", "end", "arrest_date", "offense_date", "disposition_date", "discharge_date",
+              "mailed_on", "date"}
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[dict]:
+    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+
+def normalise_docket(docket: str) -> str:
+    return re.sub(r"[\s-]", "", docket).upper()
+
+
+def dated_fields(data: dict) -> Iterator[tuple[str, dt.date]]:
+    """Every date the case states as a past fact (filing.date may lie ahead)."""
+    def walk(node: Any, path: str) -> Iterator[tuple[str, dt.date]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else str(key)
+                if where in ("filing", "extra", "as_of"):
+                    continue
+                if key in PAST_DATES and as_date(value):
+                    yield where, as_date(value)  # type: ignore[misc]
+                else:
+                    yield from walk(value, where)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{path}[{i}]")
+    yield from walk(data, "")
+
+
+def charge_problems(charge: dict, where: str, proceeding: Any, arrest: dt.date | None,
+                    born: dt.date | None) -> Problems:
+    found: Problems = []
+    offense, disposed = as_date(charge.get("offense_date")), as_date(charge.get("disposition_date"))
+    discharged, disposition = as_date(charge.get("discharge_date")), charge.get("disposition")
+    if offense and disposed and disposed < offense:
+        found.append((f"{where}.disposition_date", f"{disposed} is before offense_date {offense}"))
+    if disposed and discharged and discharged < disposed:
+        found.append((f"{where}.discharge_date", f"{discharged} is before disposition_date {disposed}"))
+    if arrest and disposed and disposed < arrest:
+        found.append((f"{where}.disposition_date", f"{disposed} is before arrest_date {arrest}"))
+    if offense and born and offense < born:
+        found.append((f"{where}.offense_date", f"{offense} is before the petitioner's date_of_birth"))
+    if proceeding in ("adult", "juvenile", "youthful_offender"):
+        if disposition in JUVENILE_DISPOSITIONS and proceeding != "juvenile":
+            found.append((f"{where}.disposition",
+                          f"'{disposition}' is a juvenile disposition, but proceeding is '{proceeding}'"))
+        if disposition == "convicted" and proceeding != "adult":
+            found.append((f"{where}.disposition",
+                          f"'convicted' is only for adult proceedings, but proceeding is '{proceeding}'"))
+        if disposition == "youthful_offender" and proceeding != "youthful_offender":
+            found.append((f"{where}.disposition",
+                          f"'youthful_offender' needs proceeding 'youthful_offender', not '{proceeding}'"))
+    return found
+
+
+def record_problems(record: dict, where: str, born: dt.date | None) -> Problems:
+    found: Problems = []
+    court = mapping(record.get("court"))
+    if court.get("kind") == "ga" and court.get("number") is None:
+        found.append((f"{where}.court.number", "is required when court kind is 'ga' (the G.A. number, e.g. 14)"))
+    arrest = as_date(record.get("arrest_date"))
+    for j, charge in enumerate(items(record.get("charges"))):
+        found += charge_problems(charge, f"{where}.charges[{j}]", record.get("proceeding"), arrest, born)
+    return found
+
+
+def cross_field_problems(data: dict) -> Problems:
+    """Every cross-field problem in a case's data (raw or validated), each with its field path."""
+    found: Problems = []
+    born = as_date(mapping(data.get("petitioner")).get("date_of_birth"))
+    period = mapping(mapping(data.get("trafficking")).get("period"))
+    start, end = as_date(period.get("start")), as_date(period.get("end"))
+    if start and end and end < start:
+        found.append(("trafficking.period.end", f"{end} is before start {start}"))
+    seen: dict[str, int] = {}
+    for i, record in enumerate(items(data.get("records"))):
+        found += record_problems(record, f"records[{i}]", born)
+        docket = record.get("docket_number")
+        if isinstance(docket, str) and docket.strip():
+            key = normalise_docket(docket)
+            if key in seen:
+                found.append((f"records[{i}].docket_number", f"{docket.strip()} appears twice (also records[{seen[key]}])"))
+            seen.setdefault(key, i)
+    as_of = as_date(data.get("as_of")) or dt.date.today()
+    for path, value in dated_fields(data):
+        if value > as_of:
+            shown = "the date" if path == "petitioner.date_of_birth" else str(value)
+            found.append((path, f"{shown} is after as_of {as_of}"))
+    return found
