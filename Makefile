@@ -18,6 +18,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 demo: system-deps $(STAMP)
 	$(BIN)/erasure-docs validate sample_cases/
+	$(BIN)/erasure-docs check sample_cases/adult-prostitution.yaml
+	$(BIN)/erasure-docs batch sample_cases/ --out output/
+	@echo "Packets are in output/<case_id>/ — open output/CLINIC-2026-0013/packet.pdf"
 
 test: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -8,6 +8,7 @@ Exit status everywhere: 0 done, 1 some input was invalid or some case failed, 2 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import json
 import sys
 from pathlib import Path
@@ -226,3 +227,99 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
         click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
     sys.exit(status)
+
+
+class Progress:
+    """Cases done, failed, rate and time left: a bar on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.quiet = total, quiet
+        self.done = self.failed = 0
+        self.started = self.last = __import__("time").monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, row) -> None:  # noqa: ANN001
+        import time
+
+        self.done += 1
+        self.failed += row.status == "failed"
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if not self.tty and now - self.last < 5 and self.done < self.total:
+            return
+        self.last = now
+        rate = self.done / max(now - self.started, 1e-6)
+        left = (self.total - self.done) / rate if rate else 0
+        text = (f"{self.done}/{self.total} cases, {self.failed} failed, {rate:.1f} cases/s, "
+                f"{int(left) // 60}:{int(left) % 60:02d} left")
+        if self.tty:
+            width = 24
+            filled = int(width * self.done / max(self.total, 1))
+            click.echo(f"\r[{'#' * filled}{'-' * (width - filled)}] {text}  ", err=True, nl=self.done == self.total)
+        else:
+            click.echo(f"progress: {text}", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder that receives one sub-folder per case and the batch summary.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPUs).")
+@AS_OF
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
+@click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first case that fails.")
+@click.option("--dry-run", is_flag=True, help="Validate and judge every case; write nothing.")
+@click.option("--resume", is_flag=True, help="Skip cases whose packet was made from the same input and tool version.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output (errors are still printed).")
+def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
+          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool) -> None:
+    """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
+
+    A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
+    case's folder appears whole or not at all. batch-summary.json and batch-summary.csv account for the
+    run. Exit status 0 when every case was produced, 1 when some failed, 2 for bad usage or input that
+    cannot be read at all. Nothing printed names a person.
+
+    \b
+    Example:
+      erasure-docs batch sample_cases/ --out output/
+      erasure-docs batch clinic-day.xlsx --sheet "Nov 30" --workers 2 --resume
+    """
+    from erasure_docs.batch import BatchOptions, run_batch, write_summary
+    from erasure_docs.rules.tables import load_tables
+
+    chosen = parse_formats(formats)
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        click.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
+        sys.exit(2)
+    cases = load_inputs(inputs, as_of=as_of, sheet=sheet)
+    if cases and all(not c.ok and c.case_id is None and len(c.problems) == 1 and not c.problems[0].path
+                     for c in cases):
+        report_problems(cases)  # not one input could be read as cases at all
+        sys.exit(2)
+    report_problems(cases)
+    options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume)
+    progress = Progress(len(cases), quiet)
+
+    def on_row(row) -> None:  # noqa: ANN001 - validation problems were printed above; render failures here
+        if row.status == "failed" and row.stage == "render":
+            click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
+        progress(row)
+
+    try:
+        result = run_batch(cases, options, on_row)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: finished cases are complete; run again with --resume to do the rest", err=True)
+        sys.exit(130)
+    if not dry_run:
+        json_path, _ = write_summary(result, options, str(load_tables().param("rules_version")))
+        where = f"; summary in {json_path.parent}"
+    else:
+        where = " (dry run: nothing written)"
+    counts = {s: sum(r.status == s for r in result.rows) for s in ("produced", "would_produce", "skipped", "failed")}
+    text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
+    click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
+    sys.exit(1 if result.failed else 0)

@@ -234,7 +234,10 @@ def remove_leftovers(out_dir: Path) -> int:
     count = 0
     if out_dir.is_dir():
         for leftover in out_dir.glob(f"{HIDDEN_PREFIX}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
             count += 1
     return count
 
