@@ -115,11 +115,11 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any) -> CaseRow:
 
 def describe_error(exc: BaseException) -> str:
     """What went wrong, without echoing data: exception messages can quote a person's details."""
+    safe = {"FileExistsError", "MissingFontError", "DocxRenderError", "RenderError", "TemplateNotFound"}
+    if type(exc).__name__ in safe and not getattr(exc, "strerror", None):  # our own messages name no person
+        return f"{type(exc).__name__}: {str(exc)[:200]}"
     if isinstance(exc, OSError):
         return f"{type(exc).__name__}: {exc.strerror or 'I/O error'}"
-    safe = {"FileExistsError", "MissingFontError", "DocxRenderError", "RenderError", "TemplateNotFound"}
-    if type(exc).__name__ in safe:
-        return f"{type(exc).__name__}: {str(exc)[:200]}"
     return f"{type(exc).__name__} while rendering"
 
 
@@ -181,9 +181,10 @@ def run_batch(cases: list[LoadedCase], options: BatchOptions,
             progress(result.rows[-1])
         else:
             todo.append(loaded)
+    if not options.dry_run:
+        remove_leftovers(options.out_dir)  # what an interrupted run left behind
     if todo:
         options.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        remove_leftovers(options.out_dir)
         render_all(todo, options, result, progress)
     result.wall_seconds = time.perf_counter() - started
     return result

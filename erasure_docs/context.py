@@ -33,11 +33,12 @@ STATE_POLICE = "Department of Emergency Services and Public Protection, State Po
 
 @dataclass(frozen=True)
 class DocumentRef:
-    """One document of a packet: its kind, and the docket (record index) and victim it is for."""
+    """One document of a packet: its kind, and the docket (record index), victim or court it is for."""
 
     kind: str
     record: int | None = None
     victim: int | None = None  # index into the docket's victims list, for victim notices
+    court: tuple | None = None  # the court a cover letter goes to (see court_key)
 
     @property
     def title(self) -> str:
@@ -46,6 +47,30 @@ class DocumentRef:
 
 def when(day: dt.date | None) -> str:
     return long_date(day) if day else ""
+
+
+def court_key(record: Record) -> tuple:
+    return (record.court.kind.value, record.court.number, record.court.location)
+
+
+def cite(citation: str) -> str:
+    """A citation for a document: the section sign kept on the same line as its number."""
+    return citation.replace("§ ", "§\u00a0")
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+
+
+def predicate_phrase(citations: list[str]) -> str:
+    """'trafficking in persons under C.G.S. § 53a-192a and a criminal violation of 18 U.S.C. Chapter 77,
+    namely 18 U.S.C. § 1591' — whichever of the two kinds the qualifying predicates include."""
+    state = [c for c in citations if c.startswith("C.G.S.")]
+    federal = [c for c in citations if not c.startswith("C.G.S.")]
+    parts = [f"trafficking in persons under {join_words(state)}"] if state else []
+    if federal:
+        parts.append(f"a criminal violation of 18 U.S.C. Chapter 77, namely {join_words(federal)}")
+    return " and ".join(parts)
 
 
 def address_lines(address: Address | None) -> list[str]:
@@ -94,9 +119,9 @@ class ContextBuilder:
             return choice
         if ref.record is not None:
             return self.case.records[ref.record].court.kind is CourtKind.juvenile
-        # Case-level documents name every docket: one juvenile docket among them is enough for initials.
-        petitioned = [self.case.records[r] for r in self.petitioned_records()]
-        return any(r.court.kind is CourtKind.juvenile for r in petitioned)
+        if ref.court is not None:
+            return ref.court[0] == CourtKind.juvenile.value
+        return False  # the review sheet is the attorney's own
 
     def petitioned_records(self) -> list[int]:
         return [r for r, charges in self.by_docket.items() if any(c.status == "eligible" for c in charges)]
@@ -104,8 +129,12 @@ class ContextBuilder:
     def petitioner(self, ref: DocumentRef) -> dict[str, Any]:
         p = self.case.petitioner
         initials = self.uses_initials(ref)
+        aliases = [] if initials else list(p.aliases)
+        sentence = f"I have also been known as {join_words(aliases)}" if aliases else ""
         return {"name": p.initials if initials else p.full_name, "full_name": p.full_name, "initials": p.initials,
-                "aliases": [] if initials else list(p.aliases), "address_lines": address_lines(p.address),
+                "aliases": aliases, "aliases_text": join_words(aliases),
+                "aliases_sentence": sentence if sentence.endswith(".") else sentence + "." if sentence else "",
+                "address_lines": address_lines(p.address),
                 "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp}
 
     def signer(self, ref: DocumentRef, petitioner: dict[str, Any]) -> dict[str, Any]:
@@ -114,11 +143,12 @@ class ContextBuilder:
             return {"self_represented": False, "name": attorney.name, "firm": attorney.firm or "",
                     "address_lines": address_lines(attorney.address), "phone": attorney.phone or "",
                     "email": attorney.email or "", "juris_number": attorney.juris_number}
-        lines = petitioner["address_lines"]
-        if ref.kind == "victim_notice":
-            lines = []  # a victim notice never carries the applicant's own address
-        return {"self_represented": True, "name": petitioner["name"], "firm": "", "address_lines": lines,
-                "phone": petitioner["phone"], "email": petitioner["email"], "juris_number": ""}
+        if ref.kind == "victim_notice":  # a victim notice never tells the victim how to reach the applicant
+            return {"self_represented": True, "name": petitioner["name"], "firm": "", "address_lines": [],
+                    "phone": "", "email": "", "juris_number": ""}
+        return {"self_represented": True, "name": petitioner["name"], "firm": "",
+                "address_lines": petitioner["address_lines"], "phone": petitioner["phone"],
+                "email": petitioner["email"], "juris_number": ""}
 
     def prosecutor(self, record: Record | None) -> dict[str, Any]:
         filing = self.case.filing
@@ -129,9 +159,9 @@ class ContextBuilder:
 
     def common(self, ref: DocumentRef) -> dict[str, Any]:
         case = self.case
-        record = case.records[ref.record] if ref.record is not None else self.first_petitioned_record()
+        record = case.records[ref.record] if ref.record is not None else self.first_record_of(ref.court)
         petitioner = self.petitioner(ref)
-        qualifying = [p.citation for p in self.report.predicates if p.qualifies]
+        qualifying = [cite(p.citation) for p in self.report.predicates if p.qualifies]
         period = case.trafficking.period
         context: dict[str, Any] = {
             "case_id": case.case_id,
@@ -142,7 +172,7 @@ class ContextBuilder:
             "signer": self.signer(ref, petitioner),
             "prosecutor": self.prosecutor(record),
             "predicates": qualifying,
-            "predicate_text": " and ".join(qualifying),
+            "predicate_text": predicate_phrase(qualifying),
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
@@ -154,9 +184,12 @@ class ContextBuilder:
     def is_vacatur(self, ref: DocumentRef) -> bool:
         return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet")
 
-    def first_petitioned_record(self) -> Record | None:
-        petitioned = self.petitioned_records()
-        return self.case.records[petitioned[0]] if petitioned else None
+    def first_record_of(self, court: tuple | None) -> Record | None:
+        """The first petitioned docket in that court (any court when None): it names the court."""
+        for r in self.petitioned_records():
+            if court is None or court_key(self.case.records[r]) == court:
+                return self.case.records[r]
+        return None
 
     # -------------------------------------------------------- one docket
 
@@ -177,7 +210,7 @@ class ContextBuilder:
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
-        return {"citation": outcome.citation, "description": charge.description or "",
+        return {"citation": cite(outcome.citation), "description": charge.description or "",
                 "offense_class": outcome.offense_class or "", "offense_date": when(charge.offense_date),
                 "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
                 "sentence": charge.sentence or "", "relief": outcome.relief or "",
@@ -189,7 +222,7 @@ class ContextBuilder:
         victims = []
         for victim in record.charges[outcome.index].victims:
             notice = victim.notice
-            victims.append({"name": victim.name, "citation": outcome.citation,
+            victims.append({"name": victim.name, "citation": cite(outcome.citation),
                             "method": f"{notice.method.value} mail" if notice else "",
                             "mailed_on": when(notice.mailed_on) if notice else "",
                             "tracking_number": (notice.tracking_number or "") if notice else ""})
@@ -200,14 +233,13 @@ class ContextBuilder:
         found = [(outcome, v) for outcome in self.by_docket[record_index] if outcome.victim_notice_required
                  for v in record.charges[outcome.index].victims]
         outcome, victim = found[victim_index]
-        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": outcome.citation}
+        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation)}
 
     # -------------------------------------------------------- case-level documents
 
-    def enclosures(self, refs: list[DocumentRef]) -> list[dict[str, str]]:
-        return [{"title": ref.title, "docket_number": self.case.records[ref.record].docket_number
-                 if ref.record is not None else ""}
-                for ref in refs if ref.kind not in ("cover_letter", "review_sheet")]
+    def enclosures(self, refs: list[DocumentRef], court: tuple | None) -> list[DocumentRef]:
+        """The documents a cover letter sends to its court."""
+        return [ref for ref in refs if ref.record is not None and court_key(self.case.records[ref.record]) == court]
 
     def review(self) -> dict[str, Any]:
         report, tables = self.report, load_tables()
@@ -280,9 +312,13 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         assert ref.record is not None and ref.victim is not None
         context["victim"] = builder.victim(ref.record, ref.victim)
     if ref.kind == "cover_letter":
-        context["enclosures"] = builder.enclosures(refs)
+        enclosed = builder.enclosures(refs, ref.court)
+        context["enclosures"] = [{"title": e.title, "docket_number": case.records[e.record].docket_number}
+                                 for e in enclosed if e.record is not None]
         context["dockets"] = [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
-                              for r in builder.petitioned_records()]
+                              for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)]
+        context["sealed_affidavits"] = any(e.kind == "motion_to_seal" for e in enclosed)
+        context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
     if ref.kind == "review_sheet":
         context["review"] = builder.review()
     return context

@@ -301,7 +301,7 @@ PATTERN_HINTS = {
 def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = lambda loc: None,
                   as_of: Any = None) -> tuple[Case | None, list[Problem]]:
     """Validate one case's data; return the case or every problem, each with its field path."""
-    case_id = _case_id_hint(data)
+    case_id = case_id_hint(data)
     if not isinstance(data, dict):
         found = type(data).__name__.replace("dict", "mapping").replace("list", "list").replace("str", "text")
         return None, [Problem(source, f"must hold a mapping of case-file fields at the top level, not {found}")]
@@ -327,7 +327,7 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
         return None, problems
 
 
-def _case_id_hint(data: Any) -> str | None:
+def case_id_hint(data: Any) -> str | None:
     """The case id to name in messages, only when it is itself well-formed (never echo junk)."""
     value = data.get("case_id") if isinstance(data, dict) else None
     if isinstance(value, str) and value.strip() and len(value) <= 64 and all(
@@ -365,7 +365,7 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
     except InputError as exc:
         return LoadedCase(source, None, None, [exc.problem], input_path=path)
     case, invalid = validate_data(data, source, locate, as_of)
-    case_id = case.case_id if case else _case_id_hint(data)
+    case_id = case.case_id if case else case_id_hint(data)
     for p in problems:
         p.case_id = case_id
     problems += invalid

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context
+from erasure_docs.context import ContextBuilder, DocumentRef, build_context, court_key
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
@@ -46,21 +46,26 @@ def slug(text: str) -> str:
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
     """Every document instance, in filing order: the cover letter, each docket's documents (one victim
     notice per victim), then the review sheet."""
-    refs: list[DocumentRef] = []
+    by_court: dict[tuple, list[DocumentRef]] = {}
     for record_index, charges in charges_by_docket(report).items():
-        victims = sum(len(case.records[record_index].charges[c.index].victims) for c in charges
-                      if c.victim_notice_required)
+        record = case.records[record_index]
+        victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
         for kind in docket_documents(case, charges):
+            refs = by_court.setdefault(court_key(record), [])
             if kind == "victim_notice":
                 refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
             else:
                 refs.append(DocumentRef(kind, record_index))
-    cover = [DocumentRef("cover_letter")] if refs else []
-    planned = cover + refs + [DocumentRef("review_sheet")]
+    planned: list[DocumentRef] = []
+    for court, refs in by_court.items():  # one cover letter for each court the packet goes to
+        planned += [DocumentRef("cover_letter", court=court), *refs]
+    planned.append(DocumentRef("review_sheet"))
     return [ref for ref in planned if only is None or ref.kind in only]
 
 
 def file_stem(case: Case, ref: DocumentRef) -> str:
+    if ref.court is not None:
+        return f"{ref.kind}-{slug(' '.join(str(part) for part in ref.court if part is not None))}"
     if ref.record is None:
         return ref.kind
     folder = slug(case.records[ref.record].docket_number)
@@ -142,15 +147,20 @@ class PacketWriter:
 
     def packet_pdf(self, case: Case, report: Report, rendered: list[RenderedDocument]) -> tuple[bytes, int] | None:
         """Table of contents, then the filing documents in order, as one PDF/A-3b with the data attached."""
-        filed = [r for r in rendered if r.layout is not None and r.ref.kind not in ("review_sheet",)]
-        if not filed:
+        listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
+        if not listed:
             return None
+        sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope
+        filed = [r for r in listed if r.ref.kind not in sealed]
         toc_pages = 1
         while True:
             entries, page = [], toc_pages + 1
-            for item in filed:
-                entries.append({"title": item.ref.title, "docket_number": case.records[item.ref.record].docket_number
-                                if item.ref.record is not None else "",
+            for item in listed:
+                docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
+                if item.ref.kind in sealed:
+                    entries.append({"title": item.ref.title, "docket_number": docket, "pages": "under seal"})
+                    continue
+                entries.append({"title": item.ref.title, "docket_number": docket,
                                 "pages": f"{page}–{page + item.pages - 1}" if item.pages > 1 else str(page)})
                 page += item.pages
             toc = self.pdf.layout(self.pdf.html("toc", {"entries": entries, "total_pages": page - 1}))

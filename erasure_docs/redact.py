@@ -17,7 +17,7 @@ def initials(name: str) -> str:
 def redact_case(case: Case) -> dict[str, Any]:
     data = case.model_dump(mode="json", exclude_none=True)
     petitioner = data["petitioner"]
-    data["petitioner"] = {
+    data["petitioner"] = {  # aliases, address, phone and email are dropped
         "first_name": initials(petitioner["first_name"]),
         "last_name": initials(petitioner["last_name"]),
         "birth_year": case.petitioner.date_of_birth.year,
@@ -30,6 +30,8 @@ def redact_case(case: Case) -> dict[str, Any]:
         evidence.pop("description", None)
     for record in data["records"]:
         for charge in record["charges"]:
+            charge.pop("description", None)  # free text: it can quote a name or an alias
+            charge.pop("sentence", None)
             count = len(charge.pop("victims", []))
             if count:
                 charge["victim_count"] = count

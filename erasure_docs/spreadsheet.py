@@ -14,8 +14,8 @@ from typing import Any, Iterator
 
 import json
 
-from erasure_docs.loading import (MAX_SHEET_BYTES, InputError, LoadedCase, Loc, Problem, decode_text, read_bytes,
-                                  split_path, validate_data)
+from erasure_docs.loading import (MAX_SHEET_BYTES, InputError, LoadedCase, Loc, Problem, case_id_hint, decode_text,
+                                  read_bytes, split_path, validate_data)
 
 CASE_COLUMNS = ["first_name", "middle_name", "last_name", "suffix", "date_of_birth", "street", "city", "state", "zip",
                 "attorney_name", "juris_number", "firm", "attorney_street", "attorney_city", "attorney_state",
@@ -227,13 +227,16 @@ def load_sheet(path: Path, as_of: Any = None, sheet: str | None = None) -> list[
             cases[case_id].add(number, row)
     except InputError as exc:
         return [LoadedCase(source, None, None, [exc.problem])]
-    for case_id, rows in cases.items():
-        loaded.append(_validate_rows(source, case_id, rows, as_of, path))
+    for raw_id, rows in cases.items():
+        # A malformed case_id cell (a name typed in the wrong column, say) is never echoed.
+        loaded.append(_validate_rows(source, case_id_hint({"case_id": raw_id}), rows, as_of, path))
     return loaded
 
 
-def _validate_rows(source: str, case_id: str, rows: _CaseRows, as_of: Any, path: Path) -> LoadedCase:
+def _validate_rows(source: str, case_id: str | None, rows: _CaseRows, as_of: Any, path: Path) -> LoadedCase:
     first = rows.rows[()]
+    for problem in rows.problems:
+        problem.case_id = case_id
     problems = rows.problems + [
         Problem(f"{source} row {number}", f"differs from row {first}, the case's first row; person- and case-level "
                                           "columns must agree", case_id, column)

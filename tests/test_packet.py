@@ -6,7 +6,6 @@ rewrites them (read the diff before committing)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
@@ -24,7 +23,7 @@ from docx import Document
 from erasure_docs.loading import load_inputs
 from erasure_docs.model import CourtKind
 from erasure_docs.packet import HIDDEN_PREFIX, slug
-from tests.textextract import (ROOT, SAMPLES, case_id_of, docx_text, generate, normalise, normalise_lines, pdf_text,
+from tests.textextract import (SAMPLES, case_id_of, docx_text, generate, normalise, normalise_lines, pdf_text,
                                sample_files, sample_packets)
 
 SAMPLE_NAMES = [p.stem for p in sample_files()]
@@ -53,7 +52,7 @@ def load_case(path: Path):
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith("victim_notice") else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "cover_letter")) else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
@@ -335,8 +334,8 @@ def test_dates_written_out(packets, sample):
             lower = normalise(text).replace(normalise(filing.upper()), "")
             assert normalise(filing) in lower, f"{where}: filing date not in the body"
     assert cached_text(folder / "review_sheet.pdf").count(long_date(case.as_of)) >= 1
-    if (folder / "cover_letter.pdf").exists():
-        assert cached_text(folder / "cover_letter.pdf").lstrip().startswith(filing)
+    for letter in folder.glob("cover_letter*.pdf"):
+        assert cached_text(letter).lstrip().startswith(filing)
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
@@ -451,21 +450,22 @@ def test_packet_pdf_table_of_contents(packets, sample):
         assert not (folder / "packet.pdf").exists()
         return
     reader = pypdf.PdfReader(folder / "packet.pdf")
-    counts = [len(pypdf.PdfReader(p).pages) for p in filed]
+    case = load_case(SAMPLES / f"{sample}.yaml")
+    sealed = case.filing.seal_affidavit  # sealed affidavits are listed but go in their own envelope
+    counts = [0 if sealed and kind_of(p) == "affidavit" else len(pypdf.PdfReader(p).pages) for p in filed]
     assert len(reader.pages) == 1 + sum(counts)
     toc = normalise(pdf_text(folder / "packet.pdf", 1, 1))
     assert toc.startswith("TABLEOFCONTENTS")
     page = 2
     for number, (path, count) in enumerate(zip(filed, counts), start=1):
-        pages = f"{page}–{page + count - 1}" if count > 1 else str(page)
+        pages = "under seal" if count == 0 else f"{page}–{page + count - 1}" if count > 1 else str(page)
         docket = path.parent.name if path.parent != folder else ""
         if docket:
-            docket = next(r.docket_number for r in load_case(SAMPLES / f"{sample}.yaml").records
-                          if slug(r.docket_number) == docket)
+            docket = next(r.docket_number for r in case.records if slug(r.docket_number) == docket)
         entry = normalise(f"{number} {TITLES[kind_of(path)]} {docket} {pages}")
         assert entry in toc, f"TOC entry missing: {entry}"
-        # the page the TOC points at starts the right document
-        assert normalise(pdf_text(path, 1, 1))[:200] == normalise(pdf_text(folder / "packet.pdf", page, page))[:200]
+        if count:  # the page the TOC points at starts the right document
+            assert normalise(pdf_text(path, 1, 1))[:200] == normalise(pdf_text(folder / "packet.pdf", page, page))[:200]
         page += count
     assert normalise(f"{page - 1} pages in all") in toc
 
@@ -509,14 +509,9 @@ def test_packet_pdf_attachments_and_pdfa(packets, sample):
     assert reader.trailer["/Root"].get("/Lang") == "en"
 
 
-ALIAS_LEAK = pytest.mark.xfail(strict=True, reason="BUG: redact_case keeps free-text charge descriptions; "
-                               "'Prostitution (charged under the name \"Bree Collins\")' puts the petitioner's "
-                               "alias into the packet's case-data-redacted.json")
-
-
-@pytest.mark.parametrize("sample", [pytest.param(s, marks=ALIAS_LEAK) if s == "adult-prostitution" else s
-                                    for s in SAMPLE_NAMES])
+@pytest.mark.parametrize("sample", SAMPLE_NAMES)
 def test_redacted_attachment_holds_no_alias(packets, sample):
+    """adult-prostitution has a charge description quoting an alias ("charged under the name ...")."""
     folder = packets[sample]
     if not (folder / "packet.pdf").exists():
         pytest.skip("nothing to file")
@@ -561,7 +556,7 @@ def test_pdf_fonts_are_embedded_liberation_serif(packets):
     """Only our font: the private family "ED Serif" (see packet.css) under which Liberation Serif is loaded by
     file; pdffonts shows that label, the font programs themselves must be Liberation Serif."""
     paths = [packets["adult-with-victim"] / "packet.pdf", packets["juvenile-adjudication"] / "review_sheet.pdf",
-             packets["mixed-multi-docket"] / "cover_letter.pdf", packets["self-represented"] / "packet.pdf",
+             *packets["mixed-multi-docket"].glob("cover_letter*.pdf"), packets["self-represented"] / "packet.pdf",
              *documents(packets["adult-with-victim"] / "H15N-CR19-0204412-S", "pdf")]
     for path in paths:
         out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -586,10 +581,6 @@ def test_docx_names_times_new_roman(packets, sample):
 
 # ---------------------------------------------------------------- golden texts
 
-def golden_cases() -> list[tuple[str, str]]:
-    return [(s, "") for s in GOLDEN_SAMPLES]
-
-
 @pytest.mark.parametrize("sample", GOLDEN_SAMPLES)
 def test_golden_text(packets, sample):
     folder = packets[sample]
@@ -608,3 +599,51 @@ def test_golden_text(packets, sample):
         want = [" ".join(line.split()) for line in stored[name].splitlines() if line.strip()]
         got = normalise_lines(current[name])
         assert got == want, f"{sample}/{name} differs from its golden text; UPDATE_GOLDEN=1 to accept"
+
+
+# ---------------------------------------------------------------- known defects (the lead fixes; xfail until then)
+
+SIGNATURE_ENDS = ("Very truly yours,", "THE APPLICANT,", "THE PETITIONER,", "BY THE COURT,", "CERTIFICATION")
+
+
+def test_signature_blocks_are_not_split_across_pages(packets):
+    split = []
+    for folder in packets.values():
+        for path in documents(folder, "pdf"):
+            pages = len(pypdf.PdfReader(path).pages)
+            for page in range(1, pages):
+                lines = [line.strip() for line in pdf_text(path, page, page).splitlines() if line.strip()]
+                last = lines[-1] if lines else ""
+                if re.fullmatch(r"_+", last) or last in SIGNATURE_ENDS or last.startswith("By: ___"):
+                    split.append(f"{path.relative_to(folder.parent)} p.{page}: {last!r}")
+    assert not split, "\n".join(split)
+
+
+def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets):
+    wrong = []
+    for sample, folder in packets.items():
+        for letter in folder.glob("cover_letter*.pdf"):
+            mentions = "enclosedmotiontoseal" in normalise(cached_text(letter))
+            enclosed = any(kind_of(p) == "motion_to_seal" for p in documents(folder, "pdf"))
+            if mentions and not enclosed:
+                wrong.append(sample)
+    assert not wrong
+
+
+def test_cover_letter_addressed_to_every_court_it_files_in(packets):
+    wrong = []
+    for sample, folder in packets.items():
+        for letter in folder.glob("cover_letter*.pdf"):
+            lines = cached_text(letter).splitlines()
+            addressee = next(line for line in lines if line.startswith("Clerk, ")).removeprefix("Clerk, ").strip()
+            courts = {line.split(", ", 1)[1].strip() for line in lines if line.strip().startswith("Docket No. ")
+                      and ", " in line}
+            if any(not addressee.startswith(court) for court in courts):  # a long name wraps its town
+                wrong.append(f"{sample}: to {addressee}, files in {sorted(courts)}")
+    assert not wrong, wrong
+
+
+def test_no_doubled_periods(packets):
+    doubled = [f"{p.relative_to(folder.parent)}" for folder in packets.values() for p in documents(folder, "pdf")
+               if re.search(r"(?<!\.)\.\.(?!\.)", cached_text(p))]
+    assert not doubled, doubled

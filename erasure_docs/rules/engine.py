@@ -565,9 +565,11 @@ def judge_charge(facts: ChargeFacts, predicates: list[PredicateOutcome], docket_
     notice = decision.status == "eligible" and decision.pathway == "54-95c" and bool(facts.charge.victims)
     reasons = [f.reason for f in decision.findings + extra]
     if notice:
+        count = len(facts.charge.victims)
+        whom = "the listed victim" if count == 1 else f"each of the {count} listed victims"
         reasons.append(Reason("vacatur.victim_notice",
-                              f"Notice of the application must be sent to each of the {len(facts.charge.victims)} "
-                              "listed victim(s) by registered or certified mail, on the prescribed form.",
+                              f"Notice of the application must be sent to {whom} by registered or certified mail, "
+                              "on the form the Office of the Chief Court Administrator prescribes.",
                               "C.G.S. § 54-95c(b)"))
     if "unverified_law" in flags:
         reasons.append(Reason("law.unverified",
