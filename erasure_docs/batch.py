@@ -90,14 +90,14 @@ def _init_worker(formats: tuple[str, ...], template_dir: Path | None) -> None:
 _done_here = 0
 
 
-def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any) -> CaseRow:
+def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | None = None) -> CaseRow:
     """Runs in a worker: one case's packet, written atomically. Errors become the row's message."""
     global _done_here
     started = time.perf_counter()
     row = CaseRow(loaded.case_id or "?", loaded.source, "failed", stage="render")
     try:
         assert _writer is not None
-        built = _writer.build(loaded, as_of)
+        built = _writer.build(loaded, as_of, only)
         write_folder(out_dir, built.report.case_id, built.outputs)
         summary = built.report.summary
         row = CaseRow(built.report.case_id, loaded.source, "produced", summary["eligible"], summary["needs_review"],
