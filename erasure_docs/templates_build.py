@@ -33,7 +33,7 @@ from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
 JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%})")
 FIXED_TIMESTAMP = (2024, 1, 1, 0, 0, 0)
 BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "if", "for", "table", "signature", "court_signature",
-              "notary", "page_break"}
+              "notary", "page_break", "include"}
 
 
 class SourceError(Exception):
@@ -44,7 +44,22 @@ def load_source(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "kind" not in data or "body" not in data:
         raise SourceError(f"{path.name}: needs 'kind', 'title' and 'body'")
+    data["body"] = expand_includes(data["body"], path.parent, path.name)
     return data
+
+
+def expand_includes(blocks: list[dict], folder: Path, where: str) -> list[dict]:
+    """`- include: NAME` stands for the blocks of the shared piece `_NAME.yaml`, written once for all documents."""
+    out: list[dict] = []
+    for block in blocks:
+        if isinstance(block, dict) and "include" in block:
+            piece = folder / f"_{block['include']}.yaml"
+            if not piece.exists():
+                raise SourceError(f"{where}: no shared piece {piece.name}")
+            out += expand_includes(yaml.safe_load(piece.read_text(encoding="utf-8"))["blocks"], folder, piece.name)
+        else:
+            out.append(block)
+    return out
 
 
 def block_kind(block: dict, where: str) -> str:
@@ -381,7 +396,7 @@ def normalise_zip(data: bytes) -> bytes:
 
 def build_all(target: Path = TEMPLATE_DIR) -> list[Path]:
     written = []
-    for path in sorted(SOURCE_DIR.glob("*.yaml")):
+    for path in sorted(SOURCE_DIR.glob("[!_]*.yaml")):
         source = load_source(path)
         kind = source["kind"]
         html_path, docx_path = target / f"{kind}.html", target / f"{kind}.docx"

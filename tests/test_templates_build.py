@@ -15,7 +15,7 @@ from docx.shared import Inches, Pt
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
 from erasure_docs.templates_build import SourceError, build_all, load_source, number_paragraphs
 
-SOURCES = sorted(SOURCE_DIR.glob("*.yaml"))
+SOURCES = sorted(SOURCE_DIR.glob("[!_]*.yaml"))  # _NAME.yaml are shared pieces, included by others
 KINDS = [load_source(p)["kind"] for p in SOURCES]
 
 
