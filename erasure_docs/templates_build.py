@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -379,17 +380,28 @@ def build_docx(source: dict) -> bytes:
 
 
 def normalise_zip(data: bytes) -> bytes:
-    """The same bytes for the same content: fixed member timestamps and order."""
-    out = io.BytesIO()
-    # Level 1: a few percent larger, three times faster than the default — this runs for every document.
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                                      compresslevel=1) as target:
-        for name in source.namelist():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(name))
-    return out.getvalue()
+    """The same bytes for the same content: every member's timestamp fixed and its permissions 0600.
+
+    Patched in place in the local and central headers, so nothing is decompressed or compressed again
+    (this runs for every Word document, and re-zipping cost a fifth of a document's render time)."""
+    buffer = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members, central = archive.infolist(), archive.start_dir  # type: ignore[attr-defined]
+    year, month, day, hour, minute, second = FIXED_TIMESTAMP
+    dos_time, dos_date = (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+    for member in members:
+        if buffer[member.header_offset:member.header_offset + 4] != b"PK\x03\x04":
+            raise ValueError("not a zip local header")
+        struct.pack_into("<HH", buffer, member.header_offset + 10, dos_time, dos_date)
+    position = central
+    for _ in members:
+        if buffer[position:position + 4] != b"PK\x01\x02":
+            raise ValueError("not a zip central directory entry")
+        struct.pack_into("<HH", buffer, position + 12, dos_time, dos_date)
+        struct.pack_into("<I", buffer, position + 38, 0o600 << 16)
+        name, extra, comment = struct.unpack_from("<HHH", buffer, position + 28)
+        position += 46 + name + extra + comment
+    return bytes(buffer)
 
 
 # ---------------------------------------------------------------- build
