@@ -323,3 +323,58 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
     click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
     sys.exit(1 if result.failed else 0)
+
+
+@main.command()
+@click.argument("packet", type=click.Path(path_type=Path))
+@click.option("--case", "case_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The case file the packet was made from: re-run the rules and re-render, and compare.")
+def verify(packet: Path, case_file: Path | None) -> None:
+    """Check that a packet is unaltered: every file against manifest.json, the data attached to packet.pdf,
+    the fingerprint on its summary page and in the Word files; with --case, that the rules (recorded as-of
+    date and rules version) give the same outcomes and rendering again gives byte-identical files.
+
+    PACKET is a packet folder or a packet.pdf. Nothing is written. Prints one PASS or FAIL line per check.
+    Exit status 0 when everything holds, 1 when anything differs, 2 for bad usage.
+
+    \b
+    Example:
+      erasure-docs verify output/CLINIC-2026-0013
+      erasure-docs verify output/CLINIC-2026-0013/packet.pdf
+      erasure-docs verify output/CLINIC-2026-0013 --case sample_cases/adult-with-victim.yaml
+    """
+    from erasure_docs.verify import UsageError, verify as run_verify
+
+    try:
+        result = run_verify(packet, case_file)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for check_line in result.checks:
+        click.echo(check_line.line())
+    click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def show(pdf: Path) -> None:
+    """Print the filing data embedded in a packet.pdf: case id, as-of date, versions, fingerprint, each
+    docket's court and charges (citation, status, pathway, relief) and the documents enclosed.
+
+    Only what the attached, redacted data holds is printed. Exit status 0, 1 when the PDF carries no
+    erasure-docs filing data, 2 for bad usage.
+
+    \b
+    Example:
+      erasure-docs show output/CLINIC-2026-0013/packet.pdf
+    """
+    from erasure_docs.verify import show_text
+
+    try:
+        text = show_text(pdf)
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign PDF: say so, no traceback
+        reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({type(exc).__name__})"
+        click.echo(f"error: {pdf.name}: {reason}", err=True)
+        sys.exit(1)
+    click.echo(text)

@@ -4,11 +4,18 @@
       <docket>/<document>.docx|.pdf     the documents of each docket, in filing order
       cover_letter.docx|.pdf            when anything is to be filed
       review_sheet.docx|.pdf            always; not for filing
-      packet.pdf                        table of contents + cover letter + every filing document (PDF/A-3b,
-                                        with eligibility.json and the redacted case data attached)
+      packet.pdf                        filing summary (with the table of contents) + cover letter + every
+                                        filing document (PDF/A-3b, with eligibility.json, the redacted case
+                                        data and manifest.json attached)
       eligibility.json                  the report of `erasure-docs check --json`
-      manifest.json                     tool and rules version, as-of date, input SHA-256, every file's
-                                        SHA-256 and page count
+      manifest.json                     tool and rules version, as-of date, input SHA-256, the packet
+                                        fingerprint, every file's SHA-256 and page count
+
+The packet fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output
+except the Word files, packet.pdf and manifest.json, so that it can be printed on the summary page of
+packet.pdf and stored in the Word files' properties without circularity. Build order: the PDF documents and
+eligibility.json → the fingerprint → the Word files → packet.pdf (which attaches manifest.json without its own
+entry) → manifest.json (with packet.pdf's entry). `erasure-docs verify` (erasure_docs/verify.py) checks all of it.
 
 The folder appears whole or not at all: it is written under a hidden name inside the output folder and
 renamed into place. Folders are created 0700 and files 0600 (the umask is the caller's to widen).
@@ -27,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, court_key
+from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
@@ -37,6 +44,10 @@ from erasure_docs.rules.outcome import Report
 
 FORMATS = ("docx", "pdf")
 HIDDEN_PREFIX = ".partial-"
+PACKET_PDF, MANIFEST, ELIGIBILITY, REDACTED = "packet.pdf", "manifest.json", "eligibility.json", \
+    "case-data-redacted.json"
+PATHWAY_RELIEF = {"54-95c": "Vacate, dismiss and erase (C.G.S. § 54-95c)",
+                  "46b-146": "Erase juvenile records (C.G.S. § 46b-146)"}
 
 
 def slug(text: str) -> str:
@@ -105,6 +116,31 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def fingerprinted(path: str) -> bool:
+    """Whether a manifest entry is covered by the fingerprint: not the Word files (they carry the fingerprint),
+    not packet.pdf (it prints it) and not manifest.json (it records it)."""
+    return not path.endswith(".docx") and path not in (PACKET_PDF, MANIFEST)
+
+
+def fingerprint_of(manifest: dict[str, Any]) -> str:
+    """The packet fingerprint: the first 16 hex digits of the SHA-256 of canonical JSON of the versions, case
+    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file."""
+    covered = {"tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
+               "case_id": manifest["case_id"], "as_of": manifest["as_of"], "input_sha256": manifest["input"]["sha256"],
+               "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}
+    canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return sha256(canonical)[:16]
+
+
+def pages_word(pages: str) -> str:
+    return "pages" if "–" in pages else "page"
+
+
+def grouped(fingerprint: str) -> str:
+    """'3f2a9c0177de0b45' → '3f2a 9c01 77de 0b45', as printed."""
+    return " ".join(fingerprint[i:i + 4] for i in range(0, len(fingerprint), 4))
+
+
 class PacketWriter:
     """Renders packets; one per process, so templates, CSS and fonts are loaded once."""
 
@@ -132,55 +168,114 @@ class PacketWriter:
 
     # -------------------------------------------------------- rendering
 
-    def render_document(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
+    def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
             layout = self.pdf.layout(self.pdf.html(ref.kind, context))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
+        return rendered
+
+    def render_docx(self, case: Case, rendered: RenderedDocument, context: dict[str, Any], fingerprint: str) -> None:
         if "docx" in self.formats:
             properties = {"title": context["doc"]["title"], "author": context["signer"]["name"],
                           "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-                          "keywords": "erasure-docs", "comments": f"erasure-docs {__version__}"}
-            rendered.files["docx"] = self.docx.render(ref.kind, context, properties, case.filing_date)
-        return rendered
+                          "keywords": "erasure-docs", "identifier": fingerprint,
+                          "comments": f"erasure-docs fingerprint {grouped(fingerprint)} (erasure-docs {__version__})"}
+            rendered.files["docx"] = self.docx.render(rendered.ref.kind, context, properties, case.filing_date)
 
-    def packet_pdf(self, case: Case, report: Report, rendered: list[RenderedDocument]) -> tuple[bytes, int] | None:
-        """Table of contents, then the filing documents in order, as one PDF/A-3b with the data attached."""
+    def summary_context(self, case: Case, report: Report, listed: list[RenderedDocument], sealed: set[str],
+                        first_page: int, manifest: dict[str, Any]) -> dict[str, Any]:
+        """What the filing summary shows; every section is there for every case (empty ones say so)."""
+        entries, page, where = [], first_page, {}
+        for item in listed:
+            docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
+            if item.ref.kind in sealed:
+                entries.append({"title": item.ref.title, "docket_number": docket, "pages": "under seal"})
+                continue
+            pages = f"{page}–{page + item.pages - 1}" if item.pages > 1 else str(page)
+            entries.append({"title": item.ref.title, "docket_number": docket, "pages": pages})
+            where.setdefault((item.ref.kind, item.ref.record), pages)
+            page += item.pages
+        dockets, notices = [], []
+        for record_index, charges in charges_by_docket(report).items():
+            record = case.records[record_index]
+            sought = [c for c in charges if c.status == "eligible" and c.pathway in PATHWAY_RELIEF]
+            if not sought:
+                continue
+            pathway = sought[0].pathway
+            dockets.append({"number": record.docket_number, "court": court_names(record)["full"],
+                            "relief": cite(PATHWAY_RELIEF[pathway]),
+                            "charges": [cite(f"{c.citation} ({c.relief})" if c.relief else c.citation)
+                                        for c in sought]})
+            noticed = [c for c in sought if c.victim_notice_required]
+            if noticed:
+                victims = [v for c in noticed for v in record.charges[c.index].victims]
+                mailed = [v for v in victims if v.notice and v.notice.mailed_on]
+                count = f"{len(victims)} victim{'s' if len(victims) != 1 else ''}"
+                line = f"Docket {record.docket_number}: notice required to {count}; "
+                line += (f"mailed to {len(mailed)} of {len(victims)} "
+                         f"(last on {when(max(v.notice.mailed_on for v in mailed))}); " if mailed  # type: ignore[union-attr]
+                         else "not yet recorded as mailed; ")
+                certification = where.get(("certification_of_notice", record_index))
+                line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
+                         else "certification of notice not enclosed.")
+                notices.append(line)
+        sealed_lines = []
+        for item in listed:
+            if item.ref.kind in sealed:
+                docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
+                motion = where.get(("motion_to_seal", item.ref.record))
+                sealed_lines.append(f"{item.ref.title}, docket {docket}: under seal, submitted separately in a "
+                                    "sealed envelope" + (f"; motion to seal at {pages_word(motion)} {motion}." if motion else "."))
+        attorney = case.attorney
+        if attorney:
+            preparer = f"Attorney {attorney.name}, Juris No. {attorney.juris_number}" + \
+                (f", {attorney.firm}" if attorney.firm else "") + "."
+        else:
+            preparer = "Self-represented: the applicant or petitioner signs each document; no attorney appears."
+        return {"case_id": case.case_id, "fingerprint": grouped(manifest["fingerprint"]),
+                "tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
+                "as_of": when(report.as_of), "filing_date": when(case.filing_date), "total_pages": page - 1,
+                "dockets": dockets, "entries": entries, "victim_notice": notices, "sealed": sealed_lines,
+                "preparer": preparer}
+
+    def packet_pdf(self, case: Case, report: Report, rendered: list[RenderedDocument],
+                   manifest: dict[str, Any]) -> tuple[bytes, int] | None:
+        """The filing summary (with the table of contents), then the filing documents in order, as one
+        PDF/A-3b with the filing data attached. Adds the "packet" and "attachments" entries to `manifest`,
+        which is attached as it stands (without packet.pdf's own entry)."""
         listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
         if not listed:
             return None
         sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope
         filed = [r for r in listed if r.ref.kind not in sealed]
-        toc_pages = 1
+        summary_pages = 1
         while True:
-            entries, page = [], toc_pages + 1
-            for item in listed:
-                docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
-                if item.ref.kind in sealed:
-                    entries.append({"title": item.ref.title, "docket_number": docket, "pages": "under seal"})
-                    continue
-                entries.append({"title": item.ref.title, "docket_number": docket,
-                                "pages": f"{page}–{page + item.pages - 1}" if item.pages > 1 else str(page)})
-                page += item.pages
-            toc = self.pdf.layout(self.pdf.html("toc", {"entries": entries, "total_pages": page - 1}))
-            if len(toc.pages) == toc_pages:
+            context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
+            summary = self.pdf.layout(self.pdf.html("summary", context))
+            if len(summary.pages) == summary_pages:
                 break
-            toc_pages = len(toc.pages)
-        combined = toc.copy([p for doc in [toc] + [r.layout for r in filed] for p in doc.pages])
+            summary_pages = len(summary.pages)
+        combined = summary.copy([p for doc in [summary] + [r.layout for r in filed] for p in doc.pages])
         combined.metadata.title = "Filing packet"
         combined.metadata.authors = [rendered[0].layout.metadata.authors[0]] if rendered[0].layout.metadata.authors \
             else []
         combined.metadata.lang = "en"
-        attachments = [("eligibility.json", json_bytes(report.to_json()), "Eligibility report (erasure-docs check)"),
-                       ("case-data-redacted.json", json_bytes(redact_case(case)), "Case data, redacted")]
+        eligibility, redacted = json_bytes(report.to_json()), json_bytes(redact_case(case))
+        manifest["packet"] = {"pages": len(combined.pages), "summary_pages": summary_pages,
+                              "documents": context["entries"]}
+        manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
+        attachments = [(ELIGIBILITY, eligibility, "Eligibility report (erasure-docs check)"),
+                       (REDACTED, redacted, "Case data, redacted"),
+                       (MANIFEST, json_bytes(manifest), "Packet manifest (without the entry of packet.pdf itself)")]
         data = self.pdf.write(combined, case.filing_date, variant="pdf/a-3b", attachments=attachments)
         return data, len(combined.pages)
 
     # -------------------------------------------------------- one case
 
     def build(self, loaded: LoadedCase, as_of: Any = None, only: set[str] | None = None) -> BuiltPacket:
-        """Every output file of a case, in memory."""
+        """Every output file of a case, in memory (see the module docstring for the order)."""
         case = loaded.case
         assert case is not None
         report = evaluate(case, as_of)
@@ -188,23 +283,36 @@ class PacketWriter:
             case = case.model_copy(update={"as_of": as_of})
         builder = ContextBuilder(case, report)
         refs = plan_documents(case, report, only)
-        rendered = [self.render_document(case, ref, build_context(builder, ref, refs)) for ref in refs]
-        outputs: dict[str, tuple[bytes, int | None]] = {}
+        contexts = [build_context(builder, ref, refs) for ref in refs]
+        rendered = [self.render_pdf(case, ref, context) for ref, context in zip(refs, contexts)]
+        eligibility = json_bytes(report.to_json())
+
+        def entries(extensions: tuple[str, ...]) -> list[dict[str, Any]]:
+            return [{"path": f"{item.stem}.{ext}", "sha256": sha256(item.files[ext]), "pages": item.pages}
+                    for item in rendered for ext in extensions if ext in item.files]
+
+        manifest: dict[str, Any] = {
+            "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
+            "case_id": case.case_id, "as_of": report.as_of.isoformat(),
+            "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
+            "formats": list(self.formats), "only": sorted(only) if only else None, "fingerprint": "",
+            "files": entries(("pdf",)) + [{"path": ELIGIBILITY, "sha256": sha256(eligibility), "pages": None}]}
+        manifest["fingerprint"] = fingerprint_of(manifest)
+        for item, context in zip(rendered, contexts):
+            self.render_docx(case, item, context, manifest["fingerprint"])
+        manifest["files"] = entries(("pdf", "docx")) + manifest["files"][-1:]  # every document, then eligibility.json
+        outputs: dict[str, bytes] = {}
         for item in rendered:
-            for ext, data in item.files.items():
-                outputs[f"{item.stem}.{ext}"] = (data, item.pages)
-        if "pdf" in self.formats:
-            packet = self.packet_pdf(case, report, rendered)
-            if packet:
-                outputs["packet.pdf"] = packet
-        outputs["eligibility.json"] = (json_bytes(report.to_json()), None)
-        files = [{"path": path, "sha256": sha256(data), "pages": pages} for path, (data, pages) in outputs.items()]
-        manifest = {"tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
-                    "case_id": case.case_id, "as_of": report.as_of.isoformat(),
-                    "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
-                    "formats": list(self.formats), "files": files}
-        outputs["manifest.json"] = (json_bytes(manifest), None)
-        return BuiltPacket(report, {path: data for path, (data, _) in outputs.items()}, manifest)
+            for ext in ("pdf", "docx"):
+                if ext in item.files:
+                    outputs[f"{item.stem}.{ext}"] = item.files[ext]
+        packet = self.packet_pdf(case, report, rendered, manifest) if "pdf" in self.formats else None
+        if packet:
+            outputs[PACKET_PDF] = packet[0]
+            manifest["files"].insert(-1, {"path": PACKET_PDF, "sha256": sha256(packet[0]), "pages": packet[1]})
+        outputs[ELIGIBILITY] = eligibility
+        outputs[MANIFEST] = json_bytes(manifest)
+        return BuiltPacket(report, outputs, manifest)
 
     def write(self, loaded: LoadedCase, out_dir: Path, as_of: Any = None, only: set[str] | None = None) -> PacketResult:
         built = self.build(loaded, as_of, only)

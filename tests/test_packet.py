@@ -441,6 +441,7 @@ def filed_pdfs(folder: Path, manifest: dict) -> list[Path]:
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
 def test_packet_pdf_table_of_contents(packets, sample):
+    """packet.pdf opens with the filing summary, whose "TABLE OF CONTENTS" section lists every document."""
     from erasure_docs.rules.documents import TITLES
 
     folder = packets[sample]
@@ -453,10 +454,11 @@ def test_packet_pdf_table_of_contents(packets, sample):
     case = load_case(SAMPLES / f"{sample}.yaml")
     sealed = case.filing.seal_affidavit  # sealed affidavits are listed but go in their own envelope
     counts = [0 if sealed and kind_of(p) == "affidavit" else len(pypdf.PdfReader(p).pages) for p in filed]
-    assert len(reader.pages) == 1 + sum(counts)
-    toc = normalise(pdf_text(folder / "packet.pdf", 1, 1))
-    assert toc.startswith("TABLEOFCONTENTS")
-    page = 2
+    summary_pages = manifest["packet"]["summary_pages"]
+    assert summary_pages >= 1 and len(reader.pages) == summary_pages + sum(counts)
+    toc = normalise(pdf_text(folder / "packet.pdf", 1, summary_pages))
+    assert toc.startswith("FILINGSUMMARY") and "TABLEOFCONTENTS" in toc
+    page = summary_pages + 1
     for number, (path, count) in enumerate(zip(filed, counts), start=1):
         pages = "under seal" if count == 0 else f"{page}–{page + count - 1}" if count > 1 else str(page)
         docket = path.parent.name if path.parent != folder else ""
@@ -468,6 +470,7 @@ def test_packet_pdf_table_of_contents(packets, sample):
             assert normalise(pdf_text(path, 1, 1))[:200] == normalise(pdf_text(folder / "packet.pdf", page, page))[:200]
         page += count
     assert normalise(f"{page - 1} pages in all") in toc
+    assert manifest["packet"]["pages"] == page - 1
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
@@ -478,8 +481,11 @@ def test_packet_pdf_attachments_and_pdfa(packets, sample):
     case = load_case(SAMPLES / f"{sample}.yaml")
     reader = pypdf.PdfReader(folder / "packet.pdf")
     attachments = reader.attachments
-    assert set(attachments) == {"eligibility.json", "case-data-redacted.json"}
+    assert set(attachments) == {"eligibility.json", "case-data-redacted.json", "manifest.json"}
     assert json.loads(attachments["eligibility.json"][0]) == eligibility(folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    attached = json.loads(attachments["manifest.json"][0])  # the manifest, less packet.pdf's own entry
+    assert attached == {**manifest, "files": [f for f in manifest["files"] if f["path"] != "packet.pdf"]}
     redacted_text = attachments["case-data-redacted.json"][0].decode("utf-8")
     redacted = json.loads(redacted_text)
     assert redacted["redacted"] is True and redacted["case_id"] == case.case_id
