@@ -47,6 +47,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_case_file
     from erasure_docs.packet import PacketWriter, plan_documents, write_folder
+    from erasure_docs.paths import TEMPLATE_DIR
     from erasure_docs.rules.engine import evaluate
 
     writer = PacketWriter()
@@ -67,7 +68,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
             weasyprint.HTML(string=html, base_url=str(pdf.template_dir), url_fetcher=pdf.fetcher).write_pdf(
                 stylesheets=[pdf.css], font_config=pdf.font_config)
         for kind, context in contexts:
-            template = DocxTemplate(str(writer.template_dir / f"{kind}.docx"))
+            template = DocxTemplate(str(TEMPLATE_DIR / f"{kind}.docx"))
             template.render(context, jinja_env=env, autoescape=True)
             template.save(io.BytesIO())
         floor_time = time.perf_counter() - started

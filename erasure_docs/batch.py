@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from erasure_docs import __version__
 from erasure_docs.loading import LoadedCase
-from erasure_docs.packet import json_bytes, remove_leftovers, write_folder
+from erasure_docs.packet import MODES, REDACTED, json_bytes, remove_leftovers, write_folder
 
 RECYCLE_AFTER = 250
 GC_EVERY = 50
@@ -59,7 +59,9 @@ class BatchOptions:
     fail_fast: bool = False
     dry_run: bool = False
     resume: bool = False
-    template_dir: Path | None = None
+    custom_templates: Path | None = None
+    umask: int = 0o077
+    redact: bool = False
 
 
 @dataclass
@@ -78,11 +80,13 @@ class BatchResult:
 _writer = None
 
 
-def _init_worker(formats: tuple[str, ...], template_dir: Path | None) -> None:
+def _init_worker(formats: tuple[str, ...], custom_templates: Path | None, umask: int = 0o077,
+                 redact: bool = False) -> None:
     global _writer
-    from erasure_docs.packet import PacketWriter
+    from erasure_docs.packet import PacketWriter, set_umask
 
-    _writer = PacketWriter(template_dir, formats)
+    set_umask(umask)
+    _writer = PacketWriter(custom_templates, formats, redact)
     _writer.pdf  # noqa: B018 - parse CSS and fonts now, once per worker
     _writer.docx  # noqa: B018
 
@@ -135,7 +139,8 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         as_of = (options.as_of or loaded.case.as_of).isoformat()  # type: ignore[union-attr]
         same = (manifest["input"]["sha256"] == loaded.input_sha256 and manifest["tool_version"] == __version__
                 and manifest["rules_version"] == load_tables().param("rules_version") and manifest["as_of"] == as_of
-                and manifest["formats"] == list(options.formats))
+                and manifest["formats"] == list(options.formats)
+                and any(f["path"] == REDACTED for f in manifest["files"]) == options.redact)
         return same and all(sha256((folder / f["path"]).read_bytes()) == f["sha256"] for f in manifest["files"])
     except (OSError, KeyError, ValueError, TypeError):
         return False
@@ -199,7 +204,8 @@ def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResul
     queue.reverse()
     while queue:
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(options.formats, options.template_dir), max_tasks_per_child=RECYCLE_AFTER)
+                                   initargs=(options.formats, options.custom_templates, options.umask, options.redact),
+                                   max_tasks_per_child=RECYCLE_AFTER)
         in_flight: dict[Future, int] = {}
         broken = False
         try:
@@ -272,10 +278,11 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
     temporary = path.with_name(f".partial-{path.name}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, MODES["file"])
     with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(handle.fileno(), MODES["file"])
         handle.write(data)
     os.replace(temporary, path)
     return path

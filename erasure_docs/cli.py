@@ -37,6 +37,29 @@ AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
                      help="Apply the law as of this date (YYYY-MM-DD) instead of each case's as_of.")
 
 
+class Umask(click.ParamType):
+    name = "UMASK"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        try:
+            mask = int(str(value), 8)
+        except ValueError:
+            self.fail(f"{value!r} is not an octal umask such as 077 or 027", param, ctx)
+        if not 0 <= mask <= 0o777 or mask & 0o700:
+            self.fail("the umask must keep the owner's own access (e.g. 077, 027, 022)", param, ctx)
+        return mask
+
+
+TEMPLATES = click.option("--templates", "custom_templates", type=click.Path(path_type=Path, file_okay=False,
+                                                                             exists=True),
+                         help="A folder of your own templates (see `templates export`); built-in ones fill gaps.")
+UMASK = click.option("--umask", type=Umask(), default="077", show_default=True,
+                     help="Permissions of what is written: 077 gives files 0600 and folders 0700.")
+REDACT = click.option("--redact", is_flag=True,
+                      help="Also write a redacted work copy of each case (initials, birth year; no addresses, "
+                           "victims or narrative) for co-counsel or a bug report.")
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="erasure-docs")
 def main() -> None:
@@ -108,7 +131,12 @@ def schema(indent: int) -> None:
 @AS_OF
 @click.option("--json", "as_json", is_flag=True, help="Print the eligibility report as JSON.")
 @click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
-def check(inputs: tuple[Path, ...], as_of: dt.date | None, as_json: bool, sheet: str | None) -> None:
+@REDACT
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="With --redact: the folder that receives <case_id>.redacted.json.")
+@UMASK
+def check(inputs: tuple[Path, ...], as_of: dt.date | None, as_json: bool, sheet: str | None, redact: bool,
+          out_dir: Path, umask: int) -> None:
     """Decide, with reasons and statute citations, which charges qualify and under which pathway.
 
     Prints a table per case, or with --json the eligibility report (one JSON document for one case, a
@@ -126,6 +154,14 @@ def check(inputs: tuple[Path, ...], as_of: dt.date | None, as_json: bool, sheet:
     cases = load_inputs(inputs, as_of=as_of, sheet=sheet)
     failed = report_problems(cases)
     reports = [evaluate(item.case, as_of) for item in cases if item.case]
+    if redact:
+        from erasure_docs.packet import set_umask
+        from erasure_docs.redact import write_work_copy
+
+        set_umask(umask)
+        for item, report in zip([c for c in cases if c.case], reports):
+            path = write_work_copy(out_dir, item.case, report)
+            click.echo(f"redacted work copy: {path}", err=True)
     if as_json:
         documents = [r.to_json() for r in reports]
         if documents:
@@ -192,7 +228,11 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
 @click.option("--only", "only", multiple=True, metavar="DOC",
               help="Write only these documents (repeatable), e.g. --only application_54_95c.")
-def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...]) -> None:
+@TEMPLATES
+@UMASK
+@REDACT
+def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
+             custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
     report and a manifest, into OUT/<case_id>/.
 
@@ -215,7 +255,10 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
         sys.exit(1)
     from erasure_docs.packet import PacketWriter
 
-    writer = PacketWriter(formats=chosen)
+    from erasure_docs.packet import set_umask
+
+    set_umask(umask)
+    writer = PacketWriter(custom_templates, chosen, redact)
     status = 0
     for item in cases:
         try:
@@ -273,8 +316,12 @@ class Progress:
 @click.option("--dry-run", is_flag=True, help="Validate and judge every case; write nothing.")
 @click.option("--resume", is_flag=True, help="Skip cases whose packet was made from the same input and tool version.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output (errors are still printed).")
+@TEMPLATES
+@UMASK
+@REDACT
 def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
-          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool) -> None:
+          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool,
+          custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
 
     A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
@@ -290,7 +337,10 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     from erasure_docs.batch import BatchOptions, run_batch, write_summary
     from erasure_docs.rules.tables import load_tables
 
+    from erasure_docs.packet import set_umask
+
     chosen = parse_formats(formats)
+    set_umask(umask)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         click.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
@@ -301,7 +351,8 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         report_problems(cases)  # not one input could be read as cases at all
         sys.exit(2)
     report_problems(cases)
-    options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume)
+    options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
+                           custom_templates, umask, redact)
     progress = Progress(len(cases), quiet)
 
     def on_row(row) -> None:  # noqa: ANN001 - validation problems were printed above; render failures here
@@ -378,3 +429,57 @@ def show(pdf: Path) -> None:
         click.echo(f"error: {pdf.name}: {reason}", err=True)
         sys.exit(1)
     click.echo(text)
+
+
+@main.group()
+def templates() -> None:
+    """Use your clinic's own templates: export the built-in ones, edit them, check them.
+
+    \b
+    Example:
+      erasure-docs templates export my-templates/
+      # edit my-templates/application_54_95c.docx in Word, or the .html / packet.css
+      erasure-docs templates check my-templates/
+      erasure-docs generate case.yaml --templates my-templates/
+    """
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def templates_export(folder: Path) -> None:
+    """Copy the built-in Word, HTML and CSS templates into FOLDER for editing (never overwrites).
+
+    \b
+    Example:
+      erasure-docs templates export my-templates/
+    """
+    from erasure_docs.custom_templates import export_templates
+
+    try:
+        copied = export_templates(folder)
+    except (FileExistsError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(copied)} templates copied to {folder}; the context names are listed in "
+               "templates/source/README.md of the project")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def templates_check(folder: Path) -> None:
+    """Render every template in FOLDER against every sample case; report each unknown or misspelled
+    variable with the template and the line (HTML) or paragraph (Word) where it stands.
+
+    Exit status 0 when every template renders, 1 otherwise.
+
+    \b
+    Example:
+      erasure-docs templates check my-templates/
+    """
+    from erasure_docs.custom_templates import check_templates
+
+    problems = check_templates(folder)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}")
+    sys.exit(1 if problems else 0)

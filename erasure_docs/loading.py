@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -27,6 +28,7 @@ MAX_DEPTH = 40
 PERSONAL_SECTIONS = ("petitioner", "attorney", "trafficking.narrative")
 
 Loc = tuple[str | int, ...]
+CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as the model's case_id
 
 
 @dataclass
@@ -133,7 +135,7 @@ _CaseYamlLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
 _CaseYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
               "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
@@ -330,8 +332,7 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
 def case_id_hint(data: Any) -> str | None:
     """The case id to name in messages, only when it is itself well-formed (never echo junk)."""
     value = data.get("case_id") if isinstance(data, dict) else None
-    if isinstance(value, str) and value.strip() and len(value) <= 64 and all(
-            c.isascii() and (c.isalnum() or c in "._-") for c in value.strip()):
+    if isinstance(value, str) and CASE_ID.fullmatch(value.strip()):
         return value.strip()
     return None
 

@@ -46,6 +46,15 @@ FORMATS = ("docx", "pdf")
 HIDDEN_PREFIX = ".partial-"
 PACKET_PDF, MANIFEST, ELIGIBILITY, REDACTED = "packet.pdf", "manifest.json", "eligibility.json", \
     "case-data-redacted.json"
+# Confidential by default: owner-only folders and files. `--umask` widens them (set_umask).
+MODES = {"file": 0o600, "dir": 0o700}
+
+
+def set_umask(mask: int) -> None:
+    """Output permissions from a umask, e.g. 0o077 (the default) → files 0600, folders 0700; 0o027 → 0640/0750."""
+    MODES["file"], MODES["dir"] = 0o666 & ~mask, 0o777 & ~mask
+
+
 PATHWAY_RELIEF = {"54-95c": "Vacate, dismiss and erase (C.G.S. § 54-95c)",
                   "46b-146": "Erase juvenile records (C.G.S. § 46b-146)"}
 
@@ -144,11 +153,11 @@ def grouped(fingerprint: str) -> str:
 class PacketWriter:
     """Renders packets; one per process, so templates, CSS and fonts are loaded once."""
 
-    def __init__(self, template_dir: Path | None = None, formats: tuple[str, ...] = FORMATS):
-        from erasure_docs.paths import TEMPLATE_DIR
-
-        self.template_dir = template_dir or TEMPLATE_DIR
+    def __init__(self, custom_templates: Path | None = None, formats: tuple[str, ...] = FORMATS,
+                 redact: bool = False):
+        self.custom_templates = custom_templates  # a clinic's own templates, None for the built-in ones
         self.formats = formats
+        self.redact = redact  # also write the redacted work copy of the case (redact.py)
         self._pdf = None
         self._docx = None
 
@@ -156,14 +165,14 @@ class PacketWriter:
     def pdf(self):  # noqa: ANN201 - imported lazily: WeasyPrint costs half a second to import
         if self._pdf is None:
             from erasure_docs.render.pdf import PdfRenderer
-            self._pdf = PdfRenderer(self.template_dir)
+            self._pdf = PdfRenderer(self.custom_templates)
         return self._pdf
 
     @property
     def docx(self):  # noqa: ANN201
         if self._docx is None:
             from erasure_docs.render.docx import DocxRenderer
-            self._docx = DocxRenderer(self.template_dir)
+            self._docx = DocxRenderer(self.custom_templates)
         return self._docx
 
     # -------------------------------------------------------- rendering
@@ -297,10 +306,14 @@ class PacketWriter:
             "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
             "formats": list(self.formats), "only": sorted(only) if only else None, "fingerprint": "",
             "files": entries(("pdf",)) + [{"path": ELIGIBILITY, "sha256": sha256(eligibility), "pages": None}]}
+        work_copy = json_bytes(redact_case(case)) if self.redact else None
+        if work_copy:
+            manifest["files"].insert(-1, {"path": REDACTED, "sha256": sha256(work_copy), "pages": None})
         manifest["fingerprint"] = fingerprint_of(manifest)
         for item, context in zip(rendered, contexts):
             self.render_docx(case, item, context, manifest["fingerprint"])
-        manifest["files"] = entries(("pdf", "docx")) + manifest["files"][-1:]  # every document, then eligibility.json
+        data_files = manifest["files"][-2:] if work_copy else manifest["files"][-1:]
+        manifest["files"] = entries(("pdf", "docx")) + data_files  # every document, then the JSON files
         outputs: dict[str, bytes] = {}
         for item in rendered:
             for ext in ("pdf", "docx"):
@@ -310,6 +323,8 @@ class PacketWriter:
         if packet:
             outputs[PACKET_PDF] = packet[0]
             manifest["files"].insert(-1, {"path": PACKET_PDF, "sha256": sha256(packet[0]), "pages": packet[1]})
+        if work_copy:
+            outputs[REDACTED] = work_copy
         outputs[ELIGIBILITY] = eligibility
         outputs[MANIFEST] = json_bytes(manifest)
         return BuiltPacket(report, outputs, manifest)
@@ -322,16 +337,20 @@ class PacketWriter:
 
 def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path:
     """Write every file under a hidden temporary folder, then rename it into place (replacing an old one)."""
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
     target = out_dir / case_id
     staging = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}{case_id}-", dir=out_dir))
     try:
         for relative, data in outputs.items():
             path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True)
+                path.parent.chmod(MODES["dir"])
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODES["file"])
             with os.fdopen(descriptor, "wb") as handle:
+                os.fchmod(handle.fileno(), MODES["file"])  # exactly, whatever the process umask
                 handle.write(data)
+        staging.chmod(MODES["dir"])
         if target.is_symlink() or (target.exists() and not target.is_dir()):
             raise FileExistsError(f"{target.name} exists and is not a packet folder; refusing to replace it")
         if target.exists():

@@ -411,7 +411,9 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
     source = manifest["input"]["file"] + (" row" + loaded.source.split(" row", 1)[1] if " row " in loaded.source
                                           else "")
     try:
-        built = PacketWriter(formats=formats).build(dataclasses.replace(loaded, source=source), as_of, only)
+        redact = any(f["path"] == REDACTED for f in manifest["files"])  # made with --redact
+        built = PacketWriter(formats=formats, redact=redact).build(dataclasses.replace(loaded, source=source), as_of,
+                                                                   only)
     except Exception as exc:  # noqa: BLE001 - reported as a failed check, never a traceback
         result.fail("re-rendering", f"failed ({type(exc).__name__})")
         return

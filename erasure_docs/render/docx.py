@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from erasure_docs.paths import TEMPLATE_DIR
+from erasure_docs.custom_templates import template_path
+from erasure_docs.render.jinja import environment
 from erasure_docs.templates_build import normalise_zip
 
 ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
@@ -32,17 +32,18 @@ class DocxRenderError(Exception):
     pass
 
 
-def docx_environment() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-
-
 class DocxRenderer:
-    def __init__(self, template_dir: Path = TEMPLATE_DIR):
-        self.template_dir = template_dir
-        self.env = docx_environment()
+    """`custom`: a clinic's template folder, searched before the built-in templates (see custom_templates)."""
+
+    def __init__(self, custom: Path | None = None):
+        self.custom = custom
+        self.env = environment()
+        self.template_bytes: dict[str, bytes] = {}  # read once; a fresh DocxTemplate per document
 
     def render(self, kind: str, context: dict[str, Any], properties: dict[str, str], created: dt.date) -> bytes:
-        template = DocxTemplate(str(self.template_dir / f"{kind}.docx"))
+        if kind not in self.template_bytes:
+            self.template_bytes[kind] = template_path(kind, "docx", self.custom).read_bytes()
+        template = DocxTemplate(io.BytesIO(self.template_bytes[kind]))
         template.render(context, jinja_env=self.env, autoescape=True)
         props = template.docx.core_properties
         stamp = dt.datetime(created.year, created.month, created.day)

@@ -19,7 +19,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from erasure_docs.custom_templates import template_path
 from erasure_docs.paths import TEMPLATE_DIR, font_dir
+from erasure_docs.render.jinja import environment
 
 
 class RenderError(Exception):
@@ -50,21 +52,20 @@ def harfbuzz_subset_available() -> bool:
     return harfbuzz_subset is not None
 
 
-def jinja_environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(template_dir), str(TEMPLATE_DIR)]),
-                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
 class PdfRenderer:
-    def __init__(self, template_dir: Path = TEMPLATE_DIR):
-        self.template_dir = template_dir
+    """`custom`: a clinic's template folder, searched before the built-in templates (see custom_templates)."""
+
+    def __init__(self, custom: Path | None = None):
+        folders = [custom, TEMPLATE_DIR] if custom else [TEMPLATE_DIR]
+        self.template_dir = folders[0]
         fonts = font_dir()
-        self.fetcher = LocalOnlyFetcher([template_dir, TEMPLATE_DIR, fonts])
+        self.fetcher = LocalOnlyFetcher([*folders, fonts])
         self.font_config = FontConfiguration()
-        css_text = (template_dir / "packet.css").read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
-        self.css = weasyprint.CSS(string=css_text, base_url=str(template_dir), url_fetcher=self.fetcher,
+        css_path = template_path("packet", "css", custom)
+        css_text = css_path.read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
+        self.css = weasyprint.CSS(string=css_text, base_url=str(css_path.parent), url_fetcher=self.fetcher,
                                   font_config=self.font_config)
-        self.env = jinja_environment(template_dir)
+        self.env = environment(folders)
         self.templates: dict[str, jinja2.Template] = {}
 
     def html(self, kind: str, context: dict[str, Any]) -> str:

@@ -12,7 +12,6 @@ from erasure_docs.rules.outcome import ChargeOutcome, Report
 VACATUR_DOCUMENTS = ["application_54_95c", "affidavit", "motion_to_seal", "victim_notice", "certification_of_notice",
                      "request_for_hearing", "proposed_order", "certification_of_service"]
 JUVENILE_DOCUMENTS = ["petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"]
-CASE_DOCUMENTS = ["cover_letter", "review_sheet"]
 
 TITLES = {
     "application_54_95c": "Application to Vacate Judgment of Conviction (C.G.S. § 54-95c)",
@@ -59,5 +58,6 @@ def planned_documents(case: Case, report: Report) -> list[str]:
     kinds: list[str] = []
     for charges in charges_by_docket(report).values():
         kinds += [d for d in docket_documents(case, charges) if d not in kinds]
-    order = JUVENILE_DOCUMENTS + VACATUR_DOCUMENTS + CASE_DOCUMENTS
-    return sorted(kinds, key=order.index) + CASE_DOCUMENTS
+    order = JUVENILE_DOCUMENTS + VACATUR_DOCUMENTS
+    # A cover letter goes with anything to file; the review sheet is always written.
+    return (["cover_letter"] if kinds else []) + sorted(kinds, key=order.index) + ["review_sheet"]

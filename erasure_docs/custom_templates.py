@@ -1,0 +1,172 @@
+"""Clinics' own templates: export the built-in ones for editing, and check edited ones before use.
+
+`--templates DIR` on `generate` and `batch` renders with DIR's `<document>.docx` / `<document>.html` /
+`packet.css` wherever DIR has one, and the built-in template wherever it has not. Every template renders in
+the sandboxed, autoescaping, strict environment of render/jinja.py, and the PDF renderer reads files only
+from DIR, the built-in templates and the fonts.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from erasure_docs.paths import TEMPLATE_DIR
+from erasure_docs.render.jinja import environment
+from erasure_docs.rules.documents import TITLES
+
+EXPORTED = ("*.docx", "*.html", "*.css")
+
+
+def template_path(kind: str, ext: str, custom: Path | None) -> Path:
+    """The clinic's template when it has one, else the built-in one."""
+    if custom is not None and (custom / f"{kind}.{ext}").is_file():
+        return custom / f"{kind}.{ext}"
+    return TEMPLATE_DIR / f"{kind}.{ext}"
+
+
+def export_templates(destination: Path) -> list[Path]:
+    """Copy the built-in templates into `destination`; never overwrite a file that is there."""
+    sources = sorted(p for pattern in EXPORTED for p in TEMPLATE_DIR.glob(pattern))
+    existing = [destination / p.name for p in sources if (destination / p.name).exists()]
+    if existing:
+        raise FileExistsError(f"{destination} already holds {existing[0].name}; export into an empty folder")
+    destination.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in sources:
+        shutil.copyfile(source, destination / source.name)
+        copied.append(destination / source.name)
+    return copied
+
+
+# ---------------------------------------------------------------- checking
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    template: str
+    where: str  # "line 12" (HTML) or "paragraph 7" (Word)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.where}: {self.message}"
+
+
+class _Recording(jinja2.Undefined):
+    """Records every undefined name it stands for instead of stopping at the first."""
+
+    seen: list[tuple[str, int | None]] = []
+
+    def __init__(self, hint: Any = None, obj: Any = jinja2.utils.missing, name: str | None = None,
+                 exc: type[Exception] = jinja2.exceptions.UndefinedError) -> None:
+        super().__init__(hint, obj, name, exc)
+        _Recording.seen.append((self._undefined_message, _template_line()))
+
+
+def _template_line() -> int | None:
+    """The template line being rendered, from the compiled template's frame on the stack."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _unknown_name(message: str) -> str:
+    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", message)
+    return next((g for g in match.groups() if g), message) if match else message
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    from docx import Document
+
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return texts
+
+
+def check_template(path: Path, contexts: list[dict[str, Any]]) -> list[TemplateProblem]:
+    """Render one template against every context; report each unknown variable once, where it stands."""
+    kind = path.stem
+    problems: dict[tuple[str, str], TemplateProblem] = {}
+    env = environment([path.parent, TEMPLATE_DIR], undefined=_Recording)
+    try:
+        if path.suffix == ".html":
+            template = env.get_template(path.name)
+        else:
+            from docxtpl import DocxTemplate
+    except jinja2.TemplateSyntaxError as exc:
+        return [TemplateProblem(path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
+    for context in contexts:
+        if context["doc"]["kind"] != kind:
+            continue
+        _Recording.seen = []
+        try:
+            if path.suffix == ".html":
+                template.render(context)
+            else:
+                DocxTemplate(str(path)).render(context, jinja_env=env, autoescape=True)
+        except jinja2.TemplateSyntaxError as exc:
+            key = ("syntax", str(exc.lineno))
+            problems[key] = TemplateProblem(path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - a template that raises is reported, not fatal
+            problems[("error", type(exc).__name__)] = TemplateProblem(path.name, "(render)",
+                                                                      f"rendering failed: {type(exc).__name__}")
+            continue
+        for message, line in _Recording.seen:
+            name = _unknown_name(message)
+            for where in _locations(path, name, line):
+                problems.setdefault((name, where), TemplateProblem(
+                    path.name, where, f"unknown variable '{name}' ({message}); check the spelling against "
+                                      "templates/source/README.md"))
+    return list(problems.values())
+
+
+def _locations(path: Path, name: str, line: int | None) -> list[str]:
+    if path.suffix == ".html":
+        return [f"line {line}" if line else "(unknown line)"]
+    found = [f"paragraph {i + 1}" for i, text in enumerate(_docx_paragraphs(path)) if name in text]
+    return found or ["(unknown paragraph)"]
+
+
+def sample_contexts() -> list[dict[str, Any]]:
+    """Every document context of every sample case: what a template must be able to render."""
+    from erasure_docs.context import ContextBuilder, build_context
+    from erasure_docs.loading import load_inputs
+    from erasure_docs.packet import plan_documents
+    from erasure_docs.paths import PACKAGE_DIR
+    from erasure_docs.rules.engine import evaluate
+
+    samples = PACKAGE_DIR / "sample_cases"  # installed
+    if not samples.is_dir():
+        samples = PACKAGE_DIR.parent / "sample_cases"  # a checkout
+    contexts = []
+    for loaded in load_inputs(sorted(samples.glob("*.yaml"))):
+        if loaded.case is None:
+            continue
+        report = evaluate(loaded.case)
+        builder = ContextBuilder(loaded.case, report)
+        refs = plan_documents(loaded.case, report)
+        contexts += [build_context(builder, ref, refs) for ref in refs]
+    return contexts
+
+
+def check_templates(folder: Path) -> list[TemplateProblem]:
+    contexts = sample_contexts()
+    problems: list[TemplateProblem] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".html", ".docx") and path.stem in TITLES:
+            problems += check_template(path, contexts)
+        elif path.suffix in (".html", ".docx") and not path.stem.startswith("_") and path.stem not in ("summary",):
+            problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
+                                                                  f"{', '.join(TITLES)}"))
+    return problems

@@ -1,0 +1,20 @@
+"""The one Jinja2 environment both formats render with.
+
+Sandboxed (a clinic's own template cannot reach Python internals, read files or import anything),
+autoescaping (a value such as `<b>` or `{{ 7*7 }}` prints literally), and strict (a misspelled variable is
+an error, never a silently empty blank in a court filing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+def environment(folders: list[Path] | None = None,
+                undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(f) for f in folders]) if folders else None
+    return ImmutableSandboxedEnvironment(loader=loader, autoescape=True, undefined=undefined,
+                                         keep_trailing_newline=True)

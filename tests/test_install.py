@@ -1,0 +1,37 @@
+"""A non-editable install finds everything it ships: templates, law tables, sample cases, every subpackage."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_wheel_install_has_everything(tmp_path):
+    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    [wheel] = wheels.glob("erasure_docs-*.whl")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
+                    str(wheel)], check=True, capture_output=True)
+    out = tmp_path / "out"
+    code = f"""
+import erasure_docs, sys
+from pathlib import Path
+assert Path(erasure_docs.__file__).is_relative_to({str(site)!r}), erasure_docs.__file__
+from erasure_docs.paths import TEMPLATE_DIR
+from erasure_docs.rules.tables import load_tables
+from erasure_docs.custom_templates import sample_contexts
+assert TEMPLATE_DIR.is_relative_to({str(site)!r}) and (TEMPLATE_DIR / "application_54_95c.docx").exists()
+assert len(load_tables().offenses) >= 60
+assert sample_contexts()
+from erasure_docs.cli import main
+main(["generate", {str(ROOT / "sample_cases" / "juvenile-adjudication.yaml")!r}, "--out", {str(out)!r}])
+"""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (out / "CLINIC-2026-0011" / "packet.pdf").exists()
