@@ -69,6 +69,7 @@ class BatchResult:
     rows: list[CaseRow] = field(default_factory=list)
     wall_seconds: float = 0.0
     interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # what went wrong but was recovered from
 
     @property
     def failed(self) -> int:
@@ -86,9 +87,7 @@ def _init_worker(formats: tuple[str, ...], custom_templates: Path | None, umask:
     from erasure_docs.packet import PacketWriter, set_umask
 
     set_umask(umask)
-    _writer = PacketWriter(custom_templates, formats, redact)
-    _writer.pdf  # noqa: B018 - parse CSS and fonts now, once per worker
-    _writer.docx  # noqa: B018
+    _writer = PacketWriter(custom_templates, formats, redact)  # parses CSS and fonts at its first case
 
 
 _done_here = 0
@@ -222,6 +221,8 @@ def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResul
                         broken = True
                         attempts[index] = attempts.get(index, 0) + 1
                         if attempts[index] < 2:
+                            result.notes.append(f"{todo[index].case_id}: a worker process died while rendering "
+                                                "it; tried again on a fresh worker")
                             queue.append(index)
                             continue
                         row = CaseRow(todo[index].case_id or "?", todo[index].source, "failed",
@@ -262,7 +263,8 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
     summary = {"tool": "erasure-docs", "tool_version": __version__, "rules_version": rules_version,
                "as_of": options.as_of.isoformat() if options.as_of else "per case",
                "wall_seconds": round(result.wall_seconds, 3), "workers": options.workers,
-               "formats": list(options.formats), "interrupted": result.interrupted, "totals": totals,
+               "formats": list(options.formats), "interrupted": result.interrupted, "notes": result.notes,
+               "totals": totals,
                "cases": [asdict(r) for r in rows]}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

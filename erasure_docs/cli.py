@@ -365,15 +365,22 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished cases are complete; run again with --resume to do the rest", err=True)
         sys.exit(130)
+    status = 1 if result.failed else 0
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
     if not dry_run:
-        json_path, _ = write_summary(result, options, str(load_tables().param("rules_version")))
-        where = f"; summary in {json_path.parent}"
+        try:
+            json_path, _ = write_summary(result, options, str(load_tables().param("rules_version")))
+            where = f"; summary in {json_path.parent}"
+        except OSError as exc:
+            click.echo(f"error: the batch summary could not be written to {out_dir}: {exc.strerror}", err=True)
+            where, status = "", 1
     else:
         where = " (dry run: nothing written)"
     counts = {s: sum(r.status == s for r in result.rows) for s in ("produced", "would_produce", "skipped", "failed")}
     text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
     click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
-    sys.exit(1 if result.failed else 0)
+    sys.exit(status)
 
 
 @main.command()

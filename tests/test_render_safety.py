@@ -139,8 +139,8 @@ def test_fetcher_serves_template_files(renderer):
 @pytest.mark.parametrize("markup", ['<img src="file:///etc/passwd">', '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
                                     '<link rel="attachment" href="file:///etc/passwd">'])
 def test_layout_never_reads_outside_urls(renderer, markup, monkeypatch):
-    """Rendering fails with FatalURLFetchingError; the URL never reaches the real fetcher."""
-    from weasyprint.urls import FatalURLFetchingError
+    """Rendering fails (the fetcher's refusal becomes a RenderError); the URL never reaches the real fetcher."""
+    from erasure_docs.render.pdf import RenderError
 
     html = f'<!DOCTYPE html><html lang="en"><head><title>t</title>{markup}</head><body><p>text</p>{markup}</body></html>'
     served = []
@@ -155,6 +155,6 @@ def test_layout_never_reads_outside_urls(renderer, markup, monkeypatch):
 
     # <img> and <link rel=stylesheet> are fetched (and refused) during layout, <link rel=attachment> when writing;
     # the refusal is fatal: the render fails instead of silently dropping the resource
-    with pytest.raises(FatalURLFetchingError):
+    with pytest.raises(RenderError, match="refused"):
         renderer.write(renderer.layout(html), dt.date(2026, 12, 1))
     assert not [u for u in served if "passwd" in u or "127.0.0.1" in u], served

@@ -7,10 +7,11 @@ lazily: `validate`, `check` and `--help` never pay for WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -26,6 +27,15 @@ from erasure_docs.render.jinja import environment
 
 class RenderError(Exception):
     pass
+
+
+@contextlib.contextmanager
+def refusals_reported() -> Iterator[None]:
+    """The fetcher's refusal is a BaseException (so WeasyPrint cannot swallow it); callers get a RenderError."""
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        raise RenderError(str(exc)) from None
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -63,8 +73,9 @@ class PdfRenderer:
         self.font_config = FontConfiguration()
         css_path = template_path("packet", "css", custom)
         css_text = css_path.read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
-        self.css = weasyprint.CSS(string=css_text, base_url=str(css_path.parent), url_fetcher=self.fetcher,
-                                  font_config=self.font_config)
+        with refusals_reported():
+            self.css = weasyprint.CSS(string=css_text, base_url=str(css_path.parent), url_fetcher=self.fetcher,
+                                      font_config=self.font_config)
         self.env = environment(folders)
         self.templates: dict[str, jinja2.Template] = {}
 
@@ -76,7 +87,8 @@ class PdfRenderer:
     def layout(self, html: str) -> weasyprint.Document:
         """Lay out one document (rule 10: one document per render)."""
         document = weasyprint.HTML(string=html, base_url=str(self.template_dir), url_fetcher=self.fetcher)
-        return document.render(stylesheets=[self.css], font_config=self.font_config)
+        with refusals_reported():
+            return document.render(stylesheets=[self.css], font_config=self.font_config)
 
     @staticmethod
     def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/ua-1",
@@ -88,4 +100,5 @@ class PdfRenderer:
         files = [weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, description=description,
                                        created=moment, modified=moment)
                  for name, data, description in attachments or []]
-        return document.write_pdf(pdf_variant=variant, attachments=files) or b""
+        with refusals_reported():  # a <link rel=attachment> is fetched only now
+            return document.write_pdf(pdf_variant=variant, attachments=files) or b""

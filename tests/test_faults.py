@@ -1,0 +1,163 @@
+"""Faults a clinic's machine can throw at a batch: a full disk, a read-only output folder, a template that
+raises, a worker process that dies. Each is reported for the case it hit; the batch goes on (or stops
+cleanly with --fail-fast); no partial file or folder remains. Runs the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, SAMPLES
+
+CLI = [sys.executable, "-m", "erasure_docs"]
+
+
+def cases(folder: Path, count: int, template: str = "adult-prostitution.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = yaml.safe_load((SAMPLES / template).read_text(encoding="utf-8"))
+    for n in range(count):
+        data["case_id"] = f"FAULT-{n:02d}"
+        (folder / f"fault-{n:02d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def run(*args: str | Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def no_partials(out: Path) -> None:
+    for folder in out.iterdir() if out.exists() else []:
+        if folder.is_dir() and not folder.name.startswith("."):
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            listed = {f["path"] for f in manifest["files"]} | {"manifest.json"}
+            present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+            assert present == listed, folder
+    assert not [p for p in out.glob(".partial-*")] if out.exists() else True
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real full disk: a 600 KB tmpfs (root and mount are needed; skipped where they are not)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): " + done.stderr.decode()[:80])
+    yield mount
+    subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_full_disk_fails_cases_cleanly_and_goes_on(tmp_path, small_disk):
+    inputs = cases(tmp_path / "in", 4)
+    out = small_disk / "out"
+    result = run("batch", inputs, "--out", out, "--workers", "2")
+    assert result.returncode == 1, result.stderr
+    assert "No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+    summary = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert summary and all("[FAULT-" in line or "batch summary" in line for line in summary)
+    no_partials(out)
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+
+
+def test_read_only_output_folder_is_reported_per_case(tmp_path, read_only):
+    inputs = cases(tmp_path / "in", 2)
+    result = run("batch", inputs, "--out", read_only, "--workers", "1")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert any("[FAULT-00]" in line and "Operation not permitted" in line for line in errors), result.stderr
+    assert any("[FAULT-01]" in line for line in errors)
+    assert "batch summary could not be written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(read_only.iterdir()) == []
+
+
+def test_a_template_that_raises_fails_its_documents_cases_only(tmp_path):
+    templates = tmp_path / "mine"
+    assert run("templates", "export", templates).returncode == 0
+    order = templates / "proposed_order_46b_146.html"
+    order.write_text(order.read_text(encoding="utf-8").replace("</body>", "{{ 1 // 0 }}</body>"), encoding="utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SAMPLES / "juvenile-adjudication.yaml", inputs)  # uses the juvenile order: fails
+    shutil.copy(SAMPLES / "nolle.yaml", inputs)  # does not: produced
+    out = tmp_path / "out"
+    result = run("batch", inputs, "--out", out, "--templates", templates, "--workers", "1")
+    assert result.returncode == 1
+    assert "[CLINIC-2026-0011] could not be rendered: ZeroDivisionError" in result.stderr
+    assert (out / "CLINIC-2026-0016" / "manifest.json").exists()
+    assert not (out / "CLINIC-2026-0011").exists()
+    no_partials(out)
+    rows = json.loads((out / "batch-summary.json").read_text(encoding="utf-8"))["cases"]
+    assert {r["case_id"]: r["status"] for r in rows} == {"CLINIC-2026-0011": "failed", "CLINIC-2026-0016": "produced"}
+
+
+def test_fail_fast_stops_at_the_raising_template(tmp_path):
+    templates = tmp_path / "mine"
+    assert run("templates", "export", templates).returncode == 0
+    review = templates / "review_sheet.html"  # every case has one
+    review.write_text(review.read_text(encoding="utf-8").replace("</body>", "{{ 1 // 0 }}</body>"), encoding="utf-8")
+    inputs = cases(tmp_path / "in", 6, "nolle.yaml")
+    out = tmp_path / "out"
+    result = run("batch", inputs, "--out", out, "--templates", templates, "--workers", "1", "--fail-fast")
+    assert result.returncode == 1
+    rows = json.loads((out / "batch-summary.json").read_text(encoding="utf-8"))["cases"]
+    assert len(rows) < 6 and all(r["status"] == "failed" for r in rows)
+    no_partials(out)
+
+
+def worker_pids(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path):
+    inputs = cases(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    process = subprocess.Popen([*CLI, "batch", str(inputs), "--out", str(out), "--workers", "1"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not killed:
+        done = [p for p in out.glob("FAULT-*")] if out.exists() else []
+        workers = [pid for pid in worker_pids(process.pid)
+                   if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                   and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        if done and workers:  # one case finished: the worker is now inside the next one
+            time.sleep(0.3)
+            os.kill(workers[0], signal.SIGKILL)
+            killed = True
+        time.sleep(0.05)
+    _, stderr = process.communicate(timeout=300)
+    assert killed, "no worker was seen to kill"
+    assert process.returncode == 0, stderr
+    assert "a worker process died while rendering it; tried again on a fresh worker" in stderr
+    assert len([p for p in out.glob("FAULT-*")]) == 8
+    no_partials(out)
