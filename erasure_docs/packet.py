@@ -158,6 +158,7 @@ class PacketWriter:
         self.custom_templates = custom_templates  # a clinic's own templates, None for the built-in ones
         self.formats = formats
         self.redact = redact  # also write the redacted work copy of the case (redact.py)
+        self._summary_pages: dict[tuple[int, int], int] = {}
         self._pdf = None
         self._docx = None
 
@@ -259,13 +260,17 @@ class PacketWriter:
             return None
         sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope
         filed = [r for r in listed if r.ref.kind not in sealed]
-        summary_pages = 1
+        # The summary numbers the pages after itself, so its own length must be known: start from the length
+        # a summary of the same size had last time (one layout instead of two, case after case).
+        size = (len(listed), len(charges_by_docket(report)))
+        summary_pages = self._summary_pages.get(size, 1)
         while True:
             context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
             summary = self.pdf.layout(self.pdf.html("summary", context))
             if len(summary.pages) == summary_pages:
                 break
             summary_pages = len(summary.pages)
+        self._summary_pages[size] = summary_pages
         combined = summary.copy([p for doc in [summary] + [r.layout for r in filed] for p in doc.pages])
         combined.metadata.title = "Filing packet"
         combined.metadata.authors = [rendered[0].layout.metadata.authors[0]] if rendered[0].layout.metadata.authors \
