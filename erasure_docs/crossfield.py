@@ -62,6 +62,7 @@ def charge_problems(charge: dict, where: str, proceeding: Any, arrest: dt.date |
     found: Problems = []
     offense, disposed = as_date(charge.get("offense_date")), as_date(charge.get("disposition_date"))
     discharged, disposition = as_date(charge.get("discharge_date")), charge.get("disposition")
+    disposition = disposition if isinstance(disposition, str) else None  # other types: the field rules say so
     if offense and disposed and disposed < offense:
         found.append((f"{where}.disposition_date", f"{disposed} is before offense_date {offense}"))
     if disposed and discharged and discharged < disposed:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from erasure_docs.crossfield import cross_field_problems
 from erasure_docs.model import Case
+from erasure_docs.text import describe_char
 
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
 SHEET_SUFFIXES = {".csv", ".xlsx"}
@@ -144,7 +145,12 @@ PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,20
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
     """Parse YAML into plain data plus the line of every field path, refusing tags that build objects,
     alias bombs and absurd nesting."""
-    loader = _CaseYamlLoader(text)
+    try:
+        loader = _CaseYamlLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader refuses control characters before any parsing
+        line = text[:exc.position].count("\n") + 1
+        raise InputError(source, f"contains a {describe_char(chr(exc.character))} at line {line}, which a case "
+                                 "file may not hold; remove it") from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

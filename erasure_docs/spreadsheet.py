@@ -39,6 +39,8 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, Row]]
         yield from _xlsx_rows(path, sheet)
         return
     text = decode_text(read_bytes(path, MAX_SHEET_BYTES), source)
+    if text.count("\n") > MAX_ROWS + 1:  # refuse at once, before building any case (an upper bound on rows)
+        raise InputError(source, f"has more than {MAX_ROWS:,} rows; split it into several sheets")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]

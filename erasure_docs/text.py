@@ -30,7 +30,7 @@ def forbidden_char(text: str, multiline: bool = False) -> str | None:
         if ch in BIDI_CONTROLS:
             return f"bidirectional formatting character {describe_char(ch)}"
         if ch in NONCHARACTERS or 0xD800 <= ord(ch) <= 0xDFFF:
-            return f"invalid character U+{ord(ch):04X}"
+            return f"non-character U+{ord(ch):04X}"
         if unicodedata.category(ch) == "Cc":
             return f"control character U+{ord(ch):04X}"
     return None
