@@ -1,6 +1,6 @@
 """The batch benchmark: our per-case time against the bare render floor, measured in one run.
 
-    .venv/bin/python bench/run.py                 # about 6 minutes on 2 cores
+    .venv/bin/python bench/run.py                 # about 12 minutes on 2 cores (the soak is most of it)
     .venv/bin/python bench/run.py --quick         # smaller numbers, about a minute
 
 What it measures (all on synthetic, fictional cases from bench/cases.py):

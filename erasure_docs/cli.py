@@ -8,15 +8,20 @@ Exit status everywhere: 0 done, 1 some input was invalid or some case failed, 2 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import json
+import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from erasure_docs import __version__
 from erasure_docs.loading import LoadedCase, load_inputs
+
+if TYPE_CHECKING:
+    from erasure_docs.batch import CaseRow
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -278,12 +283,10 @@ class Progress:
     def __init__(self, total: int, quiet: bool):
         self.total, self.quiet = total, quiet
         self.done = self.failed = 0
-        self.started = self.last = __import__("time").monotonic()
+        self.started = self.last = time.monotonic()
         self.tty = sys.stderr.isatty()
 
-    def __call__(self, row) -> None:  # noqa: ANN001
-        import time
-
+    def __call__(self, row: CaseRow) -> None:
         self.done += 1
         self.failed += row.status == "failed"
         if self.quiet:
@@ -292,10 +295,12 @@ class Progress:
         if not self.tty and now - self.last < 5 and self.done < self.total:
             return
         self.last = now
-        rate = self.done / max(now - self.started, 1e-6)
-        left = (self.total - self.done) / rate if rate else 0
-        text = (f"{self.done}/{self.total} cases, {self.failed} failed, {rate:.1f} cases/s, "
-                f"{int(left) // 60}:{int(left) % 60:02d} left")
+        text = f"{self.done}/{self.total} cases, {self.failed} failed"
+        elapsed = now - self.started
+        if elapsed >= 1:  # a rate over the first instants (invalid cases, skipped ones) says nothing
+            rate = self.done / elapsed
+            left = int((self.total - self.done) / rate)
+            text += f", {rate:.1f} cases/s, {left // 60}:{left % 60:02d} left"
         if self.tty:
             width = 24
             filled = int(width * self.done / max(self.total, 1))
@@ -355,7 +360,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
                            custom_templates, umask, redact)
     progress = Progress(len(cases), quiet)
 
-    def on_row(row) -> None:  # noqa: ANN001 - validation problems were printed above; render failures here
+    def on_row(row: CaseRow) -> None:  # validation problems were printed above; render failures here
         if row.status == "failed" and row.stage == "render":
             click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
         progress(row)

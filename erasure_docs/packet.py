@@ -2,12 +2,13 @@
 
     output/<case_id>/
       <docket>/<document>.docx|.pdf     the documents of each docket, in filing order
-      cover_letter.docx|.pdf            when anything is to be filed
+      cover_letter-<court>.docx|.pdf    one for each court anything is filed in
       review_sheet.docx|.pdf            always; not for filing
       packet.pdf                        filing summary (with the table of contents) + cover letter + every
                                         filing document (PDF/A-3b, with eligibility.json, the redacted case
                                         data and manifest.json attached)
       eligibility.json                  the report of `erasure-docs check --json`
+      case-data-redacted.json           with --redact: the redacted work copy (redact.py)
       manifest.json                     tool and rules version, as-of date, input SHA-256, the packet
                                         fingerprint, every file's SHA-256 and page count
 
@@ -18,7 +19,7 @@ eligibility.json → the fingerprint → the Word files → packet.pdf (which at
 entry) → manifest.json (with packet.pdf's entry). `erasure-docs verify` (erasure_docs/verify.py) checks all of it.
 
 The folder appears whole or not at all: it is written under a hidden name inside the output folder and
-renamed into place. Folders are created 0700 and files 0600 (the umask is the caller's to widen).
+renamed into place. Folders are created 0700 and files 0600 (`set_umask`, the CLI's --umask, widens them).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ lazily: `validate`, `check` and `--help` never pay for WeasyPrint.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import io
@@ -71,6 +72,8 @@ class PdfRenderer:
         fonts = font_dir()
         self.fetcher = LocalOnlyFetcher([*folders, fonts])
         self.font_config = FontConfiguration()
+        # Release it while the interpreter is whole: at exit its __del__ would print an ignored TypeError.
+        atexit.register(self.__dict__.pop, "font_config", None)
         css_path = template_path("packet", "css", custom)
         css_text = css_path.read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
         with refusals_reported():
