@@ -312,15 +312,10 @@ def docx_signature(document: Any) -> None:
     _tag(document, "for line in signer.address_lines")
     _paragraph(document, "{{ line }}", "sign")
     _tag(document, "endfor")
-    _tag(document, "if signer.phone")
-    _paragraph(document, "Telephone: {{ signer.phone }}", "sign")
-    _tag(document, "endif")
-    _tag(document, "if signer.email")
-    _paragraph(document, "Email: {{ signer.email }}", "sign")
-    _tag(document, "endif")
-    _tag(document, "if signer.juris_number")
-    _paragraph(document, "Juris No. {{ signer.juris_number }}", "sign")
-    _tag(document, "endif")
+    for field, label in (("phone", "Telephone: "), ("email", "Email: "), ("juris_number", "Juris No. ")):
+        _tag(document, f"if signer.{field}")
+        _paragraph(document, f"{label}{{{{ signer.{field} }}}}", "sign")
+        _tag(document, "endif")
 
 
 def docx_court_signature(document: Any) -> None:
