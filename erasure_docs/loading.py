@@ -187,7 +187,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Proble
                 if not isinstance(key, str):
                     raise InputError(source, f"has a key that is not text at line {key_node.start_mark.line + 1}")
                 if key in result:
-                    problems.append(Problem(source, f"appears twice in the same mapping; keep one",
+                    problems.append(Problem(source, "appears twice in the same mapping; keep one",
                                             path=format_loc(loc + (key,)), line=key_node.start_mark.line + 1))
                 result[key] = build(value_node, loc + (key,))
             return result

@@ -31,7 +31,6 @@ from pathlib import Path
 from string import Template
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from erasure_docs import __version__

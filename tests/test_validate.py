@@ -643,7 +643,7 @@ def test_impossible_date_at_its_field_with_line(cli):
     [line] = errors(err)
     text = (BAD / "impossible-date.yaml").read_text().splitlines()
     lineno = next(i for i, t in enumerate(text, 1) if "date_of_birth: 1999-02-30" in t)
-    assert f"[BAD-1] petitioner.date_of_birth: " in line
+    assert "[BAD-1] petitioner.date_of_birth: " in line
     assert "not a valid date" in line
     assert line.endswith(f"(line {lineno})")
     assert "YAML" not in line
