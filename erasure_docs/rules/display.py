@@ -10,7 +10,7 @@ from erasure_docs.rules.outcome import Report
 from erasure_docs.rules.tables import Tables
 
 STATUS_COLOURS = {"eligible": "green", "automatic": "cyan", "needs_review": "yellow", "not_eligible": "red"}
-COLUMNS = (("Docket", 22), ("#", 2), ("Statute", 20), ("Status", 12), ("Pathway", 8), ("Relief", 13))
+COLUMNS = (("Docket", 22), ("#", 2), ("Statute", 26), ("Status", 12), ("Pathway", 8), ("Relief", 13))
 
 
 def _row(cells: list[str]) -> str:
