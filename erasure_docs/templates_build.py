@@ -45,22 +45,21 @@ def load_source(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "kind" not in data or "body" not in data:
         raise SourceError(f"{path.name}: needs 'kind', 'title' and 'body'")
-    data["body"] = expand_includes(data["body"], path.parent, path.name)
     return data
 
 
-def expand_includes(blocks: list[dict], folder: Path, where: str) -> list[dict]:
-    """`- include: NAME` stands for the blocks of the shared piece `_NAME.yaml`, written once for all documents."""
-    out: list[dict] = []
+def shared_piece(name: str, folder: Path = SOURCE_DIR) -> list[dict]:
+    """The blocks of `_NAME.yaml`, a piece several documents share (`- include: NAME`). In the HTML it becomes
+    the partial `_NAME.html`, included; in Word, where there are no partials, its paragraphs are written in."""
+    path = folder / f"_{name}.yaml"
+    if not path.exists():
+        raise SourceError(f"no shared piece {path.name}")
+    blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["blocks"]
     for block in blocks:
-        if isinstance(block, dict) and "include" in block:
-            piece = folder / f"_{block['include']}.yaml"
-            if not piece.exists():
-                raise SourceError(f"{where}: no shared piece {piece.name}")
-            out += expand_includes(yaml.safe_load(piece.read_text(encoding="utf-8"))["blocks"], folder, piece.name)
-        else:
-            out.append(block)
-    return out
+        if "np" in block or "include" in block:
+            raise SourceError(f"{path.name}: a shared piece holds no numbered paragraph and no include")
+        _refuse_nested_np(block, path.name)
+    return blocks
 
 
 def block_kind(block: dict, where: str) -> str:
@@ -124,6 +123,8 @@ def html_blocks(blocks: list[dict], where: str, numbered: bool = False) -> list[
             out += html_table(value)
         elif kind == "page_break":
             out.append('<div class="page-break"></div>')
+        elif kind == "include":
+            out.append(f'{{% include "_{value}.html" %}}')
         else:  # signature, court_signature, notary: the shared partials
             out.append(f'{{% include "_{kind}.html" %}}')
     return out
@@ -358,6 +359,8 @@ def docx_blocks(document: Any, blocks: list[dict], where: str, numbered: bool = 
             docx_table(document, value)
         elif kind == "page_break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif kind == "include":
+            docx_blocks(document, shared_piece(value), where)
         else:
             SHARED_DOCX[kind](document)
 
@@ -403,6 +406,10 @@ def normalise_zip(data: bytes) -> bytes:
 
 def build_all(target: Path = TEMPLATE_DIR) -> list[Path]:
     written = []
+    for path in sorted(SOURCE_DIR.glob("_*.yaml")):  # shared pieces: HTML partials
+        partial = target / f"{path.stem}.html"
+        partial.write_text("\n".join(html_blocks(shared_piece(path.stem[1:]), path.name)) + "\n", encoding="utf-8")
+        written.append(partial)
     for path in sorted(SOURCE_DIR.glob("[!_]*.yaml")):
         source = load_source(path)
         kind = source["kind"]
