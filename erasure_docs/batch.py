@@ -14,7 +14,6 @@ import gc
 import io
 import json
 import multiprocessing
-import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +23,7 @@ from typing import Any, Callable
 
 from erasure_docs import __version__
 from erasure_docs.loading import LoadedCase
-from erasure_docs.packet import MODES, REDACTED, json_bytes, remove_leftovers, write_folder
+from erasure_docs.packet import REDACTED, atomic_write, json_bytes, remove_leftovers, write_folder
 
 RECYCLE_AFTER = 250
 GC_EVERY = 50
@@ -278,13 +277,3 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
     return (atomic_write(options.out_dir / "batch-summary.json", json_bytes(summary)),
             atomic_write(options.out_dir / "batch-summary.csv", buffer.getvalue().encode("utf-8")))
 
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
-    temporary = path.with_name(f".partial-{path.name}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, MODES["file"])
-    with os.fdopen(descriptor, "wb") as handle:
-        os.fchmod(handle.fileno(), MODES["file"])
-        handle.write(data)
-    os.replace(temporary, path)
-    return path

@@ -352,10 +352,7 @@ def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path
             if not path.parent.exists():
                 path.parent.mkdir(parents=True)
                 path.parent.chmod(MODES["dir"])
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODES["file"])
-            with os.fdopen(descriptor, "wb") as handle:
-                os.fchmod(handle.fileno(), MODES["file"])  # exactly, whatever the process umask
-                handle.write(data)
+            write_private(path, data)
         staging.chmod(MODES["dir"])
         if target.is_symlink() or (target.exists() and not target.is_dir()):
             raise FileExistsError(f"{target.name} exists and is not a packet folder; refusing to replace it")
@@ -370,6 +367,23 @@ def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def write_private(path: Path, data: bytes, exclusive: bool = True) -> None:
+    """Write bytes with the output permissions (MODES) exactly, whatever the process umask."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    with os.fdopen(os.open(path, flags, MODES["file"]), "wb") as handle:
+        os.fchmod(handle.fileno(), MODES["file"])
+        handle.write(data)
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """One file that appears whole or not at all (the batch summary, a redacted work copy)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
+    temporary = path.with_name(f"{HIDDEN_PREFIX}{path.name}")
+    write_private(temporary, data, exclusive=False)
+    os.replace(temporary, path)
+    return path
 
 
 def remove_leftovers(out_dir: Path) -> int:

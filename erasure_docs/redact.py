@@ -44,8 +44,7 @@ def redact_case(case: Case) -> dict[str, Any]:
 
 def write_work_copy(out_dir: Path, case: Case, report: Any) -> Path:
     """`check --redact`: the redacted case and its eligibility report, as <case_id>.redacted.json."""
-    from erasure_docs.batch import atomic_write
-    from erasure_docs.packet import json_bytes
+    from erasure_docs.packet import atomic_write, json_bytes
 
     return atomic_write(out_dir / f"{case.case_id}.redacted.json",
                         json_bytes({"case": redact_case(case), "eligibility": report.to_json()}))
