@@ -59,7 +59,6 @@ class LoadedCase:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     input_sha256: str = ""
-    input_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -370,14 +369,14 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
             data, lines, problems = parse_yaml(text, source)
             locate = line_locator(lines)
     except InputError as exc:
-        return LoadedCase(source, None, None, [exc.problem], input_path=path)
+        return LoadedCase(source, None, None, [exc.problem])
     case, invalid = validate_data(data, source, locate, as_of)
     case_id = case.case_id if case else case_id_hint(data)
     for p in problems:
         p.case_id = case_id
     problems += invalid
     loaded = LoadedCase(source, case_id, case if not problems else None, problems,
-                        input_sha256=hashlib.sha256(raw).hexdigest(), input_path=path)
+                        input_sha256=hashlib.sha256(raw).hexdigest())
     if case:
         loaded.warnings = [Problem(source, msg, case_id, path_, locate(split_path(path_)))
                            for path_, msg in case.warnings()]

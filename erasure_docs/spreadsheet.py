@@ -231,11 +231,11 @@ def load_sheet(path: Path, as_of: Any = None, sheet: str | None = None) -> list[
         return [LoadedCase(source, None, None, [exc.problem])]
     for raw_id, rows in cases.items():
         # A malformed case_id cell (a name typed in the wrong column, say) is never echoed.
-        loaded.append(_validate_rows(source, case_id_hint({"case_id": raw_id}), rows, as_of, path))
+        loaded.append(_validate_rows(source, case_id_hint({"case_id": raw_id}), rows, as_of))
     return loaded
 
 
-def _validate_rows(source: str, case_id: str | None, rows: _CaseRows, as_of: Any, path: Path) -> LoadedCase:
+def _validate_rows(source: str, case_id: str | None, rows: _CaseRows, as_of: Any) -> LoadedCase:
     first = rows.rows[()]
     for problem in rows.problems:
         problem.case_id = case_id
@@ -251,7 +251,7 @@ def _validate_rows(source: str, case_id: str | None, rows: _CaseRows, as_of: Any
         p.source = f"{source} row {rows.locate(split_path(p.path))}"
     problems += invalid
     label = f"{source} row {first}"
-    loaded = LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest, input_path=path)
+    loaded = LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest)
     if case and not problems:
         loaded.warnings = [Problem(f"{source} row {rows.locate(split_path(where))}", message, case_id, where)
                            for where, message in case.warnings()]
