@@ -73,6 +73,11 @@ def predicate_phrase(citations: list[str]) -> str:
     return " and ".join(parts)
 
 
+def name_initials(name: str) -> str:
+    """'Hoa Trần' → 'H.T.'"""
+    return "".join(f"{part[0]}." for part in name.replace("-", " ").split() if part[0].isalpha())
+
+
 def address_lines(address: Address | None) -> list[str]:
     if address is None:
         return []
@@ -214,15 +219,24 @@ class ContextBuilder:
                 "offense_class": outcome.offense_class or "", "offense_date": when(charge.offense_date),
                 "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
                 "sentence": charge.sentence or "", "relief": outcome.relief or "",
-                "victims": [{"name": v.name} for v in charge.victims] if outcome.victim_notice_required else []}
+                "victims": [{"name": v["name"]} for v in self.notified_victims(record, outcome)]}
+
+    def victim_named_by_initials(self, record: Record, outcome: ChargeOutcome) -> bool:
+        """Sexual assault, risk of injury and family violence: filed papers name the victim by initials."""
+        charge = record.charges[outcome.index]
+        sections = load_tables().param("victim_initials_sections")
+        return charge.family_violence or (charge.statute.jurisdiction == "CT" and charge.statute.section in sections)
 
     def notified_victims(self, record: Record, outcome: ChargeOutcome) -> list[dict[str, str]]:
+        """The victims as a filed paper (the certification of notice) names them: never an address."""
         if not outcome.victim_notice_required:
             return []
         victims = []
+        initials = self.victim_named_by_initials(record, outcome)
         for victim in record.charges[outcome.index].victims:
             notice = victim.notice
-            victims.append({"name": victim.name, "citation": cite(outcome.citation),
+            victims.append({"name": name_initials(victim.name) if initials else victim.name,
+                            "citation": cite(outcome.citation),
                             "method": f"{notice.method.value} mail" if notice else "",
                             "mailed_on": when(notice.mailed_on) if notice else "",
                             "tracking_number": (notice.tracking_number or "") if notice else ""})
@@ -233,7 +247,10 @@ class ContextBuilder:
         found = [(outcome, v) for outcome in self.by_docket[record_index] if outcome.victim_notice_required
                  for v in record.charges[outcome.index].victims]
         outcome, victim = found[victim_index]
-        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation)}
+        notice = victim.notice
+        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation),
+                "method": f"{notice.method.value} mail" if notice else "certified mail",
+                "tracking_number": (notice.tracking_number or "") if notice else ""}
 
     # -------------------------------------------------------- case-level documents
 

@@ -206,6 +206,7 @@ class Charge(Strict):
     sentence: Text | None = None
     discharge_date: dt.date | None = None
     related_to_trafficking: bool | None = None
+    family_violence: bool = False  # a family violence crime (C.G.S. § 46b-38a): filed papers name victims by initials
     victims: list[Victim] = []
 
 class Record(Strict):

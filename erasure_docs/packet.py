@@ -1,22 +1,36 @@
-"""One case in, one packet folder out.
+"""One case in, one case folder out, laid out so that a clerk, a mail room and the attorney each get only their
+own papers:
 
     output/<case_id>/
-      <docket>/<document>.docx|.pdf     the documents of each docket, in filing order
-      cover_letter-<court>.docx|.pdf    one for each court anything is filed in
-      review_sheet.docx|.pdf            always; not for filing
-      packet.pdf                        filing summary (with the table of contents) + cover letter + every
-                                        filing document (PDF/A-3b, with eligibility.json, the redacted case
-                                        data and manifest.json attached)
-      eligibility.json                  the report of `erasure-docs check --json`
-      case-data-redacted.json           with --redact: the redacted work copy (redact.py)
-      manifest.json                     tool and rules version, as-of date, input SHA-256, the packet
-                                        fingerprint, every file's SHA-256 and page count
+      filings/<court>/                  one filing set per court (a juvenile court never shares one)
+        cover_letter.docx|.pdf            addressed to that court; lists only its dockets, with filing page ranges
+        <docket>/<document>.docx|.pdf     the documents filed in that docket, in filing order
+        filing.pdf                        the bound set: cover letter, then the documents; every page also prints
+                                          "Filing page N of M" (PDF/A-2a, tagged, nothing attached)
+      sealed/<court>/<docket>/          sealed affidavits, never bound into a filing
+        affidavit.docx|.pdf               the affidavit
+        envelope.pdf                      the cover sheet for its sealed envelope (caption, docket, lodged under seal)
+      mailings/<docket>/                victim notices, never bound into a filing
+        victim_notice-N.docx|.pdf         one notice per victim (the only document with the victim's address)
+        envelope-N.pdf                    the addressed page for that notice's envelope
+      attorney/                         the attorney's copy, not for filing
+        review_sheet.docx|.pdf            the review sheet (every note to the attorney is here)
+        filing-summary.pdf                every filing set, its pages, victim notice and what is sealed; fingerprint
+        attorney-copy.pdf                 everything above in one binder, "ATTORNEY COPY — NOT FOR FILING" on every
+                                          page (PDF/A-3a), with eligibility.json, the redacted case data and
+                                          manifest.json attached: the only PDF that carries data
+        eligibility.json                  the report of `erasure-docs check --json`
+        case-data-redacted.json           with --redact: the redacted work copy (redact.py)
+      manifest.json                     tool and rules version, as-of date, input SHA-256, the fingerprint, every
+                                        file's SHA-256, page count and the SHA-256 of each page's text, and each
+                                        filing set's court, dockets and enclosures
 
-The packet fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output
-except the Word files, packet.pdf and manifest.json, so that it can be printed on the summary page of
-packet.pdf and stored in the Word files' properties without circularity. Build order: the PDF documents and
-eligibility.json → the fingerprint → the Word files → packet.pdf (which attaches manifest.json without its own
-entry) → manifest.json (with packet.pdf's entry). `erasure-docs verify` (erasure_docs/verify.py) checks all of it.
+Each document is laid out once: its own PDF, its court's bound filing.pdf and the attorney's binder all draw the
+same laid-out pages (the "Filing page" line and the attorney stamp are drawn over them, render/pdf.py).
+
+The fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output except the
+Word files, the filing summary, the attorney's binder and manifest.json, so that it can be printed on the summary
+and stored in the Word files' properties without circularity. `erasure-docs verify` (verify.py) checks all of it.
 
 The folder appears whole or not at all: it is written under a hidden name inside the output folder and
 renamed into place. Folders are created 0700 and files 0600 (`set_umask`, the CLI's --umask, widens them).
@@ -38,15 +52,20 @@ from erasure_docs import __version__
 from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
-from erasure_docs.redact import redact_case
+from erasure_docs.redact import redact_case, redacted_for_rendering
 from erasure_docs.rules.documents import charges_by_docket, docket_documents
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
 FORMATS = ("docx", "pdf")
 HIDDEN_PREFIX = ".partial-"
-PACKET_PDF, MANIFEST, ELIGIBILITY, REDACTED = "packet.pdf", "manifest.json", "eligibility.json", \
-    "case-data-redacted.json"
+FILINGS, SEALED, MAILINGS, ATTORNEY = "filings", "sealed", "mailings", "attorney"
+BOUND = "filing.pdf"  # the bound filing set, in each filings/<court>/ folder
+MANIFEST = "manifest.json"
+ELIGIBILITY, REDACTED = "eligibility.json", "case-data-redacted.json"  # names in attorney/ and as attachments
+SUMMARY, BINDER = f"{ATTORNEY}/filing-summary.pdf", f"{ATTORNEY}/attorney-copy.pdf"
+ELIGIBILITY_PATH, REDACTED_PATH = f"{ATTORNEY}/{ELIGIBILITY}", f"{ATTORNEY}/{REDACTED}"
+FILED_VARIANT, BINDER_VARIANT = "pdf/a-2a", "pdf/a-3a"  # archival and tagged; only PDF/A-3 may attach data
 # Confidential by default: owner-only folders and files. `--umask` widens them (set_umask).
 MODES = {"file": 0o600, "dir": 0o700}
 
@@ -64,9 +83,20 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_") or "docket"
 
 
+def court_slug(court: tuple) -> str:
+    """('ga', 15, 'New Britain') → 'ga-15-new-britain'; ('juvenile', None, 'New Haven') → 'juvenile-new-haven'."""
+    words = " ".join(str(part) for part in court if part is not None).lower()
+    return re.sub(r"[^a-z0-9]+", "-", words).strip("-") or "court"
+
+
+def sealed_kinds(case: Case) -> set[str]:
+    """Documents filed under seal, each in its own envelope: the § 54-95c affidavit when a motion to seal goes."""
+    return {"affidavit"} if case.filing.seal_affidavit else set()
+
+
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
-    """Every document instance, in filing order: the cover letter, each docket's documents (one victim
-    notice per victim), then the review sheet."""
+    """Every document instance, in filing order: for each court, its cover letter and each docket's documents
+    (one victim notice per victim), then the review sheet."""
     by_court: dict[tuple, list[DocumentRef]] = {}
     for record_index, charges in charges_by_docket(report).items():
         record = case.records[record_index]
@@ -84,14 +114,29 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
     return [ref for ref in planned if only is None or ref.kind in only]
 
 
+def court_of(case: Case, ref: DocumentRef) -> tuple | None:
+    return ref.court if ref.court is not None else court_key(case.records[ref.record]) if ref.record is not None \
+        else None
+
+
 def file_stem(case: Case, ref: DocumentRef) -> str:
-    if ref.court is not None:
-        return f"{ref.kind}-{slug(' '.join(str(part) for part in ref.court if part is not None))}"
+    """Where a document goes in the case folder (see the module docstring)."""
+    if ref.kind == "review_sheet" or ref.record is None and ref.court is None:
+        return f"{ATTORNEY}/{ref.kind}"
+    court = court_slug(court_of(case, ref))  # type: ignore[arg-type]
     if ref.record is None:
-        return ref.kind
-    folder = slug(case.records[ref.record].docket_number)
-    suffix = f"-{ref.victim + 1}" if ref.victim is not None else ""
-    return f"{folder}/{ref.kind}{suffix}"
+        return f"{FILINGS}/{court}/{ref.kind}"
+    docket = slug(case.records[ref.record].docket_number)
+    if ref.kind == "victim_notice":
+        return f"{MAILINGS}/{docket}/{ref.kind}-{(ref.victim or 0) + 1}"
+    if ref.kind in sealed_kinds(case):
+        return f"{SEALED}/{court}/{docket}/{ref.kind}"
+    return f"{FILINGS}/{court}/{docket}/{ref.kind}"
+
+
+def is_filed(case: Case, ref: DocumentRef) -> bool:
+    """Bound into its court's filing set: not a victim notice, not a sealed document, not the review sheet."""
+    return ref.kind not in ("victim_notice", "review_sheet") and ref.kind not in sealed_kinds(case)
 
 
 @dataclass
@@ -100,7 +145,21 @@ class RenderedDocument:
     stem: str
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
     pages: int | None = None
-    layout: Any = None  # the laid-out WeasyPrint document, reused for packet.pdf
+    layout: Any = None  # the laid-out WeasyPrint document, reused for the bound sets and the attorney's binder
+    extra: Any = None  # the envelope page (or sealed-envelope cover sheet) that goes with it, laid out
+
+
+@dataclass
+class FilingSet:
+    """One court's filing set: its cover letter and filed documents, bound."""
+
+    court: tuple
+    folder: str
+    cover: RenderedDocument
+    documents: list[RenderedDocument]
+    entries: list[dict[str, Any]]  # the cover letter's enclosure table, with filing page ranges
+    sealed: list[RenderedDocument]
+    pages: list[Any] = field(default_factory=list)  # the stamped pages of filing.pdf
 
 
 @dataclass
@@ -126,10 +185,39 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def page_texts(data: bytes) -> list[str]:
+    """The text of every page of a PDF, whitespace-normalised: what the manifest's page hashes are taken of."""
+    import pypdfium2  # one reader for generate and verify, so both see the same text
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(" ".join(textpage.get_text_range().split()))
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
+
+
+def page_hashes(data: bytes) -> list[str]:
+    return [sha256(text.encode("utf-8")) for text in page_texts(data)]
+
+
+def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": path, "sha256": sha256(data), "pages": None}
+    if path.endswith(".pdf"):
+        hashes = page_hashes(data)
+        entry["pages"], entry["page_text_sha256"] = len(hashes), hashes
+    return entry
+
+
 def fingerprinted(path: str) -> bool:
     """Whether a manifest entry is covered by the fingerprint: not the Word files (they carry the fingerprint),
-    not packet.pdf (it prints it) and not manifest.json (it records it)."""
-    return not path.endswith(".docx") and path not in (PACKET_PDF, MANIFEST)
+    not the summary and the binder (they print it) and not manifest.json (it records it)."""
+    return not path.endswith(".docx") and path not in (SUMMARY, BINDER, MANIFEST)
 
 
 def fingerprint_of(manifest: dict[str, Any]) -> str:
@@ -140,6 +228,10 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
                "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}
     canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return sha256(canonical)[:16]
+
+
+def page_range(first: int, count: int) -> str:
+    return f"{first}–{first + count - 1}" if count > 1 else str(first)
 
 
 def pages_word(pages: str) -> str:
@@ -158,8 +250,8 @@ class PacketWriter:
                  redact: bool = False):
         self.custom_templates = custom_templates  # a clinic's own templates, None for the built-in ones
         self.formats = formats
-        self.redact = redact  # also write the redacted work copy of the case (redact.py)
-        self._summary_pages: dict[tuple[int, int], int] = {}
+        self.redact = redact  # render from the redacted case, and write the redacted work copy (redact.py)
+        self._cover_pages: dict[int, int] = {}  # enclosures → pages a cover letter took last time
         self._pdf = None
         self._docx = None
 
@@ -185,6 +277,10 @@ class PacketWriter:
             layout = self.pdf.layout(self.pdf.html(ref.kind, context))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
+            if ref.kind == "victim_notice":
+                rendered.extra = self.pdf.layout(self.pdf.html("mailing_envelope", context))
+            elif ref.kind in sealed_kinds(case):
+                rendered.extra = self.pdf.layout(self.pdf.html("sealed_envelope", context))
         return rendered
 
     def render_docx(self, case: Case, rendered: RenderedDocument, context: dict[str, Any], fingerprint: str) -> None:
@@ -195,19 +291,61 @@ class PacketWriter:
                           "comments": f"erasure-docs fingerprint {grouped(fingerprint)} (erasure-docs {__version__})"}
             rendered.files["docx"] = self.docx.render(rendered.ref.kind, context, properties, case.filing_date)
 
-    def summary_context(self, case: Case, report: Report, listed: list[RenderedDocument], sealed: set[str],
-                        first_page: int, manifest: dict[str, Any]) -> dict[str, Any]:
-        """What the filing summary shows; every section is there for every case (empty ones say so)."""
-        entries, page, where = [], first_page, {}
-        for item in listed:
-            docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
-            if item.ref.kind in sealed:
-                entries.append({"title": item.ref.title, "docket_number": docket, "pages": "under seal"})
-                continue
-            pages = f"{page}–{page + item.pages - 1}" if item.pages > 1 else str(page)
-            entries.append({"title": item.ref.title, "docket_number": docket, "pages": pages})
-            where.setdefault((item.ref.kind, item.ref.record), pages)
-            page += item.pages
+    def cover_letter(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
+                     filed: list[RenderedDocument], sealed: list[RenderedDocument]) -> tuple[RenderedDocument,
+                                                                                             dict[str, Any]]:
+        """The court's cover letter, whose enclosure table gives each document's pages in the bound set. Its
+        own length must be known first: start from what a letter of the same size took last time."""
+        cover_ref = DocumentRef("cover_letter", court=court)
+        pages = self._cover_pages.get(len(filed), 1)
+        while True:
+            context = build_context(builder, cover_ref, refs)
+            entries, first = [], pages + 1
+            for number, item in enumerate(filed, start=1):
+                count = item.pages or 0
+                entries.append({"number": number, "title": item.ref.title, "pages": page_range(first, count),
+                                "path": f"{item.stem}.pdf",
+                                "docket_number": case.records[item.ref.record].docket_number  # type: ignore[index]
+                                if item.ref.record is not None else ""})
+                first += count
+            context["enclosures"] = entries
+            context["sealed_affidavits"] = [{"title": s.ref.title, "docket_number":
+                                             case.records[s.ref.record].docket_number} for s in sealed
+                                            if s.ref.record is not None]
+            context["filing_pages"] = first - 1
+            cover = self.render_pdf(case, cover_ref, context)
+            if "pdf" not in self.formats or cover.pages == pages:
+                break
+            pages = cover.pages or 1
+        self._cover_pages[len(filed)] = pages
+        return cover, context
+
+    def filing_set(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
+                   rendered: list[RenderedDocument]) -> tuple[FilingSet, dict[str, Any]]:
+        mine = [r for r in rendered if r.ref.record is not None and court_key(case.records[r.ref.record]) == court]
+        filed = [r for r in mine if is_filed(case, r.ref)]
+        sealed = [r for r in mine if r.ref.kind in sealed_kinds(case)]
+        cover, context = self.cover_letter(case, builder, court, refs, filed, sealed)
+        folder = f"{FILINGS}/{court_slug(court)}"
+        return FilingSet(court, folder, cover, filed, context["enclosures"], sealed), context
+
+    def bind(self, case: Case, filing: FilingSet, signer: str) -> bytes:
+        """filing.pdf: the cover letter, then the filed documents, each page numbered in the set too."""
+        pages = [page for item in [filing.cover, *filing.documents] for page in item.layout.pages]
+        filing.pages = self.pdf.stamped(pages, "filing-stamp")
+        bound = filing.cover.layout.copy(filing.pages)
+        record = builder_record(case, filing.court)
+        bound.metadata.title = f"Filing — {court_names(record)['full']}"
+        bound.metadata.authors = [signer]
+        bound.metadata.lang = "en"
+        return self.pdf.write(bound, case.filing_date, variant=FILED_VARIANT)
+
+    def summary_context(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
+                        manifest: dict[str, Any], binder_pages: int | None) -> dict[str, Any]:
+        """What the filing summary in the attorney's copy shows; every section is there for every case."""
+        filing_sets = [{"court": court_names(builder_record(case, s.court))["full"], "path": f"{s.folder}/{BOUND}",
+                        "pages": len(s.pages) or sum((d.pages or 0) for d in [s.cover, *s.documents]),
+                        "cover_pages": page_range(1, s.cover.pages or 1), "entries": s.entries} for s in sets]
         dockets, notices = [], []
         for record_index, charges in charges_by_docket(report).items():
             record = case.records[record_index]
@@ -228,17 +366,11 @@ class PacketWriter:
                 line += (f"mailed to {len(mailed)} of {len(victims)} "
                          f"(last on {when(max(v.notice.mailed_on for v in mailed))}); " if mailed  # type: ignore[union-attr]
                          else "not yet recorded as mailed; ")
-                certification = where.get(("certification_of_notice", record_index))
-                line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
-                         else "certification of notice not enclosed.")
+                line += f"notices and envelope pages in {MAILINGS}/{slug(record.docket_number)}/."
                 notices.append(line)
-        sealed_lines = []
-        for item in listed:
-            if item.ref.kind in sealed:
-                docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
-                motion = where.get(("motion_to_seal", item.ref.record))
-                sealed_lines.append(f"{item.ref.title}, docket {docket}: under seal, submitted separately in a "
-                                    "sealed envelope" + (f"; motion to seal at {pages_word(motion)} {motion}." if motion else "."))
+        sealed_lines = [f"{s.ref.title}, docket {case.records[s.ref.record].docket_number}: in {s.stem}.pdf, with "
+                        "its sealed-envelope cover sheet; submitted separately, never bound into the filing."
+                        for fs in sets for s in fs.sealed if s.ref.record is not None]
         attorney = case.attorney
         if attorney:
             preparer = f"Attorney {attorney.name}, Juris No. {attorney.juris_number}" + \
@@ -247,98 +379,146 @@ class PacketWriter:
             preparer = "Self-represented: the applicant or petitioner signs each document; no attorney appears."
         return {"case_id": case.case_id, "fingerprint": grouped(manifest["fingerprint"]),
                 "tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
-                "as_of": when(report.as_of), "filing_date": when(case.filing_date), "total_pages": page - 1,
-                "dockets": dockets, "entries": entries, "victim_notice": notices, "sealed": sealed_lines,
-                "preparer": preparer}
+                "as_of": when(report.as_of), "filing_date": when(case.filing_date), "dockets": dockets,
+                "filing_sets": filing_sets, "victim_notice": notices, "sealed": sealed_lines, "preparer": preparer,
+                "mailings": len(mailings), "binder_pages": binder_pages}
 
-    def packet_pdf(self, case: Case, report: Report, rendered: list[RenderedDocument],
-                   manifest: dict[str, Any]) -> tuple[bytes, int] | None:
-        """The filing summary (with the table of contents), then the filing documents in order, as one
-        PDF/A-3b with the filing data attached. Adds the "packet" and "attachments" entries to `manifest`,
-        which is attached as it stands (without packet.pdf's own entry)."""
-        listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
-        if not listed:
-            return None
-        sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope
-        filed = [r for r in listed if r.ref.kind not in sealed]
-        # The summary numbers the pages after itself, so its own length must be known: start from the length
-        # a summary of the same size had last time (one layout instead of two, case after case).
-        size = (len(listed), len(charges_by_docket(report)))
-        summary_pages = self._summary_pages.get(size, 1)
+    def summary_layout(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
+                       manifest: dict[str, Any], other_pages: int) -> Any:
+        """The summary names the binder's length, its own pages included: lay it out again only if its length
+        differs from the first guess (one page)."""
+        guess = 1
         while True:
-            context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
-            summary = self.pdf.layout(self.pdf.html("summary", context))
-            if len(summary.pages) == summary_pages:
-                break
-            summary_pages = len(summary.pages)
-        self._summary_pages[size] = summary_pages
-        combined = summary.copy([p for doc in [summary] + [r.layout for r in filed] for p in doc.pages])
-        combined.metadata.title = "Filing packet"
-        combined.metadata.authors = [rendered[0].layout.metadata.authors[0]] if rendered[0].layout.metadata.authors \
-            else []
-        combined.metadata.lang = "en"
-        eligibility, redacted = json_bytes(report.to_json()), json_bytes(redact_case(case))
-        manifest["packet"] = {"pages": len(combined.pages), "summary_pages": summary_pages,
-                              "documents": context["entries"]}
-        manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
-        attachments = [(ELIGIBILITY, eligibility, "Eligibility report (erasure-docs check)"),
-                       (REDACTED, redacted, "Case data, redacted"),
-                       (MANIFEST, json_bytes(manifest), "Packet manifest (without the entry of packet.pdf itself)")]
-        data = self.pdf.write(combined, case.filing_date, variant="pdf/a-3b", attachments=attachments)
-        return data, len(combined.pages)
+            context = self.summary_context(case, report, sets, mailings, manifest, guess + other_pages)
+            layout = self.pdf.layout(self.pdf.html("summary", context))
+            if len(layout.pages) == guess:
+                return layout
+            guess = len(layout.pages)
+
+    def attorney_copy(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
+                      manifest: dict[str, Any], attachments: list[tuple[str, bytes, str]]) -> tuple[bytes, bytes]:
+        """The filing summary, and the binder: the summary, then the pages of `binder_sources` (the review
+        sheet, each filing set as filed, the sealed affidavits with their envelope sheets, the mailings with
+        their envelope pages), stamped on every page."""
+        pages_of = {f"{fs.folder}/{BOUND}": fs.pages for fs in sets}
+        for item in rendered:
+            if item.layout is not None:
+                pages_of[f"{item.stem}.pdf"] = item.layout.pages
+            if item.extra is not None:
+                pages_of[envelope_path(item)] = item.extra.pages
+        body = [page for path in binder_sources(sets, rendered) for page in pages_of[path]]
+        mailings = [r for r in rendered if r.ref.kind == "victim_notice"]
+        summary = self.summary_layout(case, report, sets, mailings, manifest, len(body))
+        summary.metadata.title = "Filing summary (attorney's copy)"
+        summary_pdf = self.pdf.write(summary, case.filing_date, variant=FILED_VARIANT)
+        binder = summary.copy(self.pdf.stamped([*summary.pages, *body], "attorney-stamp"))
+        binder.metadata.title = "Attorney copy — not for filing"
+        binder.metadata.lang = "en"
+        return summary_pdf, self.pdf.write(binder, case.filing_date, variant=BINDER_VARIANT, attachments=attachments)
 
     # -------------------------------------------------------- one case
 
     def build(self, loaded: LoadedCase, as_of: Any = None, only: set[str] | None = None) -> BuiltPacket:
-        """Every output file of a case, in memory (see the module docstring for the order)."""
-        case = loaded.case
-        assert case is not None
-        report = evaluate(case, as_of)
+        """Every output file of a case, in memory (see the module docstring for the layout)."""
+        original = loaded.case
+        assert original is not None
         if as_of is not None:
-            case = case.model_copy(update={"as_of": as_of})
+            original = original.model_copy(update={"as_of": as_of})
+        case = redacted_for_rendering(original) if self.redact else original
+        report = evaluate(case, as_of)
         builder = ContextBuilder(case, report)
         refs = plan_documents(case, report, only)
-        contexts = [build_context(builder, ref, refs) for ref in refs]
-        rendered = [self.render_pdf(case, ref, context) for ref, context in zip(refs, contexts)]
+        contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+        rendered = [self.render_pdf(case, ref, context) for ref, context in contexts.items()]
+        outputs: dict[str, bytes] = {}
+        sets: list[FilingSet] = []
+        for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
+            filing, context = self.filing_set(case, builder, court, refs, rendered)  # type: ignore[arg-type]
+            contexts[filing.cover.ref] = context
+            rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
+            sets.append(filing)
+        signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
+        if "pdf" in self.formats:
+            for filing in sets:
+                outputs[f"{filing.folder}/{BOUND}"] = self.bind(case, filing, signer)
+        for item in rendered:
+            if "pdf" in item.files:
+                outputs[f"{item.stem}.pdf"] = item.files["pdf"]
+            if item.extra is not None:
+                outputs[envelope_path(item)] = self.pdf.write(item.extra, case.filing_date, variant=FILED_VARIANT)
         eligibility = json_bytes(report.to_json())
-
-        def entries(extensions: tuple[str, ...]) -> list[dict[str, Any]]:
-            return [{"path": f"{item.stem}.{ext}", "sha256": sha256(item.files[ext]), "pages": item.pages}
-                    for item in rendered for ext in extensions if ext in item.files]
-
+        outputs[ELIGIBILITY_PATH] = eligibility
+        redacted = json_bytes(redact_case(original))
+        work_copy = redacted if self.redact else None
+        if work_copy:
+            outputs[REDACTED_PATH] = work_copy
         manifest: dict[str, Any] = {
             "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
             "case_id": case.case_id, "as_of": report.as_of.isoformat(),
             "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
-            "formats": list(self.formats), "only": sorted(only) if only else None, "fingerprint": "",
-            "files": entries(("pdf",)) + [{"path": ELIGIBILITY, "sha256": sha256(eligibility), "pages": None}]}
-        work_copy = json_bytes(redact_case(case)) if self.redact else None
-        if work_copy:
-            manifest["files"].insert(-1, {"path": REDACTED, "sha256": sha256(work_copy), "pages": None})
+            "formats": list(self.formats), "only": sorted(only) if only else None, "redacted": self.redact,
+            "fingerprint": "", "files": [file_entry(path, data) for path, data in sorted(outputs.items())],
+            "filing_sets": [{"folder": s.folder, "court": court_names(builder_record(case, s.court))["full"],
+                             "juvenile": s.court[0] == "juvenile", "bound": f"{s.folder}/{BOUND}",
+                             "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
+                             "documents": s.entries} for s in sets]}
         manifest["fingerprint"] = fingerprint_of(manifest)
-        for item, context in zip(rendered, contexts):
-            self.render_docx(case, item, context, manifest["fingerprint"])
-        data_files = manifest["files"][-2:] if work_copy else manifest["files"][-1:]
-        manifest["files"] = entries(("pdf", "docx")) + data_files  # every document, then the JSON files
-        outputs: dict[str, bytes] = {}
         for item in rendered:
-            for ext in ("pdf", "docx"):
-                if ext in item.files:
-                    outputs[f"{item.stem}.{ext}"] = item.files[ext]
-        packet = self.packet_pdf(case, report, rendered, manifest) if "pdf" in self.formats else None
-        if packet:
-            outputs[PACKET_PDF] = packet[0]
-            manifest["files"].insert(-1, {"path": PACKET_PDF, "sha256": sha256(packet[0]), "pages": packet[1]})
-        if work_copy:
-            outputs[REDACTED] = work_copy
-        outputs[ELIGIBILITY] = eligibility
+            self.render_docx(case, item, contexts[item.ref], manifest["fingerprint"])
+            if "docx" in item.files:
+                outputs[f"{item.stem}.docx"] = item.files["docx"]
+                manifest["files"].append(file_entry(f"{item.stem}.docx", item.files["docx"]))
+        manifest["files"].sort(key=lambda f: f["path"])
+        if "pdf" in self.formats:
+            manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
+            hashes = {f["path"]: f.get("page_text_sha256", []) for f in manifest["files"]}
+            sources = binder_sources(sets, rendered)
+            manifest["attorney_copy"] = {"sources": sources,
+                                         "body_page_text_sha256": [h for path in sources for h in hashes[path]]}
+            summary_pdf, binder = self._attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
+            summary = file_entry(SUMMARY, summary_pdf)
+            outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
+            manifest["files"] += [summary, file_entry(BINDER, binder)]
+        manifest["files"].sort(key=lambda f: f["path"])
         outputs[MANIFEST] = json_bytes(manifest)
         return BuiltPacket(report, outputs, manifest)
+
+    def _attorney_outputs(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
+                          manifest: dict[str, Any], eligibility: bytes, redacted: bytes) -> tuple[bytes, bytes]:
+        """The binder attaches the manifest as it stands before the summary's and the binder's own entries."""
+        attached = json_bytes(manifest)
+        attachments = [(ELIGIBILITY, eligibility, "Eligibility report (erasure-docs check)"),
+                       (REDACTED, redacted, "Case data, redacted"),
+                       (MANIFEST, attached, "Case folder manifest (without the entries of the filing summary and "
+                                            "this attorney's copy)")]
+        return self.attorney_copy(case, report, sets, rendered, manifest, attachments)
 
     def write(self, loaded: LoadedCase, out_dir: Path, as_of: Any = None, only: set[str] | None = None) -> PacketResult:
         built = self.build(loaded, as_of, only)
         folder = write_folder(out_dir, built.report.case_id, built.outputs)
         return PacketResult(built.report.case_id, folder, built.report, built.manifest)
+
+
+def envelope_path(item: RenderedDocument) -> str:
+    """The envelope page of a victim notice, or the sealed-envelope cover sheet of a sealed document."""
+    name = f"envelope-{(item.ref.victim or 0) + 1}" if item.ref.kind == "victim_notice" else "envelope"
+    return f"{item.stem.rsplit('/', 1)[0]}/{name}.pdf"
+
+
+def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> list[str]:
+    """The files whose pages the attorney's binder holds after its summary, in order."""
+    laid_out = [r for r in rendered if r.layout is not None]
+    paths = [f"{r.stem}.pdf" for r in laid_out if r.ref.kind == "review_sheet"]
+    paths += [f"{fs.folder}/{BOUND}" for fs in sets]
+    for fs in sets:
+        paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]
+    paths += [p for r in laid_out if r.ref.kind == "victim_notice" for p in (f"{r.stem}.pdf", envelope_path(r))]
+    return paths
+
+
+def builder_record(case: Case, court: tuple) -> Any:
+    """The first docket of a court: it names the court."""
+    return next(r for r in case.records if court_key(r) == court)
 
 
 def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path:

@@ -93,8 +93,27 @@ class PdfRenderer:
         with refusals_reported():
             return document.render(stylesheets=[self.css], font_config=self.font_config)
 
+    def stamped(self, pages: list[Any], stamp: str) -> list[Any]:
+        """The pages with a stamp drawn on each: `stamp` is "filing-stamp" (a second footer line, "Filing page
+        N of M", numbering these pages) or "attorney-stamp" ("ATTORNEY COPY — NOT FOR FILING" at the top).
+        The stamps are laid out once on as many blank pages (packet.css) and their margin boxes are added to
+        the pages already laid out: nothing is laid out twice, and the stamp is text in the PDF like a footer."""
+        from weasyprint.document import Page
+        from weasyprint.formatting_structure.boxes import MarginBox
+
+        blank = '<div class="stamp-sheet"></div>' * len(pages)
+        sheets = self.layout(f'<!DOCTYPE html><html lang="en"><head><title>stamp</title></head>'
+                             f'<body class="{stamp}">{blank}</body></html>').pages
+        if len(sheets) != len(pages):
+            raise RenderError(f"the {stamp} was laid out on {len(sheets)} pages for {len(pages)}")
+        result = []
+        for page, sheet in zip(pages, sheets):
+            marks = [box for box in sheet._page_box.children if isinstance(box, MarginBox)]
+            result.append(Page(page._page_box.copy_with_children([*page._page_box.children, *marks])))
+        return result
+
     @staticmethod
-    def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/ua-1",
+    def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/a-2a",
               attachments: list[tuple[str, bytes, str]] | None = None) -> bytes:
         """The PDF bytes, deterministic: fixed dates, no random identifiers."""
         stamp = f"{created.isoformat()}T00:00:00Z"
