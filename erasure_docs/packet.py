@@ -90,8 +90,10 @@ def court_slug(court: tuple) -> str:
 
 
 def sealed_kinds(case: Case) -> set[str]:
-    """Documents filed under seal, each in its own envelope: the § 54-95c affidavit when a motion to seal goes."""
-    return {"affidavit"} if case.filing.seal_affidavit else set()
+    """Documents submitted in their own sealed envelope, never bound: the affidavits, which hold the trafficking
+    narrative (the § 54-95c one with a motion to seal; the juvenile one, a confidential record under
+    § 46b-124, so that the account never sits loose in a court file)."""
+    return {"affidavit", "affidavit_46b_146"} if case.filing.seal_affidavit else set()
 
 
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
@@ -529,9 +531,10 @@ def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path
     try:
         for relative, data in outputs.items():
             path = staging / relative
-            if not path.parent.exists():
-                path.parent.mkdir(parents=True)
-                path.parent.chmod(MODES["dir"])
+            for folder in reversed(path.relative_to(staging).parents[:-1]):  # filings/, then filings/<court>/, …
+                if not (staging / folder).exists():
+                    (staging / folder).mkdir()
+                    (staging / folder).chmod(MODES["dir"])
             write_private(path, data)
         staging.chmod(MODES["dir"])
         if target.is_symlink() or (target.exists() and not target.is_dir()):
