@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 from erasure_docs import __version__
 from erasure_docs.loading import LoadedCase
-from erasure_docs.packet import REDACTED, atomic_write, json_bytes, remove_leftovers, write_folder
+from erasure_docs.packet import (BINDER, BOUND, REDACTED_PATH, SUMMARY, atomic_write, json_bytes, remove_leftovers,
+                                 write_folder)
 
 RECYCLE_AFTER = 250
 GC_EVERY = 50
@@ -104,8 +105,8 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | 
         summary = built.report.summary
         row = CaseRow(built.report.case_id, loaded.source, "produced", summary["eligible"], summary["needs_review"],
                       summary["not_eligible"], summary["automatic"],
-                      documents=len([f for f in built.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
-                                     and f["path"] != "packet.pdf"]), files=len(built.outputs))
+                      documents=len([f for f in built.manifest["files"] if is_document(f["path"])]),
+                      files=len(built.outputs))
     except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
         row.error = describe_error(exc)
     row.seconds = round(time.perf_counter() - started, 3)
@@ -113,6 +114,13 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | 
     if _done_here % GC_EVERY == 0:
         gc.collect()  # docxtpl leaves reference cycles behind
     return row
+
+
+def is_document(path: str) -> bool:
+    """A document of the case (.docx or .pdf), not a bound set, the attorney's binder or summary, an envelope."""
+    name = path.rsplit("/", 1)[-1]
+    return path.endswith((".pdf", ".docx")) and path not in (SUMMARY, BINDER) and name != BOUND \
+        and not name.startswith("envelope")
 
 
 def describe_error(exc: BaseException) -> str:
@@ -138,7 +146,7 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         same = (manifest["input"]["sha256"] == loaded.input_sha256 and manifest["tool_version"] == __version__
                 and manifest["rules_version"] == load_tables().param("rules_version") and manifest["as_of"] == as_of
                 and manifest["formats"] == list(options.formats)
-                and any(f["path"] == REDACTED for f in manifest["files"]) == options.redact)
+                and any(f["path"] == REDACTED_PATH for f in manifest["files"]) == options.redact)
         return same and all(sha256((folder / f["path"]).read_bytes()) == f["sha256"] for f in manifest["files"])
     except (OSError, KeyError, ValueError, TypeError):
         return False

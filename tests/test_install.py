@@ -33,4 +33,4 @@ main(["generate", {str(ROOT / "sample_cases" / "juvenile-adjudication.yaml")!r},
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (out / "CLINIC-2026-0011" / "packet.pdf").exists()
+    assert (out / "CLINIC-2026-0011" / "filings" / "juvenile-hartford" / "filing.pdf").exists()
