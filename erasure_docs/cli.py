@@ -238,8 +238,9 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
              custom_templates: Path | None, umask: int, redact: bool) -> None:
-    """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
-    report and a manifest, into OUT/<case_id>/.
+    """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
+    and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
+    manifest.
 
     Only eligible charges go into petitions; every charge appears on the attorney review sheet.
 
@@ -263,17 +264,25 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     from erasure_docs.packet import set_umask
 
     set_umask(umask)
-    writer = PacketWriter(custom_templates, chosen, redact)
+    from erasure_docs.packet import word_helper
+
+    helper = word_helper() if "docx" in chosen else None  # one case alone: the Word files on the other core
+    writer = PacketWriter(custom_templates, chosen, redact, helper)
     status = 0
-    for item in cases:
-        try:
-            result = writer.write(item, out_dir, as_of, set(only) or None)
-        except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
-            click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {type(exc).__name__}", err=True)
-            status = 1
-            continue
-        summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
-        click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
+    try:
+        for item in cases:
+            try:
+                result = writer.write(item, out_dir, as_of, set(only) or None)
+            except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
+                click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {type(exc).__name__}",
+                           err=True)
+                status = 1
+                continue
+            summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
+            click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
+    finally:
+        if helper is not None:
+            helper.shutdown()
     sys.exit(status)
 
 

@@ -249,13 +249,13 @@ class PacketWriter:
     """Renders packets; one per process, so templates, CSS and fonts are loaded once."""
 
     def __init__(self, custom_templates: Path | None = None, formats: tuple[str, ...] = FORMATS,
-                 redact: bool = False):
+                 redact: bool = False, helper: Any = None):
         self.custom_templates = custom_templates  # a clinic's own templates, None for the built-in ones
+        self.helper = helper  # a word_helper() process, or None: Word files are rendered here
         self.formats = formats
         self.redact = redact  # render from the redacted case, and write the redacted work copy (redact.py)
         self._cover_pages: dict[int, int] = {}  # enclosures → pages a cover letter took last time
         self._pdf = None
-        self._docx = None
 
     @property
     def pdf(self):  # noqa: ANN201 - imported lazily: WeasyPrint costs half a second to import
@@ -263,13 +263,6 @@ class PacketWriter:
             from erasure_docs.render.pdf import PdfRenderer
             self._pdf = PdfRenderer(self.custom_templates)
         return self._pdf
-
-    @property
-    def docx(self):  # noqa: ANN201
-        if self._docx is None:
-            from erasure_docs.render.docx import DocxRenderer
-            self._docx = DocxRenderer(self.custom_templates)
-        return self._docx
 
     # -------------------------------------------------------- rendering
 
@@ -285,13 +278,25 @@ class PacketWriter:
                 rendered.extra = self.pdf.layout(self.pdf.html("sealed_envelope", context))
         return rendered
 
-    def render_docx(self, case: Case, rendered: RenderedDocument, context: dict[str, Any], fingerprint: str) -> None:
-        if "docx" in self.formats:
-            properties = {"title": context["doc"]["title"], "author": context["signer"]["name"],
-                          "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-                          "keywords": "erasure-docs", "identifier": fingerprint,
-                          "comments": f"erasure-docs fingerprint {grouped(fingerprint)} (erasure-docs {__version__})"}
-            rendered.files["docx"] = self.docx.render(rendered.ref.kind, context, properties, case.filing_date)
+    def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
+        """Render these Word files (in the helper process when there is one); returns what to wait for."""
+        if "docx" not in self.formats:
+            return None
+        jobs = [(r.stem, r.ref.kind, context, word_properties(context)) for r, context in items]
+        if self.helper is not None:
+            return self.helper.submit(render_words, self.custom_templates, jobs, case.filing_date, fresh)
+        render_words(self.custom_templates, jobs, case.filing_date, fresh)
+        return None
+
+    def finish_words(self, waiting: list[Any], fingerprint: str) -> dict[str, bytes]:
+        if "docx" not in self.formats:
+            return {}
+        for future in waiting:
+            if future is not None:
+                future.result()  # raises what the helper raised
+        if self.helper is not None:
+            return self.helper.submit(finish_words, fingerprint).result()
+        return finish_words(fingerprint)
 
     def cover_letter(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
                      filed: list[RenderedDocument], sealed: list[RenderedDocument]) -> tuple[RenderedDocument,
@@ -431,6 +436,8 @@ class PacketWriter:
         builder = ContextBuilder(case, report)
         refs = plan_documents(case, report, only)
         contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+        placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
+        waiting = [self.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
         rendered = [self.render_pdf(case, ref, context) for ref, context in contexts.items()]
         outputs: dict[str, bytes] = {}
         sets: list[FilingSet] = []
@@ -439,6 +446,7 @@ class PacketWriter:
             contexts[filing.cover.ref] = context
             rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
             sets.append(filing)
+        waiting.append(self.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
         signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
         if "pdf" in self.formats:
             for filing in sets:
@@ -465,11 +473,11 @@ class PacketWriter:
                              "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
                              "documents": s.entries} for s in sets]}
         manifest["fingerprint"] = fingerprint_of(manifest)
+        words = self.finish_words(waiting, manifest["fingerprint"])
         for item in rendered:
-            self.render_docx(case, item, contexts[item.ref], manifest["fingerprint"])
-            if "docx" in item.files:
-                outputs[f"{item.stem}.docx"] = item.files["docx"]
-                manifest["files"].append(file_entry(f"{item.stem}.docx", item.files["docx"]))
+            if item.stem in words:
+                outputs[f"{item.stem}.docx"] = words[item.stem]
+                manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
         manifest["files"].sort(key=lambda f: f["path"])
         if "pdf" in self.formats:
             manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
@@ -516,6 +524,55 @@ def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> l
         paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]
     paths += [p for r in laid_out if r.ref.kind == "victim_notice" for p in (f"{r.stem}.pdf", envelope_path(r))]
     return paths
+
+
+# ---------------------------------------------------------------- Word files, in this process or a helper
+
+FINGERPRINT_MARK = "FINGERPRINT-HERE"  # 16 characters, like a fingerprint: written first, replaced once known
+_words: dict[str, bytes] = {}  # the Word files rendered and waiting for the fingerprint, in this process
+_word_renderers: dict[Any, Any] = {}
+
+
+def render_words(custom: Path | None, jobs: list[tuple[str, str, dict[str, Any], dict[str, str]]],
+                 created: Any, fresh: bool) -> None:
+    """Render Word files (stem, kind, context, properties) and keep them until `finish_words`; `fresh`: the
+    first files of a case (whatever a failed case left behind is dropped)."""
+    if fresh:
+        _words.clear()
+    if custom not in _word_renderers:
+        from erasure_docs.render.docx import DocxRenderer
+        _word_renderers[custom] = DocxRenderer(custom)
+    for stem, kind, context, properties in jobs:
+        _words[stem] = _word_renderers[custom].render(kind, context, properties, created)
+
+
+def finish_words(fingerprint: str) -> dict[str, bytes]:
+    """The Word files rendered so far, with the fingerprint in their properties."""
+    from erasure_docs.render.docx import replace_in_core_properties
+
+    marks = [(FINGERPRINT_MARK, fingerprint), (grouped(FINGERPRINT_MARK), grouped(fingerprint))]
+    done = {stem: replace_in_core_properties(data, marks) for stem, data in _words.items()}
+    _words.clear()
+    return done
+
+
+def word_properties(context: dict[str, Any]) -> dict[str, str]:
+    return {"title": context["doc"]["title"], "author": context["signer"]["name"],
+            "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
+            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK,
+            "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
+
+
+def word_helper() -> Any:
+    """A helper process that renders the Word files of a case while this one lays out its PDFs (one case
+    alone, e.g. `generate`, uses both cores this way); None on a single-core machine. Processes, never threads:
+    the renderers are not thread-safe."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if (os.cpu_count() or 1) < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def builder_record(case: Case, court: tuple) -> Any:

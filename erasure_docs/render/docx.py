@@ -63,6 +63,23 @@ class DocxRenderer:
         return normalise_zip(data)
 
 
+def replace_in_core_properties(data: bytes, replacements: list[tuple[str, str]]) -> bytes:
+    """The Word file with text replaced in its core properties (the fingerprint, known only after rendering).
+    Every member keeps its name, order, timestamp and compression, so the bytes stay deterministic."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = content.decode("utf-8")
+                for old, new in replacements:
+                    text = text.replace(old, new)
+                content = text.encode("utf-8")
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
 def check_fields(data: bytes) -> None:
     """Refuse a document whose text parts hold any Word field other than PAGE and NUMPAGES."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

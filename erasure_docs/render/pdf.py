@@ -17,13 +17,35 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import jinja2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from erasure_docs.custom_templates import template_path
-from erasure_docs.paths import TEMPLATE_DIR, font_dir
-from erasure_docs.render.jinja import environment
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without ~200 `ldconfig`/`gcc` runs: cffi resolves each bare library name WeasyPrint
+    tries through `ctypes.util.find_library`, while the explicit `lib….so.0` names it also tries load directly.
+    Where that is not enough (libraries elsewhere), the import is simply done again the ordinary way."""
+    import ctypes.util
+    import sys
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError):
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = original
+
+
+_import_weasyprint()
+
+import weasyprint  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+
+from erasure_docs.custom_templates import template_path  # noqa: E402
+from erasure_docs.paths import TEMPLATE_DIR, font_dir  # noqa: E402
+from erasure_docs.render.jinja import environment  # noqa: E402
 
 
 class RenderError(Exception):
