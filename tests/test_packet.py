@@ -38,7 +38,7 @@ def _has_filing(name: str) -> bool:
     return any(c.status == "eligible" for c in evaluate(loaded.case).charges)
 
 
-FILED_SAMPLES = [name for name in SAMPLE_NAMES if _has_filing(name)]  # the others have no packet.pdf
+FILED_SAMPLES = [name for name in SAMPLE_NAMES if _has_filing(name)]  # the others have no filing set
 
 PETITION_KINDS = {"application_54_95c", "petition_46b_146", "affidavit", "affidavit_46b_146", "proposed_order",
                   "proposed_order_46b_146"}
