@@ -48,9 +48,9 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     import weasyprint
     from docxtpl import DocxTemplate
 
-    from erasure_docs.context import ContextBuilder, build_context, court_key
+    from erasure_docs.context import ContextBuilder, build_context, court_key, is_filed
     from erasure_docs.loading import load_case_file
-    from erasure_docs.packet import PacketWriter, is_filed, plan_documents, write_folder
+    from erasure_docs.packet import PacketWriter, plan_documents, write_folder
     from erasure_docs.paths import TEMPLATE_DIR
     from erasure_docs.rules.engine import evaluate
 

@@ -29,6 +29,9 @@ EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HH
             "of Law Enforcement Officer for Victim of Trafficking in Persons", "service_provider_letter":
             "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
             "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
+# Pages that go with a document but are not documents of the packet: the template, and the kinds whose context
+# it is rendered with (an envelope page for each victim notice, a sealed-envelope cover sheet for each sealed one).
+ENVELOPES = {"mailing_envelope": ("victim_notice",), "sealed_envelope": ("affidavit", "affidavit_46b_146")}
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
 
 
@@ -44,6 +47,19 @@ class DocumentRef:
     @property
     def title(self) -> str:
         return TITLES[self.kind]
+
+
+def sealed_kinds(case: Case) -> set[str]:
+    """Documents submitted in their own sealed envelope, never bound: the affidavits, which hold the trafficking
+    narrative (the § 54-95c one with a motion to seal; the juvenile one, a confidential record under
+    § 46b-124, so that the account never sits loose in a court file)."""
+    return {"affidavit", "affidavit_46b_146"} if case.filing.seal_affidavit else set()
+
+
+def is_filed(case: Case, ref: DocumentRef) -> bool:
+    """Bound into its court's filing set: not a victim notice (mailed), not a sealed document, not the review
+    sheet (the attorney's)."""
+    return ref.kind not in ("victim_notice", "review_sheet") and ref.kind not in sealed_kinds(case)
 
 
 def when(day: dt.date | None) -> str:
@@ -329,13 +345,16 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
     if ref.kind == "victim_notice":
         assert ref.record is not None and ref.victim is not None
         context["victim"] = builder.victim(ref.record, ref.victim)
-    if ref.kind == "cover_letter":
+    if ref.kind == "cover_letter":  # the filing pages are filled in once the documents are laid out (packet.py)
         enclosed = builder.enclosures(refs, ref.court)
-        context["enclosures"] = [{"title": e.title, "docket_number": case.records[e.record].docket_number}
-                                 for e in enclosed if e.record is not None]
+        filed = [e for e in enclosed if e.record is not None and is_filed(case, e)]
+        context["enclosures"] = [{"number": n, "title": e.title, "docket_number": case.records[e.record].docket_number,
+                                  "pages": ""} for n, e in enumerate(filed, start=1) if e.record is not None]
+        context["sealed_affidavits"] = [{"title": e.title, "docket_number": case.records[e.record].docket_number}
+                                        for e in enclosed if e.record is not None and e.kind in sealed_kinds(case)]
+        context["filing_pages"] = 0
         context["dockets"] = [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
                               for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)]
-        context["sealed_affidavits"] = any(e.kind == "motion_to_seal" for e in enclosed)
         context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
     if ref.kind == "review_sheet":
         context["review"] = builder.review()

@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
+from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_key, court_names,
+                                  is_filed, sealed_kinds, when)
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case, redacted_for_rendering
@@ -87,13 +88,6 @@ def court_slug(court: tuple) -> str:
     """('ga', 15, 'New Britain') → 'ga-15-new-britain'; ('juvenile', None, 'New Haven') → 'juvenile-new-haven'."""
     words = " ".join(str(part) for part in court if part is not None).lower()
     return re.sub(r"[^a-z0-9]+", "-", words).strip("-") or "court"
-
-
-def sealed_kinds(case: Case) -> set[str]:
-    """Documents submitted in their own sealed envelope, never bound: the affidavits, which hold the trafficking
-    narrative (the § 54-95c one with a motion to seal; the juvenile one, a confidential record under
-    § 46b-124, so that the account never sits loose in a court file)."""
-    return {"affidavit", "affidavit_46b_146"} if case.filing.seal_affidavit else set()
 
 
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
@@ -134,11 +128,6 @@ def file_stem(case: Case, ref: DocumentRef) -> str:
     if ref.kind in sealed_kinds(case):
         return f"{SEALED}/{court}/{docket}/{ref.kind}"
     return f"{FILINGS}/{court}/{docket}/{ref.kind}"
-
-
-def is_filed(case: Case, ref: DocumentRef) -> bool:
-    """Bound into its court's filing set: not a victim notice, not a sealed document, not the review sheet."""
-    return ref.kind not in ("victim_notice", "review_sheet") and ref.kind not in sealed_kinds(case)
 
 
 @dataclass
@@ -272,10 +261,9 @@ class PacketWriter:
             layout = self.pdf.layout(self.pdf.html(ref.kind, context))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
-            if ref.kind == "victim_notice":
-                rendered.extra = self.pdf.layout(self.pdf.html("mailing_envelope", context))
-            elif ref.kind in sealed_kinds(case):
-                rendered.extra = self.pdf.layout(self.pdf.html("sealed_envelope", context))
+            envelope = next((name for name, kinds in ENVELOPES.items() if ref.kind in kinds), None)
+            if envelope and (ref.kind == "victim_notice" or ref.kind in sealed_kinds(case)):
+                rendered.extra = self.pdf.layout(self.pdf.html(envelope, context))
         return rendered
 
     def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
@@ -315,11 +303,7 @@ class PacketWriter:
                                 "docket_number": case.records[item.ref.record].docket_number  # type: ignore[index]
                                 if item.ref.record is not None else ""})
                 first += count
-            context["enclosures"] = entries
-            context["sealed_affidavits"] = [{"title": s.ref.title, "docket_number":
-                                             case.records[s.ref.record].docket_number} for s in sealed
-                                            if s.ref.record is not None]
-            context["filing_pages"] = first - 1
+            context["enclosures"], context["filing_pages"] = entries, first - 1
             cover = self.render_pdf(case, cover_ref, context)
             if "pdf" not in self.formats or cover.pages == pages:
                 break
