@@ -208,12 +208,22 @@ class Charge(Strict):
     related_to_trafficking: bool | None = None
     victims: list[Victim] = []
 
+class Prosecutor(Strict):
+    """The office served with a docket's papers, when it is not the one the court directory names."""
+
+    office: Text
+    address: Address
+
+
 class Record(Strict):
     docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
     court: Court
     proceeding: Proceeding
     arrest_date: dt.date | None = None
     arresting_agency: Text | None = None
+    name_on_record: Name | None = None
+    date_of_birth_on_record: dt.date | None = None
+    prosecutor: Prosecutor | None = None
     charges: Annotated[list[Charge], Field(min_length=1)]
 
 class Filing(Strict):
@@ -256,4 +266,9 @@ class Case(Strict):
                     found.append((f"records[{i}].charges[{j}].victims",
                                   f"victims are listed but disposition is '{charge.disposition.value}'; "
                                   "victim notice only matters for a conviction"))
+        for field in ("prosecutor_office", "prosecutor_address"):
+            if getattr(self.filing, field) is not None:
+                found.append((f"filing.{field}", "is deprecated: it is served on every adult docket, while the court "
+                              "directory names the office that prosecutes each one; remove it, or use "
+                              "records[].prosecutor for a docket served elsewhere"))
         return found
