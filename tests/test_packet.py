@@ -681,8 +681,7 @@ def test_every_certification_of_service_names_the_office_for_its_docket_with_an_
         case = load_case(SAMPLES / f"{sample}.yaml")
         for record in case.records:
             docket_folder = folder / slug(record.docket_number)
-            papers = [p for p in docket_folder.glob("*.pdf") if kind_of(p) in
-                      {"certification_of_service", "application_54_95c", "petition_46b_146"}]
+            papers = [p for p in docket_folder.glob("*.pdf") if "I certify that a copy" in flat(cached_text(p))]
             if record.court.kind is CourtKind.federal or not papers:
                 continue
             office = courts.prosecutor_for(record, case.filing)
