@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs.readiness import DRAFT_MARK
 from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
 from erasure_docs.rules.outcome import ChargeOutcome, Report
@@ -44,6 +45,12 @@ class DocumentRef:
     @property
     def title(self) -> str:
         return TITLES[self.kind]
+
+
+def draft_mark(report: Report) -> str:
+    """The words every page of every document carries while the packet is not ready to file, else ""."""
+    ready = report.readiness is None or report.readiness.ready
+    return "" if ready else DRAFT_MARK
 
 
 def when(day: dt.date | None) -> str:
@@ -167,6 +174,7 @@ class ContextBuilder:
         context: dict[str, Any] = {
             "case_id": case.case_id,
             "doc": {"kind": ref.kind, "title": ref.title},
+            "draft_mark": draft_mark(self.report),
             "filing_date": when(case.filing_date),
             "party": "Applicant" if self.is_vacatur(ref) else "Petitioner",
             "petitioner": petitioner,
@@ -262,15 +270,29 @@ class ContextBuilder:
                     if not row.verified:
                         unverified.append(f"{row.cite} ({row.title}): {row.source}")
         unverified += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
-        return {"summary": {k.replace("_", " "): v for k, v in report.summary.items()},
+        unverified = list(dict.fromkeys(unverified))
+        readiness = report.readiness
+        return {"ready": readiness.ready,
+                "blockers": [item._asdict() for item in readiness.blockers],
+                "warnings": [item._asdict() for item in readiness.warnings],
+                "summary": {k.replace("_", " "): v for k, v in report.summary.items()},
                 "predicates": [{"citation": p.citation, "qualifies": p.qualifies, "reason": p.reasons[0].text}
                                for p in report.predicates],
-                "charges": charges, "to_confirm": self.to_confirm(), "unverified": list(dict.fromkeys(unverified)),
+                "charges": charges, "to_confirm": self.to_confirm(unverified), "unverified": unverified,
                 "rules_version": report.rules_version, "as_of": when(report.as_of)}
 
-    def to_confirm(self) -> list[str]:
-        report, items = self.report, []
+    def to_confirm(self, unverified: list[str]) -> list[str]:
+        """Everything counsel must supply, weigh or check before filing: the blockers and warnings first, then
+        each unverified law-table entry that decided something, then the wording still to be confirmed."""
+        report = self.report
+        items = [f"Supply: {b.message} ({b.path})" for b in report.readiness.blockers]
+        items += [f"Weigh: {w.message} ({w.path})" for w in report.readiness.warnings]
+        items += [f"Confirm the law-table entry {row}" for row in unverified]
         eligible = [c for c in report.charges if c.status == "eligible"]
+        wording = load_tables().parameters["vacatur_relief_subsection_d"]
+        if any(c.pathway == "54-95c" for c in eligible) and not wording.verified:
+            items.append("Confirm the exact wording of C.G.S. § 54-95c(d) against the statute text; the application "
+                         f"and the relief stated rest on this reading: \u201c{cite(str(wording.value))}\u201d")
         if any(c.pathway == "46b-146" for c in eligible):
             items.append("Juvenile matters: confirm whether the clerk requires the official form JD-JM-12 (Erasure "
                          "of Record, Petition/Order) with the petition.")
@@ -283,8 +305,6 @@ class ContextBuilder:
                          "where one exists; confirm every victim's current address; mail by registered or "
                          "certified mail and record the tracking numbers before filing the certification.")
         for c in report.charges:
-            if c.status == "needs_review":
-                items.append(f"Decide docket {c.docket_number}, charge {c.index + 1} ({c.citation}): {c.why}")
             if "minor_prostitution" in c.flags:
                 items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
                              "committed under 18 — raise it expressly.")

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
+from erasure_docs.context import (ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, draft_mark,
+                                  when)
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
@@ -182,7 +183,7 @@ class PacketWriter:
     def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
-            layout = self.pdf.layout(self.pdf.html(ref.kind, context))
+            layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
         return rendered
@@ -267,7 +268,7 @@ class PacketWriter:
         summary_pages = self._summary_pages.get(size, 1)
         while True:
             context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
-            summary = self.pdf.layout(self.pdf.html("summary", context))
+            summary = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
             if len(summary.pages) == summary_pages:
                 break
             summary_pages = len(summary.pages)
