@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs.model import Address, Case, CourtKind, Evidence, Record, Victim
 from erasure_docs.readiness import DRAFT_MARK
-from erasure_docs.rules.documents import TITLES, charges_by_docket
+from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket
 from erasure_docs.rules.engine import long_date
 from erasure_docs.rules.outcome import ChargeOutcome, Report
 from erasure_docs.rules.tables import load_tables
@@ -24,12 +24,48 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
                 "fwsn": "Family with service needs finding", "statement_of_responsibility": "Statement of responsibility",
                 "dismissed": "Dismissed", "nolle": "Nolle", "not_guilty": "Not guilty", "pending": "Pending",
                 "youthful_offender": "Youthful offender"}
-EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
-            "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
-            "Declaration of a law enforcement official", "i914_supplement_b": "Form I-914 Supplement B, Declaration "
-            "of Law Enforcement Officer for Victim of Trafficking in Persons", "service_provider_letter":
-            "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
-            "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
+# What each kind of evidence is, as the affidavit describes it under oath; `{author}` is the person who made it.
+# A kind with an author-less wording is described that way when the case file does not say who made it.
+EVIDENCE = {
+    "t_visa": ("Approval of T nonimmigrant status (T visa) by U.S. Citizenship and Immigration Services", None),
+    "i914_supplement_b": ("Form I-914 Supplement B, Declaration of Law Enforcement Officer for Victim of "
+                          "Trafficking in Persons", "Form I-914 Supplement B, Declaration of Law Enforcement Officer "
+                          "for Victim of Trafficking in Persons, signed by {author}"),
+    "hhs_certification": ("Certification letter of the U.S. Department of Health and Human Services", None),
+    "hhs_eligibility_letter": ("Eligibility letter of the U.S. Department of Health and Human Services", None),
+    "law_enforcement_declaration": ("Declaration of a law enforcement official", "Declaration of {author}"),
+    "service_provider_letter": ("Letter from a victim service provider", "Letter from {author}"),
+    "dcf_identification": ("Identification by the Department of Children and Families as a victim of trafficking",
+                           None),
+    "trafficker_conviction": ("Record of the conviction of the person who trafficked me", None),
+    "police_report": ("Police report", "Police report by {author}"),
+    "other": ("Record", "Record made by {author}"),
+}
+
+
+def exhibit_letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def exhibits(evidence: list[Evidence]) -> list[dict[str, str]]:
+    """The evidence as the affidavit's exhibits, each by letter and described as what it is."""
+    found = []
+    for i, item in enumerate(evidence):
+        plain, signed = EVIDENCE[item.kind.value]
+        label = signed.format(author=item.author) if signed and item.author else plain
+        if item.author and not signed:
+            label += f" ({item.author})"
+        found.append({"letter": exhibit_letter(i), "label": label, "description": item.description or "",
+                      "date": when(item.date)})
+    return found
+
+
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
 
 
@@ -45,6 +81,16 @@ class DocumentRef:
     @property
     def title(self) -> str:
         return TITLES[self.kind]
+
+
+def mailing(victim: Victim) -> dict[str, Any]:
+    """A victim's § 54-95c(b) notice as recorded: `mailed` only when the method, the date and the tracking
+    number are all known; until then the papers speak of the notice in the future and leave blanks."""
+    notice = victim.notice
+    mailed = bool(notice and notice.mailed_on and notice.tracking_number)
+    return {"mailed": mailed, "method": f"{notice.method.value} mail" if mailed and notice else "",
+            "mailed_on": when(notice.mailed_on) if mailed and notice else "",
+            "tracking_number": (notice.tracking_number or "") if mailed and notice else ""}
 
 
 def draft_mark(report: Report) -> str:
@@ -81,10 +127,15 @@ def predicate_phrase(citations: list[str]) -> str:
     return " and ".join(parts)
 
 
-def address_lines(address: Address | None) -> list[str]:
+ACP_WORDING = "Address Confidentiality Program substitute address (C.G.S. § 54-240a et seq.)"
+
+
+def address_lines(address: Address | None, acp: bool = False) -> list[str]:
+    """The lines of a mailing address; an Address Confidentiality Program address is the only address of a
+    participant that ever prints, and it prints under the program's wording."""
     if address is None:
         return []
-    return [address.street, f"{address.city}, {address.state} {address.zip}"]
+    return ([ACP_WORDING] if acp else []) + [address.street, f"{address.city}, {address.state} {address.zip}"]
 
 
 def court_names(record: Record) -> dict[str, str]:
@@ -142,8 +193,9 @@ class ContextBuilder:
         return {"name": p.initials if initials else p.full_name, "full_name": p.full_name, "initials": p.initials,
                 "aliases": aliases, "aliases_text": join_words(aliases),
                 "aliases_sentence": sentence if sentence.endswith(".") else sentence + "." if sentence else "",
-                "address_lines": address_lines(p.address),
-                "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp}
+                "address_lines": address_lines(p.address, p.address_is_acp),
+                "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp,
+                "interpreter_language": p.interpreter_language or ""}
 
     def signer(self, ref: DocumentRef, petitioner: dict[str, Any]) -> dict[str, Any]:
         attorney = self.case.attorney
@@ -151,7 +203,7 @@ class ContextBuilder:
             return {"self_represented": False, "name": attorney.name, "firm": attorney.firm or "",
                     "address_lines": address_lines(attorney.address), "phone": attorney.phone or "",
                     "email": attorney.email or "", "juris_number": attorney.juris_number}
-        if ref.kind == "victim_notice":  # a victim notice never tells the victim how to reach the applicant
+        if ref.kind in VICTIM_NOTICES:  # a victim notice never tells the victim how to reach the applicant
             return {"self_represented": True, "name": petitioner["name"], "firm": "", "address_lines": [],
                     "phone": "", "email": "", "juris_number": ""}
         return {"self_represented": True, "name": petitioner["name"], "firm": "",
@@ -184,7 +236,8 @@ class ContextBuilder:
             "predicate_text": predicate_phrase(qualifying),
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
-            "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
+            "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit,
+                       "hearing_date": when(case.filing.hearing_date)},
             "court": court_names(record) if record else {"name": "", "town": "", "full": ""},
             "caption": {"rows": caption_rows(record, petitioner["name"], case.filing_date)} if record else {"rows": []},
         }
@@ -206,6 +259,7 @@ class ContextBuilder:
         record = self.case.records[record_index]
         eligible = [c for c in self.by_docket.get(record_index, []) if c.status == "eligible"]
         charges = [self.charge(record, outcome) for outcome in eligible]
+        victims = [v for c in eligible for v in self.notified_victims(record, c)]
         agencies = [a for a in [record.arresting_agency, f"Clerk, {court_names(record)['full']}", STATE_POLICE,
                                 self.prosecutor(record)["office"]] if a]
         if record.court.kind is CourtKind.juvenile:
@@ -215,7 +269,10 @@ class ContextBuilder:
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
                 "agencies": list(dict.fromkeys(agencies)),
-                "victims": [v for c in eligible for v in self.notified_victims(record, c)]}
+                "victims": victims, "notice_sent": bool(victims) and all(v["mailed"] for v in victims),
+                "discretion_factors": [{"citation": c["citation"], "description": c["description"],
+                                        "factors": c["discretion_factors"]}
+                                       for c in charges if c["relief"] == "discretionary" and c["discretion_factors"]]}
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
@@ -223,6 +280,7 @@ class ContextBuilder:
                 "offense_class": outcome.offense_class or "", "offense_date": when(charge.offense_date),
                 "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
                 "sentence": charge.sentence or "", "relief": outcome.relief or "",
+                "discretion_factors": list(charge.discretion_factors),
                 "victims": [{"name": v.name} for v in charge.victims] if outcome.victim_notice_required else []}
 
     def notified_victims(self, record: Record, outcome: ChargeOutcome) -> list[dict[str, str]]:
@@ -230,11 +288,7 @@ class ContextBuilder:
             return []
         victims = []
         for victim in record.charges[outcome.index].victims:
-            notice = victim.notice
-            victims.append({"name": victim.name, "citation": cite(outcome.citation),
-                            "method": f"{notice.method.value} mail" if notice else "",
-                            "mailed_on": when(notice.mailed_on) if notice else "",
-                            "tracking_number": (notice.tracking_number or "") if notice else ""})
+            victims.append({"name": victim.name, "citation": cite(outcome.citation), **mailing(victim)})
         return victims
 
     def victim(self, record_index: int, victim_index: int) -> dict[str, Any]:
@@ -242,7 +296,8 @@ class ContextBuilder:
         found = [(outcome, v) for outcome in self.by_docket[record_index] if outcome.victim_notice_required
                  for v in record.charges[outcome.index].victims]
         outcome, victim = found[victim_index]
-        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation)}
+        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation),
+                **mailing(victim)}
 
     # -------------------------------------------------------- case-level documents
 
@@ -325,11 +380,10 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         context["docket"] = builder.docket(ref.record)
     if ref.kind in AFFIDAVIT_KINDS:
         evidence = case.trafficking.evidence
-        context["evidence"] = [{"label": EVIDENCE[e.kind.value], "description": e.description or "",
-                                "date": when(e.date)} for e in evidence]
+        context["evidence"] = exhibits(evidence)
         narrative = case.trafficking.narrative or ""
         context["narrative_paragraphs"] = [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]
-    if ref.kind == "victim_notice":
+    if ref.kind in VICTIM_NOTICES:
         assert ref.record is not None and ref.victim is not None
         context["victim"] = builder.victim(ref.record, ref.victim)
     if ref.kind == "cover_letter":

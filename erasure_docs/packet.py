@@ -40,7 +40,7 @@ from erasure_docs.context import (ContextBuilder, DocumentRef, build_context, ci
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
-from erasure_docs.rules.documents import charges_by_docket, docket_documents
+from erasure_docs.rules.documents import VICTIM_NOTICES, charges_by_docket, docket_documents
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
@@ -74,7 +74,7 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
         victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
         for kind in docket_documents(case, charges):
             refs = by_court.setdefault(court_key(record), [])
-            if kind == "victim_notice":
+            if kind in VICTIM_NOTICES:
                 refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
             else:
                 refs.append(DocumentRef(kind, record_index))

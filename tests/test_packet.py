@@ -62,7 +62,7 @@ def load_case(path: Path):
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "cover_letter")) else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter")) else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
@@ -286,7 +286,7 @@ def test_victim_address_only_in_that_victims_notice(packets, sample):
                 street = normalise(victim.address.street)
                 for path in documents(folder, "pdf") + documents(folder, "docx"):
                     text = normalise(cached_text(path))
-                    if kind_of(path) == "victim_notice" and normalise(victim.name) in text:
+                    if kind_of(path) in ("victim_notice", "victim_hearing_notice") and normalise(victim.name) in text:
                         assert street in text, path.relative_to(folder)
                     else:
                         assert street not in text, f"{victim.name}'s address in {path.relative_to(folder)}"
