@@ -143,6 +143,21 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
     return sha256(canonical)[:16]
 
 
+def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
+    """What the summary says of an eligible conviction with no victim listed: ruled out by counsel, or not yet
+    decided (then the packet is a draft: readiness blocker victims_not_stated)."""
+    lines = []
+    for outcome in sought:
+        charge = record.charges[outcome.index]
+        where = f"Docket {record.docket_number}, charge {outcome.index + 1} ({cite(outcome.citation)}): "
+        if charge.no_identifiable_victim:
+            lines.append(where + "counsel states that the offense has no identifiable victim; no notice is required.")
+        elif "victim_list_missing" in outcome.flags:
+            lines.append(where + "an offense that usually has a victim, with no victim listed; whether notice is "
+                         "required is not yet decided.")
+    return lines
+
+
 def pages_word(pages: str) -> str:
     return "pages" if "–" in pages else "page"
 
@@ -233,6 +248,7 @@ class PacketWriter:
                 line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
                          else "certification of notice not enclosed.")
                 notices.append(line)
+            notices += undecided_notices(case, record, sought)
         sealed_lines = []
         for item in listed:
             if item.ref.kind in sealed:

@@ -121,3 +121,17 @@ def test_a_non_citizen_gets_the_immigration_warning_on_the_review_sheet(variant)
         confirm = text[text.index("What you must confirm"):]
         assert "Matter of Pickering, 23 I&N Dec. 621 (BIA 2003)" in confirm
         assert "admissions the client swears to in the affidavit may bear on admissibility" in confirm
+
+
+def test_the_redacted_work_copy_drops_the_new_personal_fields():
+    import json
+
+    from erasure_docs.model import Case
+    from erasure_docs.redact import redact_case
+
+    data = copy.deepcopy(COMPLETE)
+    data["petitioner"]["non_citizen"] = True
+    text = json.dumps(redact_case(Case.model_validate(data)), ensure_ascii=False)
+    for secret in ("non_citizen", "interpreter_language", "Spanish", "Reyes", "Lindqvist", "discretion_factors",
+                   "home health aide"):
+        assert secret not in text, secret

@@ -117,7 +117,11 @@ def test_generate_says_draft_and_require_ready_exits_1(tmp_path):
     assert "CLINIC-2026-0019: draft: 1 blocker (victims_not_stated)" in stdout
     code, stdout, _ = generate(SAMPLES / "self-represented.yaml", tmp_path, "--require-ready")
     assert code == 1 and "draft: 1 blocker" in stdout
-    assert (tmp_path / "CLINIC-2026-0019" / "packet.pdf").exists()  # the draft is still written
+    packet = tmp_path / "CLINIC-2026-0019" / "packet.pdf"  # the draft is still written
+    summary = " ".join(pdf_pages(packet)[0].split())
+    assert "Victim notice: not applicable" not in summary
+    assert ("Docket H14H-CR14-0093318-S, charge 2 (C.G.S. § 53a-181): an offense that usually has a victim, with no "
+            "victim listed; whether notice is required is not yet decided.") in summary
 
 
 def test_the_review_sheet_asks_to_confirm_the_wording_of_subsection_d(complete):
