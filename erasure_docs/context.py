@@ -359,8 +359,20 @@ class ContextBuilder:
         """The documents a cover letter sends to its court."""
         return [ref for ref in refs if ref.record is not None and court_key(self.case.records[ref.record]) == court]
 
+    def unverified_rows(self) -> list[str]:
+        """Each law-table row not yet verified that decided an outcome of this case."""
+        report, tables, found = self.report, load_tables(), []
+        for outcome in report.charges:
+            if "unverified_law" in outcome.flags:
+                charge = self.case.records[outcome.record_index].charges[outcome.index]
+                for row in tables.offense_rows(charge.statute) if charge.statute.jurisdiction == "CT" else []:
+                    if not row.verified:
+                        found.append(f"{row.cite} ({row.title}): {row.source}")
+        found += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
+        return list(dict.fromkeys(found))
+
     def review(self) -> dict[str, Any]:
-        report, tables = self.report, load_tables()
+        report = self.report
         charges = []
         for outcome in report.charges:
             charge = self.case.records[outcome.record_index].charges[outcome.index]
@@ -371,15 +383,6 @@ class ContextBuilder:
                             "relief": outcome.relief or "none", "flags": ", ".join(outcome.flags),
                             "erasure_date": when(outcome.erasure_date),
                             "reasons": [{"text": r.text, "cite": r.cite} for r in outcome.reasons]})
-        unverified = []
-        for outcome in report.charges:
-            if "unverified_law" in outcome.flags:
-                charge = self.case.records[outcome.record_index].charges[outcome.index]
-                for row in tables.offense_rows(charge.statute) if charge.statute.jurisdiction == "CT" else []:
-                    if not row.verified:
-                        unverified.append(f"{row.cite} ({row.title}): {row.source}")
-        unverified += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
-        unverified = list(dict.fromkeys(unverified))
         readiness = report.readiness
         return {"ready": readiness.ready,
                 "blockers": [item._asdict() for item in readiness.blockers],
@@ -387,16 +390,16 @@ class ContextBuilder:
                 "summary": {k.replace("_", " "): v for k, v in report.summary.items()},
                 "predicates": [{"citation": p.citation, "qualifies": p.qualifies, "reason": p.reasons[0].text}
                                for p in report.predicates],
-                "charges": charges, "to_confirm": self.to_confirm(unverified), "unverified": unverified,
+                "charges": charges, "to_confirm": self.to_confirm(), "unverified": self.unverified_rows(),
                 "rules_version": report.rules_version, "as_of": when(report.as_of)}
 
-    def to_confirm(self, unverified: list[str]) -> list[str]:
+    def to_confirm(self) -> list[str]:
         """Everything counsel must supply, weigh or check before filing: the blockers and warnings first, then
         each unverified law-table entry that decided something, then the wording still to be confirmed."""
         report = self.report
         items = [f"Supply: {b.message} ({b.path})" for b in report.readiness.blockers]
         items += [f"Weigh: {w.message} ({w.path})" for w in report.readiness.warnings]
-        items += [f"Confirm the law-table entry {row}" for row in unverified]
+        items += [f"Confirm the law-table entry {row}" for row in self.unverified_rows()]
         eligible = [c for c in report.charges if c.status == "eligible"]
         wording = load_tables().parameters["vacatur_relief_subsection_d"]
         if any(c.pathway == "54-95c" for c in eligible) and not wording.verified:
