@@ -9,10 +9,11 @@ own papers:
                                           "Filing page N of M" (PDF/A-2a, tagged, nothing attached)
       sealed/<court>/<docket>/          sealed affidavits, never bound into a filing
         affidavit.docx|.pdf               the affidavit
-        envelope.pdf                      the cover sheet for its sealed envelope (caption, docket, lodged under seal)
+        affidavit-envelope.pdf            the cover sheet for its sealed envelope (caption, docket, lodged under seal)
       mailings/<docket>/                victim notices, never bound into a filing
-        victim_notice-N.docx|.pdf         one notice per victim (the only document with the victim's address)
-        envelope-N.pdf                    the addressed page for that notice's envelope
+        victim_notice-N.docx|.pdf         one notice per victim (the only document with the victim's address),
+                                          and victim_hearing_notice-N when a hearing date is set
+        victim_notice-N-envelope.pdf      the addressed page for that notice's envelope
       attorney/                         the attorney's copy, not for filing
         review_sheet.docx|.pdf            the review sheet (every note to the attorney is here)
         filing-summary.pdf                every filing set, its pages, victim notice and what is sealed; fingerprint
@@ -50,11 +51,11 @@ from typing import Any
 
 from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_key, court_names,
-                                  is_filed, sealed_kinds, when)
+                                  draft_mark, is_filed, sealed_kinds, when)
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case, redacted_for_rendering
-from erasure_docs.rules.documents import charges_by_docket, docket_documents
+from erasure_docs.rules.documents import VICTIM_NOTICES, charges_by_docket, docket_documents
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
@@ -99,7 +100,7 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
         victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
         for kind in docket_documents(case, charges):
             refs = by_court.setdefault(court_key(record), [])
-            if kind == "victim_notice":
+            if kind in VICTIM_NOTICES:
                 refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
             else:
                 refs.append(DocumentRef(kind, record_index))
@@ -123,7 +124,7 @@ def file_stem(case: Case, ref: DocumentRef) -> str:
     if ref.record is None:
         return f"{FILINGS}/{court}/{ref.kind}"
     docket = slug(case.records[ref.record].docket_number)
-    if ref.kind == "victim_notice":
+    if ref.kind in VICTIM_NOTICES:
         return f"{MAILINGS}/{docket}/{ref.kind}-{(ref.victim or 0) + 1}"
     if ref.kind in sealed_kinds(case):
         return f"{SEALED}/{court}/{docket}/{ref.kind}"
@@ -225,6 +226,21 @@ def page_range(first: int, count: int) -> str:
     return f"{first}–{first + count - 1}" if count > 1 else str(first)
 
 
+def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
+    """What the summary says of an eligible conviction with no victim listed: ruled out by counsel, or not yet
+    decided (then the packet is a draft: readiness blocker victims_not_stated)."""
+    lines = []
+    for outcome in sought:
+        charge = record.charges[outcome.index]
+        where = f"Docket {record.docket_number}, charge {outcome.index + 1} ({cite(outcome.citation)}): "
+        if charge.no_identifiable_victim:
+            lines.append(where + "counsel states that the offense has no identifiable victim; no notice is required.")
+        elif "victim_list_missing" in outcome.flags:
+            lines.append(where + "an offense that usually has a victim, with no victim listed; whether notice is "
+                         "required is not yet decided.")
+    return lines
+
+
 def pages_word(pages: str) -> str:
     return "pages" if "–" in pages else "page"
 
@@ -258,12 +274,12 @@ class PacketWriter:
     def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
-            layout = self.pdf.layout(self.pdf.html(ref.kind, context))
+            layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
             envelope = next((name for name, kinds in ENVELOPES.items() if ref.kind in kinds), None)
-            if envelope and (ref.kind == "victim_notice" or ref.kind in sealed_kinds(case)):
-                rendered.extra = self.pdf.layout(self.pdf.html(envelope, context))
+            if envelope and (ref.kind in VICTIM_NOTICES or ref.kind in sealed_kinds(case)):
+                rendered.extra = self.pdf.layout(self.pdf.html(envelope, context), context.get("draft_mark", ""))
         return rendered
 
     def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
@@ -359,6 +375,7 @@ class PacketWriter:
                          else "not yet recorded as mailed; ")
                 line += f"notices and envelope pages in {MAILINGS}/{slug(record.docket_number)}/."
                 notices.append(line)
+            notices += undecided_notices(case, record, sought)
         sealed_lines = [f"{s.ref.title}, docket {case.records[s.ref.record].docket_number}: in {s.stem}.pdf, with "
                         "its sealed-envelope cover sheet; submitted separately, never bound into the filing."
                         for fs in sets for s in fs.sealed if s.ref.record is not None]
@@ -381,7 +398,7 @@ class PacketWriter:
         guess = 1
         while True:
             context = self.summary_context(case, report, sets, mailings, manifest, guess + other_pages)
-            layout = self.pdf.layout(self.pdf.html("summary", context))
+            layout = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
             if len(layout.pages) == guess:
                 return layout
             guess = len(layout.pages)
@@ -398,7 +415,7 @@ class PacketWriter:
             if item.extra is not None:
                 pages_of[envelope_path(item)] = item.extra.pages
         body = [page for path in binder_sources(sets, rendered) for page in pages_of[path]]
-        mailings = [r for r in rendered if r.ref.kind == "victim_notice"]
+        mailings = [r for r in rendered if r.ref.kind in VICTIM_NOTICES]
         summary = self.summary_layout(case, report, sets, mailings, manifest, len(body))
         summary.metadata.title = "Filing summary (attorney's copy)"
         summary_pdf = self.pdf.write(summary, case.filing_date, variant=FILED_VARIANT)
@@ -495,8 +512,7 @@ class PacketWriter:
 
 def envelope_path(item: RenderedDocument) -> str:
     """The envelope page of a victim notice, or the sealed-envelope cover sheet of a sealed document."""
-    name = f"envelope-{(item.ref.victim or 0) + 1}" if item.ref.kind == "victim_notice" else "envelope"
-    return f"{item.stem.rsplit('/', 1)[0]}/{name}.pdf"
+    return f"{item.stem}-envelope.pdf"
 
 
 def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> list[str]:
@@ -506,7 +522,7 @@ def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> l
     paths += [f"{fs.folder}/{BOUND}" for fs in sets]
     for fs in sets:
         paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]
-    paths += [p for r in laid_out if r.ref.kind == "victim_notice" for p in (f"{r.stem}.pdf", envelope_path(r))]
+    paths += [p for r in laid_out if r.ref.kind in VICTIM_NOTICES for p in (f"{r.stem}.pdf", envelope_path(r))]
     return paths
 
 

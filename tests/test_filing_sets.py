@@ -143,7 +143,7 @@ def test_victim_address_only_in_the_mailings(three):
             continue  # the attorney's copy holds everything, the mailings included
         if street in text_of(path):
             seen.append(relative(folder, path))
-    assert sorted(seen) == ["mailings/N07M-CR16-0129904-S/envelope-1.pdf",
+    assert sorted(seen) == ["mailings/N07M-CR16-0129904-S/victim_notice-1-envelope.pdf",
                             "mailings/N07M-CR16-0129904-S/victim_notice-1.docx",
                             "mailings/N07M-CR16-0129904-S/victim_notice-1.pdf"]
 
@@ -165,8 +165,8 @@ def test_narrative_only_in_the_sealed_affidavits(three):
 
 def test_sealed_envelope_cover_sheets(three):
     folder, _ = three
-    for affidavit in folder.glob("sealed/*/*/affidavit*.pdf"):
-        sheet = text_of(affidavit.parent / "envelope.pdf")
+    for affidavit in [p for p in folder.glob("sealed/*/*/affidavit*.pdf") if not p.stem.endswith("envelope")]:
+        sheet = text_of(affidavit.with_name(f"{affidavit.stem}-envelope.pdf"))
         assert "SEALED" in sheet and affidavit.parent.name in sheet
         if affidavit.stem == "affidavit":
             assert "lodged conditionally under seal pending the Court's ruling on the motion to seal" in sheet

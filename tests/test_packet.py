@@ -67,12 +67,12 @@ BOUND_FILES = {"filing.pdf", "attorney-copy.pdf", "filing-summary.pdf"}
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "envelope")) else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith("victim_") else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
     """The document files of a case folder (not the bound sets, the attorney's binder or the envelope pages)."""
-    return sorted(p for p in folder.rglob(f"*.{ext}") if p.name not in BOUND_FILES and kind_of(p) != "envelope")
+    return sorted(p for p in folder.rglob(f"*.{ext}") if p.name not in BOUND_FILES and not p.stem.endswith("envelope"))
 
 
 def docket_dirs(folder: Path, docket: str) -> list[Path]:
@@ -311,7 +311,7 @@ def test_victim_address_only_in_that_victims_notice(packets, sample):
                 street = normalise(victim.address.street)
                 for path in documents(folder, "pdf") + documents(folder, "docx"):
                     text = normalise(cached_text(path))
-                    if kind_of(path) == "victim_notice" and normalise(victim.name) in text:
+                    if kind_of(path) in ("victim_notice", "victim_hearing_notice") and normalise(victim.name) in text:
                         assert street in text, path.relative_to(folder)
                     else:
                         assert street not in text, f"{victim.name}'s address in {path.relative_to(folder)}"
@@ -384,8 +384,9 @@ def test_court_and_notary_lines_blank(packets, sample):
                 assert re.fullmatch(r"_+", lines[i - 1]), f"{path.relative_to(folder)}: {lines[i - 1]!r}"
             if line.startswith("Notary Public"):
                 assert re.fullmatch(r"_+", lines[i - 1]), f"{path.relative_to(folder)}: {lines[i - 1]!r}"
+            mailed = kind_of(path) == "victim_notice" and re.fullmatch(r"Date: [A-Z][a-z]+ \d{1,2}, \d{4}", line)
             if line.startswith(("Subscribed and sworn", "My commission expires", "Date:")) \
-                    and "Date: ____" not in line:
+                    and "Date: ____" not in line and not mailed:  # a notice carries its recorded mailing date
                 assert re.search(r"_{6,}", line), f"{path.relative_to(folder)}: {line!r}"
         text = normalise(cached_text(path))
         if "BYTHECOURT" in text:
