@@ -508,7 +508,7 @@ def test_pdf_fonts_are_embedded_liberation_serif(packets):
     file; pdffonts shows that label, the font programs themselves must be Liberation Serif."""
     victim = packets["adult-with-victim"]
     paths = [*victim.glob("filings/*/filing.pdf"), victim / "attorney" / "attorney-copy.pdf",
-             *victim.rglob("envelope*.pdf"), packets["juvenile-adjudication"] / "attorney" / "review_sheet.pdf",
+             *victim.rglob("*envelope.pdf"), packets["juvenile-adjudication"] / "attorney" / "review_sheet.pdf",
              *packets["mixed-multi-docket"].rglob("cover_letter.pdf"),
              *packets["self-represented"].glob("filings/*/filing.pdf"),
              *documents(victim / "filings" / "ga-15-new-britain" / "H15N-CR19-0204412-S", "pdf")]
