@@ -64,6 +64,11 @@ class LoadedCase:
     def ok(self) -> bool:
         return self.case is not None
 
+    @property
+    def input_file(self) -> str:
+        """The file the case came from: the source without its sheet row or cell."""
+        return re.sub(r" (?:row \d+|(?:'(?:[^']|'')*'|[^ '!]+)![A-Z]+\d+)$", "", self.source)
+
 
 class InputError(Exception):
     """A whole input that cannot be read at all (missing, binary, malformed)."""

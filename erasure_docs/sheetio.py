@@ -250,12 +250,17 @@ class SheetSource:
     def rows(self) -> Iterator[tuple[int, RawRow]]:
         """(row number, cells) for every row after the header, blank rows skipped."""
         rows = self._all()
-        next(rows, None)
+        header = next(rows, (0, ()))[1]
+        width = max((i + 1 for i, c in enumerate(header) if c is not None and str(c).strip()), default=0)
         for number, cells in rows:
             if number > MAX_ROWS + 1:
-                raise InputError(str(self.path), f"sheet {self.sheet} has more than {MAX_ROWS:,} rows; "
-                                                 "split it into several workbooks")
-            if any(c is not None and str(c).strip() for c in cells):
+                raise InputError(f"{self.path} {self.sheet}", f"has more than {MAX_ROWS:,} rows; split it into "
+                                                              "several sheets")
+            filled = [i for i, c in enumerate(cells) if c is not None and str(c).strip()]
+            if filled and filled[-1] >= width:
+                raise InputError(f"{self.path} {sheet_ref(self.sheet, filled[-1] + 1, number)}",
+                                 f"row {number} has {filled[-1] + 1} cells but the header has {width}")
+            if filled:
                 yield number, cells
 
     def header(self) -> RawRow:
