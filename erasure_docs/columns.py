@@ -53,8 +53,7 @@ def _address(level: str, prefix: str, path: str, whose: str = "") -> list[Column
                    synonyms=(f"{prefix}address", f"{prefix}street address")),
             Column(f"{prefix}city", level, f"{path}.city", note=f"City or town{whose}.",
                    synonyms=(f"{prefix}town",)),
-            Column(f"{prefix}state", level, f"{path}.state", "state", f"Two letters, e.g. CT{whose}.",
-                   ),
+            Column(f"{prefix}state", level, f"{path}.state", "state", f"Two letters, e.g. CT{whose}."),
             Column(f"{prefix}zip", level, f"{path}.zip", "zip", ZIP_NOTE,
                    synonyms=(f"{prefix}zip code", f"{prefix}zipcode", f"{prefix}postal code"))]
 
@@ -78,6 +77,11 @@ COLUMNS: list[Column] = [
     Column("date_of_birth", "case", "petitioner.date_of_birth", "date", DATE_NOTE,
            ("dob", "birth date", "birthdate", "born")),
     *_address("case", "", "petitioner.address", whose=" of the person"),
+    Column("interpreter_language", "case", "petitioner.interpreter_language", note="The language the affidavit "
+           "is translated into for the person, if any (a translator's certification is added).",
+           synonyms=("interpreter", "language of interpreter")),
+    Column("non_citizen", "case", "petitioner.non_citizen", "yesno", "yes when the person is not a U.S. citizen "
+           "(the review sheet warns about immigration consequences).", ("noncitizen", "not a citizen")),
     Column("address_is_acp", "case", "petitioner.address_is_acp", "yesno",
            "yes when the address is an Address Confidentiality Program address.", ("acp", "acp address")),
     Column("phone", "case", "petitioner.phone", synonyms=("telephone", "phone number")),
@@ -106,6 +110,8 @@ COLUMNS: list[Column] = [
     Column("request_hearing", "case", "filing.request_hearing", "yesno", "yes (the default) or no."),
     Column("seal_affidavit", "case", "filing.seal_affidavit", "yesno", "yes (the default) or no."),
     Column("use_initials", "case", "filing.use_initials", "yesno", "yes to name the person by initials."),
+    Column("hearing_date", "case", "filing.hearing_date", "date", "When a hearing is set, victims get notice "
+           "of it. " + DATE_NOTE, ("date of hearing", "hearing")),
     Column("as_of", "case", "as_of", "date", "The date the law is applied as of (default: today). " + DATE_NOTE),
     Column("evidence", "case", "trafficking.evidence", "evidence_list", "The kinds of evidence, separated by "
            "';' (the workbook has a sheet for evidence instead).", workbook=False),
@@ -140,6 +146,11 @@ COLUMNS: list[Column] = [
            + DATE_NOTE, ("date of discharge", "discharged")),
     Column("related_to_trafficking", "charge", "related_to_trafficking", "yesno",
            "yes when the offense resulted from the trafficking.", ("related", "trafficking related")),
+    Column("no_identifiable_victim", "charge", "no_identifiable_victim", "yesno", "yes when counsel has decided "
+           "that the offense has no identifiable victim (otherwise list its victims on the Victims sheet).",
+           ("no victim", "no identifiable victims")),
+    Column("discretion_factors", "charge", "discretion_factors", "list", "Reasons for the court to exercise "
+           "its discretion, separated by ';'.", ("discretion", "factors")),
     # ---- a victim of a charge (sheet Victims; one per row of the old sheet)
     Column("victim_name", "victim", "name", note="A person or business harmed by the offense, who must be "
            "notified.", synonyms=("victim",)),
@@ -155,6 +166,8 @@ COLUMNS: list[Column] = [
     Column("evidence_description", "evidence", "description", note="Who wrote it, what it says.",
            synonyms=("description of evidence",)),
     Column("evidence_date", "evidence", "date", "date", DATE_NOTE),
+    Column("evidence_author", "evidence", "author", note="Who signed it, e.g. Special Agent J. Smith, Federal "
+           "Bureau of Investigation.", synonyms=("signed by", "signer")),
 ]
 
 BY_NAME = {column.name: column for column in COLUMNS}

@@ -59,6 +59,7 @@ class LoadedCase:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     input_sha256: str = ""
+    unreadable: bool = False  # a whole input (a sheet, its header) that yields no case at all
 
     @property
     def ok(self) -> bool:
@@ -401,7 +402,7 @@ def iter_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | Non
     first_seen: dict[str, str] = {}
     for item in expand_inputs(paths):
         if isinstance(item, InputError):
-            yield LoadedCase(item.problem.source, None, None, [item.problem])
+            yield LoadedCase(item.problem.source, None, None, [item.problem], unreadable=True)
         elif item.suffix.lower() in SHEET_SUFFIXES:
             for loaded in load_sheet(item, as_of=as_of, sheet=sheet):
                 yield refuse_duplicate_id(loaded, first_seen)

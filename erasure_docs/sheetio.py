@@ -37,7 +37,7 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "proceeding": {"yo": "youthful_offender", "youthful": "youthful_offender", "criminal": "adult"},
     "notice_method": {"certified_mail": "certified", "registered_mail": "registered"},
 }
-UPPER_WORDS = {"ga": "GA", "jd": "JD", "fwsn": "FWSN", "hhs": "HHS", "dcf": "DCF", "t": "T", "i914": "I-914"}
+UPPER_WORDS = {"ga": "GA", "jd": "JD", "fwsn": "FWSN", "hhs": "HHS", "dcf": "DCF", "t": "T", "i914": "I-914", "b": "B"}
 
 
 def label(value: str) -> str:
@@ -118,7 +118,10 @@ def _yes_no(value: Any) -> Any:
 def _choice(column: Column, value: Any) -> Any:
     key = choice_key(_number_text(value))
     key = CHOICE_SYNONYMS.get(column.name, {}).get(key, key)
-    return key if key in column.choices else _number_text(value).strip()
+    if key in column.choices:
+        return key
+    loose = {header_key(choice): choice for choice in column.choices}  # "I-914 Supplement B"
+    return loose.get(header_key(key), _number_text(value).strip())
 
 
 def _int(value: Any) -> Any:

@@ -39,7 +39,7 @@ def load_sheet(path: Path, as_of: Any = None, sheet: str | None = None) -> Itera
             source = open_csv(path)
         yield from _charge_rows(source, as_of)
     except InputError as exc:
-        yield LoadedCase(str(path), None, None, [exc.problem])
+        yield LoadedCase(str(path), None, None, [exc.problem], unreadable=True)
     finally:
         if book is not None:
             book.close()
@@ -54,7 +54,7 @@ def _charge_rows(source: SheetSource, as_of: Any) -> Iterator[LoadedCase]:
         problems.append(Problem(f"{file} {sheet_ref(source.sheet, 1, 1)}",
                                 f"the sheet lacks the required column(s): {', '.join(missing)}"))
     if problems:
-        yield LoadedCase(file, None, None, problems)
+        yield LoadedCase(file, None, None, problems, unreadable=True)
         return
     rows = Grouped(source, header.index("case_id"))
     for key, group in rows.groups():
@@ -123,3 +123,39 @@ def _cells(header: Header, cells: RawRow, level: str) -> dict[Column, Any]:
         if value is not None:
             found[column] = value
     return found
+
+
+def count_cases(paths: Any, sheet: str | None = None) -> int:
+    """How many cases the inputs hold, for progress: a case file is one; a sheet's case ids are counted in a
+    pass that keeps only the ids."""
+    from erasure_docs.loading import SHEET_SUFFIXES, expand_inputs
+
+    total = 0
+    for item in expand_inputs(paths):
+        if isinstance(item, Path) and item.suffix.lower() in SHEET_SUFFIXES:
+            total += _count_sheet(item, sheet)
+        else:
+            total += 1
+    return total
+
+
+def _count_sheet(path: Path, sheet: str | None) -> int:
+    book = None
+    try:
+        if path.suffix.lower() == ".xlsx":
+            book = open_book(path)
+            if sheet is None and is_workbook(book):
+                source = SheetSource(path, next(n for n in book.sheetnames if n.strip().lower() == "cases"), book)
+            else:
+                source = SheetSource(path, sheet if sheet in book.sheetnames else book.sheetnames[0], book)
+        else:
+            source = open_csv(path)
+        header = read_header(source.header(), source.sheet, SHEET_COLUMNS + [CASE_ID])
+        key = header.index("case_id")
+        return len({key_text(cells[key - 1]) if key and key <= len(cells) else f"row {n}"
+                    for n, cells in source.rows()}) or 1
+    except (InputError, StopIteration):
+        return 1
+    finally:
+        if book is not None:
+            book.close()

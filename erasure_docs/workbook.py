@@ -20,7 +20,8 @@ from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource
 
 NARRATIVES = "narratives"
 MAX_NARRATIVE_BYTES = 200_000
-FORMATTED_ROWS = 5000  # rows that get drop-downs and formats in a new workbook
+FORMATTED_ROWS = 1000  # rows that get drop-downs; the first FORMATTED_CELLS also get explicit formats
+FORMATTED_CELLS = 300
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,13 @@ def _choices(column: Column) -> list[str]:
 def _court_numbers() -> list[int]:
     from erasure_docs import courts
 
-    return sorted({entry.number for entry in courts.all_entries() if entry.number})
+    return courts.ga_numbers()
 
 
 def _court_locations() -> list[str]:
     from erasure_docs import courts
 
-    return sorted({entry.location for entry in courts.all_entries()})
+    return sorted({entry.location for entry in courts.choices()})
 
 
 INSTRUCTIONS = """How to fill in this workbook
@@ -136,7 +137,7 @@ def write_workbook(path: Path) -> Path:
             fmt = "yyyy-mm-dd" if column.kind == "date" else "@" if column.kind in ("zip", "id", "text") else None
             if fmt:
                 ws.column_dimensions[letter].number_format = fmt
-                for row in range(2, FORMATTED_ROWS + 2):
+                for row in range(2, FORMATTED_CELLS + 2):  # the column style covers the rest
                     ws.cell(row, index).number_format = fmt
             choices = _choices(column)
             if choices:
@@ -186,7 +187,7 @@ def load_workbook_cases(path: Path, book: Any, as_of: Any = None) -> Iterator[Lo
                                            f"the {actual} sheet lacks the column(s): {', '.join(missing)}"))
         headers[sheet.name], grouped[sheet.name] = header, Grouped(source, header.index("case_id"))
     if header_problems:  # exact: a column that is not understood stops the workbook, every one listed
-        yield LoadedCase(file, None, None, header_problems)
+        yield LoadedCase(file, None, None, header_problems, unreadable=True)
         return
     cases_sheet = grouped["Cases"]
     for case_key in cases_sheet.order:

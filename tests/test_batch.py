@@ -113,7 +113,7 @@ def check_summary(out: Path, produced: set[str], failed: dict[str, str]) -> dict
     assert summary["totals"]["failed"] == len(failed)
     assert summary["totals"]["documents"] == sum(c["documents"] for c in cases)
     assert summary["totals"]["eligible"] == sum(c["eligible"] for c in cases)
-    assert total[2] == f"{len(produced)} produced, 0 skipped, {len(failed)} failed"
+    assert total[SUMMARY_COLUMNS.index("status")] == f"{len(produced)} produced, 0 skipped, {len(failed)} failed"
     by_id = {c["case_id"]: c for c in cases}
     assert set(by_id) == produced | set(failed)
     for row in rows:  # the CSV says what the JSON says
