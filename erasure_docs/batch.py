@@ -194,15 +194,12 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
     never held in memory whole."""
     result = BatchResult()
     started = time.perf_counter()
-    stop = [False]
-
     def to_render() -> Iterator[LoadedCase]:
         for loaded in cases:
             if not loaded.ok:
                 result.rows.append(failed_row(loaded))
                 progress(result.rows[-1])
                 if options.fail_fast:
-                    stop[0] = True
                     return
             elif options.dry_run:
                 result.rows.append(dry_run_row(loaded, options.as_of))

@@ -53,7 +53,7 @@ def _address(level: str, prefix: str, path: str, whose: str = "") -> list[Column
                    synonyms=(f"{prefix}address", f"{prefix}street address")),
             Column(f"{prefix}city", level, f"{path}.city", note=f"City or town{whose}.",
                    synonyms=(f"{prefix}town",)),
-            Column(f"{prefix}state", level, f"{path}.state", "state", f"Two letters, e.g. CT{whose}."),
+            Column(f"{prefix}state", level, f"{path}.state", "state", "Two letters, e.g. CT."),
             Column(f"{prefix}zip", level, f"{path}.zip", "zip", ZIP_NOTE,
                    synonyms=(f"{prefix}zip code", f"{prefix}zipcode", f"{prefix}postal code"))]
 

@@ -52,6 +52,22 @@ def is_workbook(book: Any) -> bool:
     return {"cases", "charges"} <= {header_key(name) for name in book.sheetnames}
 
 
+FORMS = {"date": "date", "zip": "ZIP code", "yesno": "yes / no", "choice": "drop-down", "int": "whole number",
+         "number": "number", "list": "list, `;` between items", "id": "text", "state": "2 letters", "text": "text"}
+
+
+def columns_markdown() -> str:
+    """The sheets and their columns as docs/workbook.md shows them (a test keeps the page in step)."""
+    parts = []
+    for sheet in SHEETS:
+        parts.append(f"### {sheet.name}\n\n{sheet.about}\n\n| Column | Case-file field | Form |\n|---|---|---|")
+        for column in sheet.columns:
+            form = "drop-down" if column.name in ("court_number", "court_location") else FORMS[column.kind]
+            parts.append(f"| {column.title} | `{column.full_path}` | {form} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
 # ---------------------------------------------------------------- writing a new workbook
 
 def _choices(column: Column) -> list[str]:

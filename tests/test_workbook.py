@@ -249,3 +249,106 @@ def test_every_problem_names_sheet_and_cell_and_no_value(cli, tmp_path):
     assert "Charges!H2 [BAD-1] records[0].charges[0].disposition: is not one of the drop-down choices" in text
     assert "Charges!B3 [BAD-1] docket_number: docket number has no row on the Records sheet" in text
     assert "Records!A3: case id has no row on the Cases sheet" in text
+
+
+# ---------------------------------------------------------------- forgiving, still exact (no rendering)
+
+def test_docs_list_every_sheet_and_column():
+    from erasure_docs.workbook import columns_markdown
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "workbook.md").read_text(encoding="utf-8")
+    assert columns_markdown() in page, "docs/workbook.md is stale: paste columns_markdown() into it"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Case ID", "case_id"), ("case_id", "case_id"), ("CASE-ID", "case_id"), ("Date of Birth", "date_of_birth"),
+    ("DOB", "date_of_birth"), ("Zip Code", "zip"), ("Docket #", "docket_number"), ("Juris No.", "juris_number"),
+    ("Surname", "last_name"), ("first name", "first_name"), ("Disposition Date", "disposition_date"),
+    ("Victim Zip", "victim_zip")])
+def test_headers_match_ignoring_case_spaces_punctuation_and_synonyms(typed, expected):
+    from erasure_docs.sheetio import read_header
+    from erasure_docs.spreadsheet import SHEET_COLUMNS
+
+    header = read_header((typed,), "Sheet1", SHEET_COLUMNS)
+    assert header.problems == [] and header.columns[1].name == expected
+
+
+@pytest.mark.parametrize("typed, suggestion", [
+    ("victim_nmae", "Victim name"), ("Date of brith", "Date of birth"), ("dispostion", "Disposition"),
+    ("Docket numbr", "Docket number"), ("atorney zip", "Attorney zip"), ("Offence dat", "Offense date"),
+    ("Arest date", "Arrest date"), ("Statue", "Statute"), ("Proceding", "Proceeding"),
+    ("Traffiking start", "Trafficking start")])
+def test_every_unknown_column_is_listed_with_a_suggestion(typed, suggestion):
+    from erasure_docs.sheetio import read_header
+    from erasure_docs.spreadsheet import SHEET_COLUMNS
+
+    header = read_header(("case_id", typed, "Zorblax"), "Sheet1", SHEET_COLUMNS)
+    assert header.problems == [
+        ("Sheet1!B1", f"column '{typed}' is not one this sheet reads; did you mean '{suggestion}'?"),
+        ("Sheet1!C1", "column 'Zorblax' is not one this sheet reads; the columns this sheet reads are listed on "
+                      "the Instructions sheet of `erasure-docs workbook`")]
+
+
+@pytest.mark.parametrize("name, typed, expected", [
+    ("disposition", "Adjudicated delinquent", "adjudicated_delinquent"),
+    ("disposition", "  NOT GUILTY ", "not_guilty"), ("disposition", "Nolle prosequi", "nolle"),
+    ("disposition", "sentenced", "sentenced"),  # left for the model to refuse, at its cell
+    ("court_kind", "G.A.", "ga"), ("court_kind", "Judicial District", "jd"),
+    ("proceeding", "Youthful offender", "youthful_offender"), ("evidence_kind", "I-914 Supplement B",
+                                                                "i914_supplement_b"),
+    ("evidence_kind", "HHS certification", "hhs_certification"),
+    ("related_to_trafficking", "Y", True), ("related_to_trafficking", "false", False),
+    ("related_to_trafficking", True, True), ("related_to_trafficking", "maybe", "maybe"),
+    ("date_of_birth", "4/3/2016", "2016-04-03"), ("date_of_birth", "2016-4-3", "2016-04-03"),
+    ("date_of_birth", dt.datetime(2016, 4, 3), "2016-04-03"), ("date_of_birth", "2/30/2016", "2/30/2016"),
+    ("date_of_birth", "3.4.2016", "3.4.2016"),
+    ("zip", 6106, "06106"), ("zip", "6106", "06106"), ("zip", 61061234, "06106-1234"), ("zip", "06106", "06106"),
+    ("zip", 123, "123"), ("juris_number", 438112.0, "438112"), ("docket_number", 12345, "12345"),
+    ("court_number", 14.0, 14), ("court_number", "G.A. 14", 14), ("court_number", "GA14", 14),
+    ("state", "ct", "CT"), ("predicates", "53a-192a; 18 U.S.C. § 1591", ["53a-192a", "18 U.S.C. § 1591"]),
+    ("max_term_years", "2", 2.0), ("first_name", "  Ana ", "Ana"), ("first_name", None, None),
+    ("first_name", "   ", None)])
+def test_values_in_the_forms_people_type(name, typed, expected):
+    from erasure_docs.sheetio import convert
+
+    assert convert(BY_NAME[name], typed) == expected
+
+
+def test_summary_xlsx_highlights_attention_and_keeps_formulas_as_text(tmp_path):
+    import io
+
+    from erasure_docs.batch import SUMMARY_COLUMNS, CaseRow
+    from erasure_docs.summary import attention, summary_xlsx
+
+    rows = [CaseRow("A-1", "a.csv a!A2", "produced", eligible=1, ready="yes"),
+            CaseRow("A-2", "a.csv a!A3", "produced", eligible=1, ready="no", blockers="narrative_missing",
+                    to_do="Give trafficking.narrative."),
+            CaseRow("A-3", "=cmd|' /C calc'!A0", "failed", stage="validation", error="+1 is not a date"),
+            CaseRow("A-4", "a.csv a!A5", "produced", needs_review=1, ready="yes")]
+    for row in rows:
+        row.attention = attention(row)
+    assert [r.attention for r in rows] == ["", "not ready: see blockers", "failed: fix the input",
+                                           "charges to review"]
+    book = openpyxl.load_workbook(io.BytesIO(summary_xlsx(rows, ["TOTAL"] + [""] * (len(SUMMARY_COLUMNS) - 1))))
+    sheet = book["Summary"]
+    assert [c.value for c in sheet[1]][:3] == ["Case id", "Needs attention", "Ready to file"]
+    fills = {sheet.cell(r, 1).value: sheet.cell(r, 1).fill.fgColor.rgb[-6:] for r in range(2, 6)}
+    assert fills == {"A-1": "E2EFDA", "A-2": "FFE699", "A-3": "F8CBAD", "A-4": "FFF2CC"}
+    formula_like = [c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith(("=", "+"))]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)
+
+
+def test_sample_workbook_validates_and_its_cases_are_ready():
+    from erasure_docs.loading import load_inputs
+    from erasure_docs.readiness import assess
+    from erasure_docs.rules.engine import evaluate
+
+    sample = Path(__file__).resolve().parent.parent / "sample_cases" / "clinic-intake.xlsx"
+    loaded = load_inputs([sample])
+    assert [item.case_id for item in loaded] == ["CLINIC-2026-0201", "CLINIC-2026-0202"]
+    assert all(item.ok and not item.warnings for item in loaded), [item.problems for item in loaded]
+    juvenile = loaded[1].case
+    assert juvenile.trafficking.narrative.startswith("When I was fifteen")  # from narratives/CLINIC-2026-0202.txt
+    assert juvenile.petitioner.address.zip == "06106"  # typed as 6106
+    for item in loaded:
+        assert assess(item.case, evaluate(item.case)).ready
