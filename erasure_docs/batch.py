@@ -9,9 +9,7 @@ Nothing printed names a person: only case ids, files, sheet rows and field paths
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import itertools
 import json
 import multiprocessing

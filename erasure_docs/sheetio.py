@@ -238,7 +238,7 @@ def unknown_header(text: str, known: dict[str, Column], allowed: list[Column]) -
     shown = text if len(text) <= 40 else text[:40] + "…"
     close = difflib.get_close_matches(header_key(text), list(known), n=1, cutoff=0.6)
     hint = f"; did you mean '{known[close[0]].title}'?" if close else \
-        f"; the columns this sheet reads are listed on the Instructions sheet of `erasure-docs workbook`"
+        "; the columns this sheet reads are listed on the Instructions sheet of `erasure-docs workbook`"
     return f"column '{shown}' is not one this sheet reads{hint}"
 
 
@@ -353,6 +353,19 @@ class Grouped:
             if key not in self._taken:
                 self._pending.setdefault(key, []).append((number, cells))
         return {k: v for k, v in self._pending.items() if k not in self._taken}
+
+
+def row_values(header: Header, cells: RawRow, level: str | None = None,
+               skip: tuple[Column, ...] = ()) -> dict[Column, Any]:
+    """The non-empty cells of a row, converted, by column (only one level's columns when given)."""
+    found = {}
+    for index, column in header.columns.items():
+        if column in skip or index > len(cells) or (level is not None and column.level != level):
+            continue
+        value = convert(column, cells[index - 1])
+        if value is not None:
+            found[column] = value
+    return found
 
 
 def put(data: dict, path: str, value: Any) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from erasure_docs.columns import CASE_ID, COLUMNS, DOCKET, Column
+from erasure_docs.columns import CASE_ID, COLUMNS, DOCKET
 from erasure_docs.loading import InputError, LoadedCase, Problem
-from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, convert, key_text, open_book,
-                                  open_csv, put, read_header, sheet_ref)
+from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, header_key, key_text, open_book,
+                                  open_csv, put, read_header, row_values, sheet_ref)
 from erasure_docs.workbook import finish_case, is_workbook, load_workbook_cases
 
 # The one-row-per-charge form: the person, the docket, the charge and one victim side by side.
@@ -75,35 +75,34 @@ def _case(path: Path, header: Header, rows: list[tuple[int, RawRow]], as_of: Any
     places: dict[str, RowPlace] = {"": RowPlace(header, rows[0][0])}
     found: list[tuple[RowPlace, str, str]] = []
     dockets: dict[str, int] = {}
-    first = _cells(header, rows[0][1], "case")
+    first = row_values(header, rows[0][1], "case")
     for column, value in first.items():
         put(data, column.path, value)
     for number, cells in rows:
         place = RowPlace(header, number)
         if number != rows[0][0]:
-            mine = _cells(header, cells, "case")
+            mine = row_values(header, cells, "case")
             for column in CASE_COLUMNS:
                 if mine.get(column) != first.get(column):
                     found.append((place, column.full_path, f"differs from row {rows[0][0]}, the case's first row; "
                                                            "person- and case-level columns must agree"))
-        docket = key_text(cells[header.index("docket_number") - 1]) if header.index("docket_number") <= len(cells) \
-            else ""  # type: ignore[operator]
+        docket = row_values(header, cells, "record").get(DOCKET, "")
         if not docket:
             found.append((place, DOCKET.full_path, "docket number is empty; every row needs its docket"))
             continue
         if docket not in dockets:
             dockets[docket] = len(data["records"])
             record: dict[str, Any] = {"charges": []}
-            for column, value in _cells(header, cells, "record").items():
+            for column, value in row_values(header, cells, "record").items():
                 put(record, column.path, value)
             places[f"records[{dockets[docket]}]"] = place
             data["records"].append(record)
         r = dockets[docket]
         charge: dict[str, Any] = {}
-        for column, value in _cells(header, cells, "charge").items():
+        for column, value in row_values(header, cells, "charge").items():
             put(charge, column.path, value)
         victim: dict[str, Any] = {}
-        for column, value in _cells(header, cells, "victim").items():
+        for column, value in row_values(header, cells, "victim").items():
             put(victim, column.path, value)
         charges = data["records"][r]["charges"]
         if victim:
@@ -112,17 +111,6 @@ def _case(path: Path, header: Header, rows: list[tuple[int, RawRow]], as_of: Any
         places[f"records[{r}].charges[{len(charges)}]"] = place
         charges.append(charge)
     return finish_case(path, data, places, found, as_of)
-
-
-def _cells(header: Header, cells: RawRow, level: str) -> dict[Column, Any]:
-    found = {}
-    for index, column in header.columns.items():
-        if column.level != level or index > len(cells):
-            continue
-        value = convert(column, cells[index - 1])
-        if value is not None:
-            found[column] = value
-    return found
 
 
 def count_cases(paths: Any, sheet: str | None = None) -> int:
@@ -145,16 +133,16 @@ def _count_sheet(path: Path, sheet: str | None) -> int:
         if path.suffix.lower() == ".xlsx":
             book = open_book(path)
             if sheet is None and is_workbook(book):
-                source = SheetSource(path, next(n for n in book.sheetnames if n.strip().lower() == "cases"), book)
+                source = SheetSource(path, next(n for n in book.sheetnames if header_key(n) == "cases"), book)
             else:
                 source = SheetSource(path, sheet if sheet in book.sheetnames else book.sheetnames[0], book)
         else:
             source = open_csv(path)
-        header = read_header(source.header(), source.sheet, SHEET_COLUMNS + [CASE_ID])
+        header = read_header(source.header(), source.sheet, SHEET_COLUMNS)
         key = header.index("case_id")
         return len({key_text(cells[key - 1]) if key and key <= len(cells) else f"row {n}"
                     for n, cells in source.rows()}) or 1
-    except (InputError, StopIteration):
+    except InputError:
         return 1
     finally:
         if book is not None:

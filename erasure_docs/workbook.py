@@ -15,8 +15,8 @@ from typing import Any, Iterator
 
 from erasure_docs.columns import BY_NAME, CASE_ID, COLUMNS, DOCKET, Column
 from erasure_docs.loading import (InputError, LoadedCase, Problem, case_id_hint, read_bytes, validate_data)
-from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, convert, header_key, key_text,
-                                  label, locate, open_book, put, read_header, sheet_message, sheet_ref)
+from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, header_key, key_text, label, locate,
+                                  put, read_header, row_values, sheet_message, sheet_ref)
 
 NARRATIVES = "narratives"
 MAX_NARRATIVE_BYTES = 200_000
@@ -229,17 +229,6 @@ def _row_problem(file: str, header: Header, number: int, message: str) -> Loaded
     return LoadedCase(f"{file} {cell}", None, None, [Problem(f"{file} {cell}", message)])
 
 
-def _values(header: Header, cells: RawRow, skip: tuple[Column, ...] = ()) -> dict[Column, Any]:
-    found = {}
-    for index, column in header.columns.items():
-        if column in skip or index > len(cells):
-            continue
-        value = convert(column, cells[index - 1])
-        if value is not None:
-            found[column] = value
-    return found
-
-
 class _Builder:
     """One case's data from its rows on every sheet, and which row each part came from."""
 
@@ -254,17 +243,17 @@ class _Builder:
         header = self.headers["Cases"]
         number, cells = rows[0]
         self.places[""] = RowPlace(header, number)
-        for column, value in _values(header, cells).items():
+        for column, value in row_values(header, cells).items():
             put(self.data, column.path, value)
         for number, _ in rows[1:]:
             self.problems.append((RowPlace(header, number), "case_id",
                                   f"appears again on the Cases sheet (first on row {rows[0][0]}); keep one row"))
 
     def records(self, rows: list[tuple[int, RawRow]]) -> None:
-        header = self.headers.get("Records")
+        header = self.headers["Records"]
         for number, cells in rows:
-            place = RowPlace(header, number)  # type: ignore[arg-type]
-            docket = key_text(cells[header.index("docket_number") - 1]) if header else ""  # type: ignore[operator]
+            place = RowPlace(header, number)
+            docket = _key_cell(header, cells, "docket_number")
             if not docket:
                 self.problems.append((place, "records[].docket_number", "docket number is empty"))
                 continue
@@ -273,7 +262,7 @@ class _Builder:
                                       "Records sheet for this case; keep one row"))
                 continue
             record: dict[str, Any] = {"charges": []}
-            for column, value in _values(header, cells, (CASE_ID,)).items():  # type: ignore[arg-type]
+            for column, value in row_values(header, cells, skip=(CASE_ID,)).items():
                 put(record, column.path, value)
             self.dockets[docket] = len(self.data["records"])
             self.places[f"records[{self.dockets[docket]}]"] = place
@@ -287,7 +276,7 @@ class _Builder:
             if r is None:
                 continue
             charge: dict[str, Any] = {}
-            for column, value in _values(header, cells, (CASE_ID, DOCKET)).items():
+            for column, value in row_values(header, cells, skip=(CASE_ID, DOCKET)).items():
                 put(charge, column.path, value)
             charges = self.data["records"][r]["charges"]
             self.places[f"records[{r}].charges[{len(charges)}]"] = place
@@ -301,7 +290,7 @@ class _Builder:
             r = self._docket(place, cells)
             if r is None:
                 continue
-            values = _values(header, cells, (CASE_ID, DOCKET))
+            values = row_values(header, cells, skip=(CASE_ID, DOCKET))
             statute = values.pop(statute_column, None)
             matches = [c for c, charge in enumerate(self.data["records"][r]["charges"])
                        if statute and _same_statute(charge.get("statute"), statute)]
@@ -321,20 +310,25 @@ class _Builder:
         header = self.headers["Evidence"]
         for number, cells in rows:
             item: dict[str, Any] = {}
-            for column, value in _values(header, cells, (CASE_ID,)).items():
+            for column, value in row_values(header, cells, skip=(CASE_ID,)).items():
                 put(item, column.path, value)
             evidence = self.data.setdefault("trafficking", {}).setdefault("evidence", [])
             self.places[f"trafficking.evidence[{len(evidence)}]"] = RowPlace(header, number)
             evidence.append(item)
 
     def _docket(self, place: RowPlace, cells: RawRow) -> int | None:
-        docket = key_text(cells[place.header.index("docket_number") - 1])  # type: ignore[operator]
+        docket = _key_cell(place.header, cells, "docket_number")
         if docket in self.dockets:
             return self.dockets[docket]
         message = "docket number is empty" if not docket else \
             "docket number has no row on the Records sheet for this case"
         self.problems.append((place, "records[].docket_number", message))
         return None
+
+
+def _key_cell(header: Header, cells: RawRow, name: str) -> str:
+    index = header.index(name)
+    return key_text(cells[index - 1]) if index and index <= len(cells) else ""
 
 
 def _same_statute(a: Any, b: Any) -> bool:

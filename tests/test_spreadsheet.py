@@ -302,7 +302,7 @@ def test_wrong_sheet_name(cli, tmp_path):
     assert code == 1
     [line] = errors(err)
     assert line == f"error: {path}: has no sheet named 'Sheet9' (sheets: Notes, Cases)"
-    assert "0 valid, 1 invalid" in out
+    assert "0 valid, 0 invalid (0 cases read); 1 input could not be read" in out
 
 
 def test_not_a_workbook(cli, tmp_path):
