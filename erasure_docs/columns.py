@@ -9,7 +9,7 @@ the same forms everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from erasure_docs.model import CourtKind, Disposition, EvidenceKind, NoticeMethod, Proceeding
 
@@ -104,9 +104,9 @@ COLUMNS: list[Column] = [
            "long account, leave this empty and save it as narratives/<case id>.txt beside the workbook.",
            synonyms=("account", "story", "statement")),
     Column("filing_date", "case", "filing.date", "date", DATE_NOTE, ("date of filing",)),
-    Column("prosecutor_office", "case", "filing.prosecutor_office",
-           note="Only to override the court directory's prosecutor.", synonyms=("prosecutor",)),
-    *_address("case", "prosecutor_", "filing.prosecutor_address", whose=" of the prosecutor"),
+    # The older, case-wide override of the prosecutor (deprecated: the Records sheet has one per docket).
+    Column("prosecutor_office", "case", "filing.prosecutor_office", workbook=False),
+    *[replace(c, workbook=False) for c in _address("case", "prosecutor_", "filing.prosecutor_address")],
     Column("request_hearing", "case", "filing.request_hearing", "yesno", "yes (the default) or no."),
     Column("seal_affidavit", "case", "filing.seal_affidavit", "yesno", "yes (the default) or no."),
     Column("use_initials", "case", "filing.use_initials", "yesno", "yes to name the person by initials."),
@@ -128,6 +128,15 @@ COLUMNS: list[Column] = [
     Column("arrest_date", "record", "arrest_date", "date", DATE_NOTE, ("date of arrest", "arrested")),
     Column("arresting_agency", "record", "arresting_agency", synonyms=("agency", "police department",
                                                                        "arresting department")),
+    Column("name_on_record", "record", "name_on_record", note="The name the court record carries, when it is not "
+           "the person's legal name.", synonyms=("record name", "name on file")),
+    Column("date_of_birth_on_record", "record", "date_of_birth_on_record", "date", "The date of birth the court "
+           "record carries, when it is not the person's. " + DATE_NOTE, ("dob on record",)),
+    Column("docket_prosecutor_office", "record", "prosecutor.office", note="Only when this docket is served on "
+           "another office than the court directory names (then give its address too).",
+           synonyms=("prosecutor office", "prosecutor")),
+    *[replace(c, synonyms=c.synonyms + (c.name.removeprefix("docket_"),))
+      for c in _address("record", "docket_prosecutor_", "prosecutor.address", whose=" of that office")],
     # ---- a charge (sheet Charges)
     Column("statute", "charge", "statute", note="The statute charged, e.g. 53a-82.",
            synonyms=("charge", "section", "statute charged", "citation")),
