@@ -18,7 +18,7 @@ LEVEL_PATHS = {"case": "", "record": "records[]", "charge": "records[].charges[]
                "victim": "records[].charges[].victims[]", "evidence": "trafficking.evidence[]"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each column is one object: compared and hashed by identity (fast, in every row)
 class Column:
     name: str              # canonical header, e.g. "date_of_birth"
     level: str             # a key of LEVEL_PATHS

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from erasure_docs.columns import Column
+from erasure_docs.columns import BY_NAME, COLUMNS, Column
 from erasure_docs.loading import MAX_SHEET_BYTES, InputError, read_bytes
 
 MAX_ROWS = 200_000
@@ -163,20 +163,12 @@ def convert(column: Column, value: Any) -> Any:
     if column.kind == "list":
         return _list(value) or None
     if column.kind == "evidence_list":
-        kinds = [_choice(Column("evidence_kind", "evidence", "kind", "choice", choices=_evidence_kinds()), part)
-                 for part in _list(value)]
-        return [{"kind": kind} for kind in kinds] or None
+        return [{"kind": _choice(BY_NAME["evidence_kind"], part)} for part in _list(value)] or None
     if column.kind == "state":
         return _number_text(value).strip().upper()
     if isinstance(value, (dt.date, dt.datetime)):
         return _date(value)
     return _number_text(value).strip()
-
-
-def _evidence_kinds() -> tuple[str, ...]:
-    from erasure_docs.columns import BY_NAME
-
-    return BY_NAME["evidence_kind"].choices
 
 
 def key_text(value: Any) -> str:
@@ -360,7 +352,8 @@ def row_values(header: Header, cells: RawRow, level: str | None = None,
     """The non-empty cells of a row, converted, by column (only one level's columns when given)."""
     found = {}
     for index, column in header.columns.items():
-        if column in skip or index > len(cells) or (level is not None and column.level != level):
+        if index > len(cells) or cells[index - 1] is None or (level is not None and column.level != level) \
+                or column in skip:
             continue
         value = convert(column, cells[index - 1])
         if value is not None:
@@ -418,8 +411,6 @@ def locate(places: dict[str, RowPlace], path: str, key_name: str = "case_id") ->
     if best is not None:
         return sheet_ref(place.header.sheet, best[1], place.row), ""
     key = place.header.index(key_name) or 1
-    from erasure_docs.columns import COLUMNS
-
     missing = next((c for c in COLUMNS if c.full_path == wanted), None)
     note = f" (the sheet has no '{missing.title}' column)" if missing else ""
     return sheet_ref(place.header.sheet, key, place.row), note

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from erasure_docs.columns import CASE_ID, COLUMNS, DOCKET
+from erasure_docs.columns import CASE_ID, COLUMNS, DOCKET, Column
 from erasure_docs.loading import InputError, LoadedCase, Problem
 from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, header_key, key_text, open_book,
                                   open_csv, put, read_header, row_values, sheet_ref)
@@ -75,38 +75,32 @@ def _case(path: Path, header: Header, rows: list[tuple[int, RawRow]], as_of: Any
     places: dict[str, RowPlace] = {"": RowPlace(header, rows[0][0])}
     found: list[tuple[RowPlace, str, str]] = []
     dockets: dict[str, int] = {}
-    first = row_values(header, rows[0][1], "case")
-    for column, value in first.items():
-        put(data, column.path, value)
+    first: dict[Column, Any] = {}
     for number, cells in rows:
         place = RowPlace(header, number)
-        if number != rows[0][0]:
-            mine = row_values(header, cells, "case")
-            for column in CASE_COLUMNS:
-                if mine.get(column) != first.get(column):
-                    found.append((place, column.full_path, f"differs from row {rows[0][0]}, the case's first row; "
-                                                           "person- and case-level columns must agree"))
-        docket = row_values(header, cells, "record").get(DOCKET, "")
+        levels: dict[str, dict[str, Any]] = {"case": {}, "record": {}, "charge": {}, "victim": {}}
+        values = row_values(header, cells)
+        for column, value in values.items():
+            put(levels[column.level], column.path, value)
+        if not first:
+            first = {column: values.get(column) for column in CASE_COLUMNS}
+            data.update(levels["case"])
+        else:
+            found += [(place, column.full_path, f"differs from row {rows[0][0]}, the case's first row; person- and "
+                                                "case-level columns must agree")
+                      for column in CASE_COLUMNS if values.get(column) != first[column]]
+        docket = values.get(DOCKET, "")
         if not docket:
             found.append((place, DOCKET.full_path, "docket number is empty; every row needs its docket"))
             continue
         if docket not in dockets:
             dockets[docket] = len(data["records"])
-            record: dict[str, Any] = {"charges": []}
-            for column, value in row_values(header, cells, "record").items():
-                put(record, column.path, value)
             places[f"records[{dockets[docket]}]"] = place
-            data["records"].append(record)
+            data["records"].append({**levels["record"], "charges": []})
         r = dockets[docket]
-        charge: dict[str, Any] = {}
-        for column, value in row_values(header, cells, "charge").items():
-            put(charge, column.path, value)
-        victim: dict[str, Any] = {}
-        for column, value in row_values(header, cells, "victim").items():
-            put(victim, column.path, value)
-        charges = data["records"][r]["charges"]
-        if victim:
-            charge["victims"] = [victim]
+        charge, charges = levels["charge"], data["records"][r]["charges"]
+        if levels["victim"]:
+            charge["victims"] = [levels["victim"]]
             places[f"records[{r}].charges[{len(charges)}].victims[0]"] = place
         places[f"records[{r}].charges[{len(charges)}]"] = place
         charges.append(charge)
