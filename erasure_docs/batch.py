@@ -37,6 +37,8 @@ class CaseRow:
     case_id: str
     source: str
     status: str  # produced | skipped | failed | would_produce
+    ready: bool | None = None  # ready to file (readiness.py); None when the case was not judged in this run
+    blockers: list[str] = field(default_factory=list)  # the blocker ids, each once, in order
     eligible: int = 0
     needs_review: int = 0
     not_eligible: int = 0
@@ -46,24 +48,17 @@ class CaseRow:
     seconds: float = 0.0
     error: str = ""
     stage: str = ""  # where a failure happened: validation | render
-    ready: str = ""  # yes | no ('' when the case was not judged)
-    blockers: str = ""  # the blockers' ids, '; '-separated
     to_do: str = ""  # the blockers' sentences: what to supply
-    warnings: str = ""  # the warnings' ids
-    flags: str = ""  # every flag the rules raised on a charge
-    filing_sets: str = ""  # the filing sets produced (filings/<court>/)
+    warnings: list[str] = field(default_factory=list)  # the warnings' ids, each once
+    flags: list[str] = field(default_factory=list)  # every flag the rules raised on a charge, each once
+    filing_sets: list[str] = field(default_factory=list)  # the filing sets produced (filings/<court>/)
     attention: str = ""  # why someone must look at the case ('' when nobody must)
 
-    def judged(self, case: Any, report: Any) -> CaseRow:
-        """Fill in readiness and flags from the case's report."""
-        from erasure_docs.readiness import assess
-
-        readiness = assess(case, report)
-        self.ready = "yes" if readiness.ready else "no"
-        self.blockers = "; ".join(item.id for item in readiness.blockers)
-        self.to_do = " ".join(item.message for item in readiness.blockers)
-        self.warnings = "; ".join(dict.fromkeys(item.id for item in readiness.warnings))
-        self.flags = "; ".join(dict.fromkeys(flag for charge in report.charges for flag in charge.flags))
+    def judged(self, report: Any) -> CaseRow:
+        """What the summary says beyond readiness: what to supply, the warnings and the flags."""
+        self.to_do = " ".join(item.message for item in report.readiness.blockers)
+        self.warnings = list(dict.fromkeys(item.id for item in report.readiness.warnings))
+        self.flags = list(dict.fromkeys(flag for charge in report.charges for flag in charge.flags))
         return self
 
 
@@ -120,13 +115,13 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | 
         built = _writer.build(loaded, as_of, only)
         write_folder(out_dir, built.report.case_id, built.outputs)
         summary = built.report.summary
-        row = CaseRow(built.report.case_id, loaded.source, "produced", summary["eligible"], summary["needs_review"],
-                      summary["not_eligible"], summary["automatic"],
+        row = CaseRow(built.report.case_id, loaded.source, "produced", *readiness_cells(built.report),
+                      summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
                       documents=len([f for f in built.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
                                      and f["path"] != "packet.pdf"]), files=len(built.outputs))
-        row.judged(loaded.case, built.report)
-        row.filing_sets = "; ".join(sorted({path.split("/")[1] for path in built.outputs
-                                            if path.startswith("filings/") and path.count("/") >= 2}))
+        row.judged(built.report)
+        row.filing_sets = sorted({path.split("/")[1] for path in built.outputs
+                                  if path.startswith("filings/") and path.count("/") >= 2})
     except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
         row.error = describe_error(exc)
     row.seconds = round(time.perf_counter() - started, 3)
@@ -165,6 +160,11 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         return False
 
 
+def readiness_cells(report: Any) -> tuple[bool, list[str]]:
+    readiness = report.readiness
+    return readiness.ready, list(dict.fromkeys(item.id for item in readiness.blockers))
+
+
 def failed_row(loaded: LoadedCase) -> CaseRow:
     first = loaded.problems[0] if loaded.problems else None
     message = f"{first.path + ': ' if first and first.path else ''}{first.message if first else 'invalid'}"
@@ -180,10 +180,10 @@ def dry_run_row(loaded: LoadedCase, as_of: Any) -> CaseRow:
 
     report = evaluate(loaded.case, as_of)  # type: ignore[arg-type]
     summary = report.summary
-    row = CaseRow(report.case_id, loaded.source, "would_produce", summary["eligible"], summary["needs_review"],
-                  summary["not_eligible"], summary["automatic"],
+    row = CaseRow(report.case_id, loaded.source, "would_produce", *readiness_cells(report), summary["eligible"],
+                  summary["needs_review"], summary["not_eligible"], summary["automatic"],
                   documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
-    return row.judged(loaded.case, report)
+    return row.judged(report)
 
 
 def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
@@ -284,6 +284,7 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
                                                                              "would_produce")}
     for key in ("eligible", "needs_review", "not_eligible", "automatic", "documents"):
         totals[key] = sum(getattr(r, key) for r in rows)
+    totals["ready"], totals["drafts"] = sum(r.ready is True for r in rows), sum(r.ready is False for r in rows)
     summary = {"tool": "erasure-docs", "tool_version": __version__, "rules_version": rules_version,
                "as_of": options.as_of.isoformat() if options.as_of else "per case",
                "wall_seconds": round(result.wall_seconds, 3), "workers": options.workers,
@@ -296,7 +297,7 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
     total_row.update(case_id="TOTAL", status=f"{totals['produced']} produced, {totals['skipped']} skipped, "
                                              f"{totals['failed']} failed",
                      attention=f"{sum(bool(r.attention) for r in rows)} need attention",
-                     ready=f"{sum(r.ready == 'yes' for r in rows)} ready",
+                     ready=f"{totals['ready']} ready", blockers=f"{totals['drafts']} drafts",
                      seconds=round(result.wall_seconds, 1),
                      **{k: totals[k] for k in ("eligible", "needs_review", "not_eligible", "automatic", "documents")})
     totals_line = [total_row[name] for name in SUMMARY_COLUMNS]

@@ -28,24 +28,28 @@ def attention(row: Any) -> str:
     if row.status == "failed":
         return "failed: fix the input" if row.stage == "validation" else "failed: could not be rendered"
     reasons = []
-    if row.ready == "no":
+    if row.ready is False:
         reasons.append("not ready: see blockers")
     if row.needs_review:
         reasons.append("charges to review")
     return "; ".join(reasons)
 
 
+def plain(value: Any) -> Any:
+    """A summary value as a cell shows it: yes / no for readiness ('' when not judged), lists joined."""
+    if value is None or isinstance(value, bool):
+        return {None: "", True: "yes", False: "no"}[value]
+    return "; ".join(value) if isinstance(value, list) else value
+
+
 def cell_text(value: Any) -> str:
     """Spreadsheet-safe text for a CSV: a cell that starts like a formula is written as text."""
-    text = str(value)
+    text = str(plain(value))
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def values(row: Any) -> list[Any]:
-    found = []
-    for name, _, _ in COLUMNS:
-        found.append(getattr(row, name))
-    return found
+    return [plain(getattr(row, name)) for name, _, _ in COLUMNS]
 
 
 def summary_csv(rows: Sequence[Any], totals: list[Any]) -> bytes:
@@ -90,7 +94,7 @@ def summary_xlsx(rows: Sequence[Any], totals: list[Any]) -> bytes:
     sheet.append(line([title for _, title, _ in COLUMNS], font=bold))
     for row in rows:
         why = attention(row)
-        key = "failed" if row.status == "failed" else "not ready" if row.ready == "no" else \
+        key = "failed" if row.status == "failed" else "not ready" if row.ready is False else \
             "review" if why else ""
         sheet.append(line(values(row), FILLS[key] if row.status != "skipped" or why else None))
     sheet.append(line(totals, font=bold))

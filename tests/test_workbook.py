@@ -317,11 +317,11 @@ def test_summary_xlsx_highlights_attention_and_keeps_formulas_as_text(tmp_path):
     from erasure_docs.batch import SUMMARY_COLUMNS, CaseRow
     from erasure_docs.summary import attention, summary_xlsx
 
-    rows = [CaseRow("A-1", "a.csv a!A2", "produced", eligible=1, ready="yes"),
-            CaseRow("A-2", "a.csv a!A3", "produced", eligible=1, ready="no", blockers="narrative_missing",
+    rows = [CaseRow("A-1", "a.csv a!A2", "produced", eligible=1, ready=True),
+            CaseRow("A-2", "a.csv a!A3", "produced", eligible=1, ready=False, blockers=["narrative_missing"],
                     to_do="Give trafficking.narrative."),
             CaseRow("A-3", "=cmd|' /C calc'!A0", "failed", stage="validation", error="+1 is not a date"),
-            CaseRow("A-4", "a.csv a!A5", "produced", needs_review=1, ready="yes")]
+            CaseRow("A-4", "a.csv a!A5", "produced", needs_review=1, ready=True, flags=["class_mismatch", "x"])]
     for row in rows:
         row.attention = attention(row)
     assert [r.attention for r in rows] == ["", "not ready: see blockers", "failed: fix the input",
@@ -331,6 +331,8 @@ def test_summary_xlsx_highlights_attention_and_keeps_formulas_as_text(tmp_path):
     assert [c.value for c in sheet[1]][:3] == ["Case id", "Needs attention", "Ready to file"]
     fills = {sheet.cell(r, 1).value: sheet.cell(r, 1).fill.fgColor.rgb[-6:] for r in range(2, 6)}
     assert fills == {"A-1": "E2EFDA", "A-2": "FFE699", "A-3": "F8CBAD", "A-4": "FFF2CC"}
+    assert [c.value for c in sheet[3]][2:4] == ["no", "narrative_missing"]
+    assert "class_mismatch; x" in [c.value for c in sheet[5]]
     formula_like = [c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith(("=", "+"))]
     assert formula_like and all(c.data_type == "s" for c in formula_like)
 
