@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import TEMPLATE_DIR
 from erasure_docs.render.jinja import environment
 from erasure_docs.rules.documents import TITLES
@@ -24,11 +25,8 @@ from erasure_docs.rules.documents import TITLES
 EXPORTED = ("*.docx", "*.html", "*.css")
 
 
-def template_path(kind: str, ext: str, custom: Path | None) -> Path:
-    """The clinic's template when it has one, else the built-in one."""
-    if custom is not None and (custom / f"{kind}.{ext}").is_file():
-        return custom / f"{kind}.{ext}"
-    return TEMPLATE_DIR / f"{kind}.{ext}"
+class ExportRefused(ErasureDocsError, FileExistsError):
+    """The export folder already holds a template: nothing a person edited is overwritten."""
 
 
 def export_templates(destination: Path) -> list[Path]:
@@ -36,7 +34,7 @@ def export_templates(destination: Path) -> list[Path]:
     sources = sorted(p for pattern in EXPORTED for p in TEMPLATE_DIR.glob(pattern))
     existing = [destination / p.name for p in sources if (destination / p.name).exists()]
     if existing:
-        raise FileExistsError(f"{destination} already holds {existing[0].name}; export into an empty folder")
+        raise ExportRefused(f"{destination} already holds {existing[0].name}; export into an empty folder")
     destination.mkdir(parents=True, exist_ok=True)
     copied = []
     for source in sources:

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import json
 
-from erasure_docs.loading import (MAX_SHEET_BYTES, InputError, LoadedCase, Loc, Problem, case_id_hint, decode_text,
+from erasure_docs.reading import (MAX_SHEET_BYTES, InputError, LoadedCase, Loc, Problem, case_id_hint, decode_text,
                                   read_bytes, split_path, validate_data)
 
 CASE_COLUMNS = ["first_name", "middle_name", "last_name", "suffix", "date_of_birth", "street", "city", "state", "zip",
@@ -251,7 +251,8 @@ def _validate_rows(source: str, case_id: str | None, rows: _CaseRows, as_of: Any
         p.source = f"{source} row {rows.locate(split_path(p.path))}"
     problems += invalid
     label = f"{source} row {first}"
-    loaded = LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest)
+    loaded = LoadedCase(label, case_id, None if problems else case, problems, input_sha256=digest,
+                        input_name=Path(source).name)
     if case and not problems:
         loaded.warnings = [Problem(f"{source} row {rows.locate(split_path(where))}", message, case_id, where)
                            for where, message in case.warnings()]

@@ -24,3 +24,11 @@ def cli():
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+@pytest.fixture(scope="session")
+def renderers():
+    """One set of renderers for the whole run, as a long-lived process keeps it."""
+    import erasure_docs as ed
+
+    return ed.Renderers()

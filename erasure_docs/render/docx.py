@@ -18,9 +18,10 @@ from typing import Any
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from erasure_docs.custom_templates import template_path
+from erasure_docs.errors import ErasureDocsError
+from erasure_docs.paths import template_path
 from erasure_docs.render.jinja import environment
-from erasure_docs.templates_build import normalise_zip
+from erasure_docs.render.zipfiles import normalise_zip
 
 ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,8 +29,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class DocxRenderError(Exception):
-    pass
+class DocxRenderError(ErasureDocsError):
+    """A rendered Word file holds something its template does not (a field code)."""
 
 
 class DocxRenderer:

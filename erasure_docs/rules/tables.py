@@ -15,12 +15,13 @@ from typing import Any
 import yaml
 
 from erasure_docs.citations import Citation
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.offense_class import OffenseClass, parse_offense_class
 
 LAW_DIR = Path(__file__).resolve().parent.parent / "law"
 
 
-class TableError(Exception):
+class TableError(ErasureDocsError):
     """A data file that does not follow its documented format (a maintainer's error, not a user's)."""
 
 
