@@ -49,7 +49,6 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     import erasure_docs as ed
     from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_case_file
-    from erasure_docs.packet import plan_documents
     from erasure_docs.paths import TEMPLATE_DIR
 
     renderers = ed.Renderers()
@@ -61,7 +60,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
         case = loaded.case
         report = ed.check(case)
         builder = ContextBuilder(case, report)
-        refs = plan_documents(case, report)
+        refs = list(report.planned)
         contexts = [(ref.kind, build_context(builder, ref, refs)) for ref in refs]
         htmls = [pdf.html(kind, context) for kind, context in contexts]  # already built: not timed
         unbound = {"review_sheet"} | ({"affidavit"} if case.filing.seal_affidavit else set())

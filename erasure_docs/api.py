@@ -15,7 +15,6 @@ Every error raised on purpose is an `ErasureDocsError`, whose message is safe to
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ __all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "Pack
            "Renderers", "Report", "build_packet", "check", "document_kinds", "load_cases", "validate",
            "work_copy", "write_packet", "write_work_copy"]
 
-PathLike = str | os.PathLike[str]
+PathLike = str | Path
 
 
 class PacketOptionError(ErasureDocsError):

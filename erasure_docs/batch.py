@@ -26,7 +26,7 @@ from typing import Any, Callable
 from erasure_docs import __version__, api
 from erasure_docs.errors import safe_message
 from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, remove_leftovers, sha256
-from erasure_docs.packet import REDACTED, plan_documents
+from erasure_docs.packet import REDACTED
 from erasure_docs.reading import LoadedCase
 
 RECYCLE_AFTER = 250
@@ -172,7 +172,7 @@ def dry_run_row(loaded: LoadedCase) -> CaseRow:
     summary = report.summary
     return CaseRow(report.case_id, loaded.source, "would_produce", summary["eligible"], summary["needs_review"],
                    summary["not_eligible"], summary["automatic"],
-                   documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
+                   documents=len(report.planned))
 
 
 def run_batch(cases: list[LoadedCase], options: BatchOptions,
@@ -246,7 +246,7 @@ def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResul
                             pending.cancel()
                         return
             if broken:  # the others in flight died with the pool: try them again on a fresh one
-                for future, index in in_flight.items():
+                for index in in_flight.values():
                     attempts[index] = attempts.get(index, 0) + 1
                     queue.append(index)
         except KeyboardInterrupt:

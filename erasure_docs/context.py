@@ -8,17 +8,16 @@ into the affidavit contexts, and a victim's address only into that victim's own 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from erasure_docs.model import Address, Case, CourtKind, Record
-from erasure_docs.rules.documents import TITLES, charges_by_docket
-from erasure_docs.rules.engine import long_date
-from erasure_docs.rules.outcome import ChargeOutcome, Report
+from erasure_docs.rules.dates import long_date
+from erasure_docs.rules.documents import REGISTRY, TITLES, charges_by_docket, court_key, spec
+from erasure_docs.rules.outcome import ChargeOutcome, DocumentRef, Report, Status
+from erasure_docs.rules.pathways import PATHWAYS, pathway
 from erasure_docs.rules.tables import load_tables
 
-JUVENILE_KINDS = {"petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"}
-AFFIDAVIT_KINDS = {"affidavit", "affidavit_46b_146"}
+__all__ = ["SECTIONS", "ContextBuilder", "DocumentRef", "build_context", "cite", "court_key", "court_names", "when"]
 DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated delinquent",
                 "fwsn": "Family with service needs finding", "statement_of_responsibility": "Statement of responsibility",
                 "dismissed": "Dismissed", "nolle": "Nolle", "not_guilty": "Not guilty", "pending": "Pending",
@@ -31,26 +30,8 @@ EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HH
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
 
 
-@dataclass(frozen=True)
-class DocumentRef:
-    """One document of a packet: its kind, and the docket (record index), victim or court it is for."""
-
-    kind: str
-    record: int | None = None
-    victim: int | None = None  # index into the docket's victims list, for victim notices
-    court: tuple | None = None  # the court a cover letter goes to (see court_key)
-
-    @property
-    def title(self) -> str:
-        return TITLES[self.kind]
-
-
 def when(day: dt.date | None) -> str:
     return long_date(day) if day else ""
-
-
-def court_key(record: Record) -> tuple:
-    return (record.court.kind.value, record.court.number, record.court.location)
 
 
 def cite(citation: str) -> str:
@@ -109,7 +90,7 @@ class ContextBuilder:
 
     def __init__(self, case: Case, report: Report):
         self.case, self.report = case, report
-        self.by_docket = charges_by_docket(report)
+        self.by_docket = charges_by_docket(report.charges)
 
     # -------------------------------------------------------- pieces shared by every document
 
@@ -165,9 +146,9 @@ class ContextBuilder:
         period = case.trafficking.period
         context: dict[str, Any] = {
             "case_id": case.case_id,
-            "doc": {"kind": ref.kind, "title": ref.title},
+            "doc": {"kind": ref.kind, "title": TITLES[ref.kind]},
             "filing_date": when(case.filing_date),
-            "party": "Applicant" if self.is_vacatur(ref) else "Petitioner",
+            "party": self.party(ref),
             "petitioner": petitioner,
             "signer": self.signer(ref, petitioner),
             "prosecutor": self.prosecutor(record),
@@ -181,8 +162,10 @@ class ContextBuilder:
         }
         return context
 
-    def is_vacatur(self, ref: DocumentRef) -> bool:
-        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet")
+    def party(self, ref: DocumentRef) -> str:
+        """What the document calls the person: its pathway's word ("Applicant" under § 54-95c)."""
+        pathway_id = spec(ref.kind).pathway
+        return pathway(pathway_id).party if pathway_id else "Petitioner"
 
     def first_record_of(self, court: tuple | None) -> Record | None:
         """The first petitioned docket in that court (any court when None): it names the court."""
@@ -268,19 +251,14 @@ class ContextBuilder:
                 "rules_version": report.rules_version, "as_of": when(report.as_of)}
 
     def to_confirm(self) -> list[str]:
-        report, items = self.report, []
-        eligible = [c for c in report.charges if c.status == "eligible"]
-        if any(c.pathway == "46b-146" for c in eligible):
-            items.append("Juvenile matters: confirm whether the clerk requires the official form JD-JM-12 (Erasure "
-                         "of Record, Petition/Order) with the petition.")
-        if any(c.pathway == "54-95c" for c in eligible):
-            items.append("There is no official § 54-95c application form known to us; confirm the court accepts "
-                         "the application as a pleading.")
-            items.append("Have the client review and sign the affidavit before a notary or commissioner.")
-        if any(c.victim_notice_required for c in eligible):
-            items.append("Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
-                         "where one exists; confirm every victim's current address; mail by registered or "
-                         "certified mail and record the tracking numbers before filing the certification.")
+        """What counsel must confirm: each pathway's questions, each planned document's, then each charge's."""
+        report, items = self.report, list[str]()
+        eligible = [c for c in report.charges if c.status is Status.eligible]
+        for pathway_id, pathway_ in PATHWAYS.items():
+            if any(c.pathway is pathway_id for c in eligible):
+                items += pathway_.confirm
+        planned = set(report.documents)
+        items += [s.confirm for s in REGISTRY if s.confirm and s.kind in planned]
         for c in report.charges:
             if c.status == "needs_review":
                 items.append(f"Decide docket {c.docket_number}, charge {c.index + 1} ({c.citation}): {c.why}")
@@ -296,29 +274,48 @@ class ContextBuilder:
         return items
 
 
-def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
-    """The full context of one document."""
-    context = builder.common(ref)
+def affidavit_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The evidence and the narrative: only affidavits carry them (a sealed affidavit keeps them private)."""
+    trafficking = builder.case.trafficking
+    narrative = trafficking.narrative or ""
+    return {"evidence": [{"label": EVIDENCE[e.kind.value], "description": e.description or "", "date": when(e.date)}
+                         for e in trafficking.evidence],
+            "narrative_paragraphs": [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]}
+
+
+def victim_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The one victim a notice is for: only that notice carries the victim's address."""
+    assert ref.record is not None and ref.victim is not None
+    return {"victim": builder.victim(ref.record, ref.victim)}
+
+
+def cover_letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """What a cover letter sends to its court."""
     case = builder.case
+    enclosed = builder.enclosures(refs, ref.court)
+    return {"enclosures": [{"title": TITLES[e.kind], "docket_number": case.records[e.record].docket_number}
+                           for e in enclosed if e.record is not None],
+            "dockets": [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
+                        for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)],
+            "sealed_affidavits": any(e.kind == "motion_to_seal" for e in enclosed),
+            "juvenile": bool(ref.court and ref.court[0] == CourtKind.juvenile.value)}
+
+
+def review_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    return {"review": builder.review()}
+
+
+Section = Callable[[ContextBuilder, DocumentRef, list[DocumentRef]], dict[str, Any]]
+# The context sections a registry row can name (rules/documents.py, DocumentSpec.context).
+SECTIONS: dict[str, Section] = {"affidavit": affidavit_section, "victim": victim_section,
+                                "cover_letter": cover_letter_section, "review": review_section}
+
+
+def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The full context of one document: the common part, its docket's, then its registry row's sections."""
+    context = builder.common(ref)
     if ref.record is not None:
         context["docket"] = builder.docket(ref.record)
-    if ref.kind in AFFIDAVIT_KINDS:
-        evidence = case.trafficking.evidence
-        context["evidence"] = [{"label": EVIDENCE[e.kind.value], "description": e.description or "",
-                                "date": when(e.date)} for e in evidence]
-        narrative = case.trafficking.narrative or ""
-        context["narrative_paragraphs"] = [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]
-    if ref.kind == "victim_notice":
-        assert ref.record is not None and ref.victim is not None
-        context["victim"] = builder.victim(ref.record, ref.victim)
-    if ref.kind == "cover_letter":
-        enclosed = builder.enclosures(refs, ref.court)
-        context["enclosures"] = [{"title": e.title, "docket_number": case.records[e.record].docket_number}
-                                 for e in enclosed if e.record is not None]
-        context["dockets"] = [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
-                              for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)]
-        context["sealed_affidavits"] = any(e.kind == "motion_to_seal" for e in enclosed)
-        context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
-    if ref.kind == "review_sheet":
-        context["review"] = builder.review()
+    for name in spec(ref.kind).context:
+        context.update(SECTIONS[name](builder, ref, refs))
     return context

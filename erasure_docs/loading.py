@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from erasure_docs.reading import (CASE_SUFFIXES, SHEET_SUFFIXES, InputError, LoadedCase, Problem, case_id_hint,
+from erasure_docs.reading import (CASE_SUFFIXES, SHEET_SUFFIXES, InputError, LoadedCase, Loc, Problem, case_id_hint,
                                   decode_text, line_locator, parse_json, parse_yaml, read_bytes, split_path,
                                   validate_data)
 from erasure_docs.spreadsheet import load_sheet
@@ -52,7 +52,7 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
         text = decode_text(raw, source)
         if path.suffix.lower() == ".json":
             data, problems = parse_json(text, source)
-            locate = lambda loc: None  # noqa: E731 - JSON parsers give no positions per key
+            locate: Callable[[Loc], int | None] = lambda loc: None  # noqa: E731 - JSON gives no positions per key
         else:
             data, lines, problems = parse_yaml(text, source)
             locate = line_locator(lines)

@@ -31,46 +31,28 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
+from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_names, when
 from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case
 from erasure_docs.render import Renderers
-from erasure_docs.rules.documents import charges_by_docket, docket_documents
-from erasure_docs.rules.outcome import Report
+from erasure_docs.rules.documents import TITLES, charges_by_docket, sealed_kinds
+from erasure_docs.rules.outcome import ChargeOutcome, Report, Status
+from erasure_docs.rules.pathways import pathway
 
 __all__ = ["HIDDEN_PREFIX", "InputRef", "Packet", "build", "plan_documents"]
 
 FORMATS = ("docx", "pdf")
 PACKET_PDF, MANIFEST, ELIGIBILITY, REDACTED = "packet.pdf", "manifest.json", "eligibility.json", \
     "case-data-redacted.json"
-PATHWAY_RELIEF = {"54-95c": "Vacate, dismiss and erase (C.G.S. § 54-95c)",
-                  "46b-146": "Erase juvenile records (C.G.S. § 46b-146)"}
-
-
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_") or "docket"
 
 
-def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
-    """Every document instance, in filing order: the cover letter, each docket's documents (one victim
-    notice per victim), then the review sheet."""
-    by_court: dict[tuple, list[DocumentRef]] = {}
-    for record_index, charges in charges_by_docket(report).items():
-        record = case.records[record_index]
-        victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
-        for kind in docket_documents(case, charges):
-            refs = by_court.setdefault(court_key(record), [])
-            if kind == "victim_notice":
-                refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
-            else:
-                refs.append(DocumentRef(kind, record_index))
-    planned: list[DocumentRef] = []
-    for court, refs in by_court.items():  # one cover letter for each court the packet goes to
-        planned += [DocumentRef("cover_letter", court=court), *refs]
-    planned.append(DocumentRef("review_sheet"))
-    return [ref for ref in planned if only is None or ref.kind in only]
+def plan_documents(report: Report, only: set[str] | None = None) -> list[DocumentRef]:
+    """The documents planned with the report (rules/documents.py), less those `only` leaves out."""
+    return [ref for ref in report.planned if only is None or ref.kind in only]
 
 
 def file_stem(case: Case, ref: DocumentRef) -> str:
@@ -118,6 +100,11 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
     return sha256(canonical)[:16]
 
 
+def relief_sought(charge: ChargeOutcome) -> str:
+    """What the packet asks the court for on this charge (its pathway's wording; "" when nothing is filed)."""
+    return (pathway(charge.pathway).relief_wording or "") if charge.pathway else ""
+
+
 def pages_word(pages: str) -> str:
     return "pages" if "–" in pages else "page"
 
@@ -162,35 +149,34 @@ class _Composer:
     def summary_context(self, case: Case, report: Report, listed: list[RenderedDocument], sealed: set[str],
                         first_page: int, manifest: dict[str, Any]) -> dict[str, Any]:
         """What the filing summary shows; every section is there for every case (empty ones say so)."""
-        entries, page, where = [], first_page, {}
+        entries, page, where = [], first_page, dict[tuple[str, int | None], str]()
         for item in listed:
             docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
             if item.ref.kind in sealed:
-                entries.append({"title": item.ref.title, "docket_number": docket, "pages": "under seal"})
+                entries.append({"title": TITLES[item.ref.kind], "docket_number": docket, "pages": "under seal"})
                 continue
-            pages = f"{page}–{page + item.pages - 1}" if item.pages > 1 else str(page)
-            entries.append({"title": item.ref.title, "docket_number": docket, "pages": pages})
+            length = item.pages or 0  # every listed document was laid out
+            pages = f"{page}–{page + length - 1}" if length > 1 else str(page)
+            entries.append({"title": TITLES[item.ref.kind], "docket_number": docket, "pages": pages})
             where.setdefault((item.ref.kind, item.ref.record), pages)
-            page += item.pages
+            page += length
         dockets, notices = [], []
-        for record_index, charges in charges_by_docket(report).items():
+        for record_index, charges in charges_by_docket(report.charges).items():
             record = case.records[record_index]
-            sought = [c for c in charges if c.status == "eligible" and c.pathway in PATHWAY_RELIEF]
+            sought = [c for c in charges if c.status is Status.eligible and relief_sought(c)]
             if not sought:
                 continue
-            pathway = sought[0].pathway
             dockets.append({"number": record.docket_number, "court": court_names(record)["full"],
-                            "relief": cite(PATHWAY_RELIEF[pathway]),
+                            "relief": cite(relief_sought(sought[0])),
                             "charges": [cite(f"{c.citation} ({c.relief})" if c.relief else c.citation)
                                         for c in sought]})
             noticed = [c for c in sought if c.victim_notice_required]
             if noticed:
                 victims = [v for c in noticed for v in record.charges[c.index].victims]
-                mailed = [v for v in victims if v.notice and v.notice.mailed_on]
+                mailed = [v.notice.mailed_on for v in victims if v.notice and v.notice.mailed_on]
                 count = f"{len(victims)} victim{'s' if len(victims) != 1 else ''}"
                 line = f"Docket {record.docket_number}: notice required to {count}; "
-                line += (f"mailed to {len(mailed)} of {len(victims)} "
-                         f"(last on {when(max(v.notice.mailed_on for v in mailed))}); " if mailed  # type: ignore[union-attr]
+                line += (f"mailed to {len(mailed)} of {len(victims)} (last on {when(max(mailed))}); " if mailed
                          else "not yet recorded as mailed; ")
                 certification = where.get(("certification_of_notice", record_index))
                 line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
@@ -201,7 +187,7 @@ class _Composer:
             if item.ref.kind in sealed:
                 docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
                 motion = where.get(("motion_to_seal", item.ref.record))
-                sealed_lines.append(f"{item.ref.title}, docket {docket}: under seal, submitted separately in a "
+                sealed_lines.append(f"{TITLES[item.ref.kind]}, docket {docket}: under seal, submitted separately in a "
                                     "sealed envelope" + (f"; motion to seal at {pages_word(motion)} {motion}." if motion else "."))
         attorney = case.attorney
         if attorney:
@@ -223,11 +209,11 @@ class _Composer:
         listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
         if not listed:
             return None
-        sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope
+        sealed = sealed_kinds(case)  # filed in their own envelope
         filed = [r for r in listed if r.ref.kind not in sealed]
         # The summary numbers the pages after itself, so its own length must be known: start from the length
         # a summary of the same size had last time (one layout instead of two, case after case).
-        size = (self.templates, len(listed), len(charges_by_docket(report)))
+        size = (self.templates, len(listed), len(charges_by_docket(report.charges)))
         summary_pages = self.renderers.summary_pages.get(size, 1)
         while True:
             context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
@@ -259,7 +245,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     """Every output file of a judged case, in memory (see the module docstring for the order)."""
     composer = _Composer(renderers, templates, formats)
     builder = ContextBuilder(case, report)
-    refs = plan_documents(case, report, only)
+    refs = plan_documents(report, only)
     contexts = [build_context(builder, ref, refs) for ref in refs]
     rendered = [composer.render_pdf(case, ref, context) for ref, context in zip(refs, contexts)]
     eligibility = json_bytes(report.to_json())

@@ -7,12 +7,11 @@ Nothing here raises on bad input except `InputError`, for a whole input that can
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 from pydantic import ValidationError
@@ -153,8 +152,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Proble
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        line = f" at line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
-        raise InputError(source, f"is not valid YAML{line}: {exc.problem or exc.context}") from None
+        where = f" at line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
+        raise InputError(source, f"is not valid YAML{where}: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise InputError(source, f"is not valid YAML: {exc}") from None
     except RecursionError:
@@ -247,7 +246,7 @@ def _shown(value: Any) -> str:
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _friendly(error: dict, loc: Loc) -> str:
+def _friendly(error: Mapping[str, Any], loc: Loc) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     personal = _is_personal(loc)
     name = loc[-1] if loc else ""

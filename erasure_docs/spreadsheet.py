@@ -1,4 +1,5 @@
-"""The spreadsheet form of a batch: one row per charge, CSV or XLSX (../shared/spec/case-file.md).
+"""The spreadsheet form of a batch: one row per charge, CSV or XLSX (docs/case-file.md, "Spreadsheet
+form").
 
 Rows with the same case_id form one case, rows with the same docket_number within it one record.
 Person- and case-level columns must agree across a case's rows. Every problem names the sheet row.

@@ -12,7 +12,12 @@ import pytest
 import yaml
 
 import erasure_docs as ed
-from tests.conftest import FIXTURES, SAMPLES
+from tests.conftest import FIXTURES, ROOT, SAMPLES
+
+
+def readme_examples() -> list[str]:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Python API", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
 
 
 def test_the_readme_one_liner_works_and_loads_no_renderer():
@@ -88,3 +93,13 @@ def test_build_in_memory_then_write_with_an_explicit_mode(tmp_path, renderers):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o750
     again = ed.build_packet(case, renderers=renderers, formats=("pdf",), input_ref=ref)
     assert again.files == packet.files  # deterministic, and the renderers are reusable
+
+
+@pytest.mark.render
+def test_the_readme_examples_run(tmp_path):
+    (tmp_path / "sample_cases").symlink_to(SAMPLES)
+    examples = readme_examples()
+    assert len(examples) == 2
+    for example in examples:
+        subprocess.run([sys.executable, "-c", example], cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "output" / "CLINIC-2026-0012" / "packet.pdf").is_file()

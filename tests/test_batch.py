@@ -38,6 +38,8 @@ from erasure_docs.batch import SUMMARY_COLUMNS
 from erasure_docs.cli import main
 from erasure_docs.rules.tables import load_tables
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = Path(__file__).resolve().parent / "fixtures" / "batch"
 FOLDER = BATCH / "folder"

@@ -52,7 +52,7 @@ def test_rules_prints_every_table_row_and_rule(cli):
     tables = load_tables()
     for row in tables.offenses.values():
         assert any(line.startswith(row.statute + " ") for line in out.splitlines()), row.statute
-    for rule, cite, _ in RULES:
+    for rule, _, _ in RULES:
         assert rule in out
     data = json.loads(cli("rules", "--json")[1])
     assert len(data["ct_offenses"]) == len(tables.offenses)

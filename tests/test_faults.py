@@ -18,6 +18,8 @@ import yaml
 
 from tests.conftest import ROOT, SAMPLES
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 CLI = [sys.executable, "-m", "erasure_docs"]
 
 

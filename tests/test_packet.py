@@ -26,6 +26,8 @@ from erasure_docs.packet import HIDDEN_PREFIX, slug
 from tests.textextract import (SAMPLES, case_id_of, docx_text, generate, normalise, normalise_lines, pdf_text,
                                sample_files, sample_packets)
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 SAMPLE_NAMES = [p.stem for p in sample_files()]
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 GOLDEN_SAMPLES = ["adult-with-victim", "juvenile-adjudication"]

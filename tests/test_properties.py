@@ -184,6 +184,7 @@ def pdf_plain(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.render
 @settings(max_examples=EXAMPLES_A)
 @given(valid_cases())
 def test_valid_cases_render_with_the_name(renderers, data):

@@ -116,7 +116,7 @@ def test_cross_field_rule_names_its_row(cli, tmp_path):
     code, _, err = run(cli, path)
     assert code == 1
     lines = errors(err)  # before its offense date, and before the record's arrest date
-    assert lines and all(f"{path} row 3 [SHEET-A] records[0].charges[1].disposition_date: " in l for l in lines), err
+    assert lines and all(f"{path} row 3 [SHEET-A] records[0].charges[1].disposition_date: " in line for line in lines), err
 
 
 @pytest.mark.parametrize("cell, expected", [("yes", True), ("YES", True), ("no", False), ("No", False), ("", None)])

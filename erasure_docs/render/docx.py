@@ -1,4 +1,4 @@
-"""DOCX templates → Word files with docxtpl, under the rules of notes/rendering.md.
+"""DOCX templates → Word files with docxtpl.
 
 A fresh `DocxTemplate` per document (docxtpl keeps state in it); Jinja2 with autoescaping on (docxtpl's
 default is off, which lets a value like `<` gut a document or inject a Word field); after rendering, the

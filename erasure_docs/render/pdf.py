@@ -1,4 +1,4 @@
-"""HTML templates → PDF with WeasyPrint, under the rules of notes/rendering.md.
+"""HTML templates → PDF with WeasyPrint.
 
 One `PdfRenderer` per process: it parses the stylesheet and builds the font configuration once, and its
 URL fetcher serves only the template folder and the font folder (no network, no other path). Imported
