@@ -14,11 +14,11 @@ from tests.conftest import ROOT
 # Lowest first. A name covers the module and everything under it; the longest name that matches wins.
 LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs", "erasure_docs.errors", "erasure_docs.text", "erasure_docs.citations",
-     "erasure_docs.offense_class", "erasure_docs.crossfield", "erasure_docs.model", "erasure_docs.paths",
-     "erasure_docs.files", "erasure_docs.law"),
+     "erasure_docs.offense_class", "erasure_docs.courts", "erasure_docs.crossfield", "erasure_docs.model",
+     "erasure_docs.paths", "erasure_docs.files", "erasure_docs.law"),
     ("erasure_docs.reading", "erasure_docs.spreadsheet", "erasure_docs.loading"),  # the case file, read
-    ("erasure_docs.rules", "erasure_docs.courts"),  # the law: tables, pathways, engine, the document plan
-    ("erasure_docs.context", "erasure_docs.redact", "erasure_docs.readiness"),  # what documents say
+    ("erasure_docs.rules", "erasure_docs.readiness"),  # the law: tables, pathways, engine, the document plan
+    ("erasure_docs.context", "erasure_docs.redact"),  # what documents say
     ("erasure_docs.render",),
     ("erasure_docs.packet",),
     ("erasure_docs.api",),
@@ -33,6 +33,19 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node that runs: all of them but the bodies of `if TYPE_CHECKING:` (imports for type hints only)."""
+    found, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo += node.orelse
+            continue
+        todo += list(ast.iter_child_nodes(node))
+    return found
+
+
 def import_graph(package_dir: Path) -> dict[str, set[str]]:
     """Every module of the package → the package's modules it imports (anywhere in its code)."""
     root = package_dir.parent
@@ -42,7 +55,7 @@ def import_graph(package_dir: Path) -> dict[str, set[str]]:
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom):
@@ -129,7 +142,8 @@ def test_the_checks_catch_a_cycle_and_an_upward_import(tmp_path):
     (package / "inner").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "inner" / "__init__.py").write_text("")
-    (package / "low.py").write_text("def f():\n    from throwaway import high  # inside a function still counts\n")
+    (package / "low.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from throwaway import inner\n"
+                                    "def f():\n    from throwaway import high  # inside a function still counts\n")
     (package / "high.py").write_text("from throwaway.inner import deep\n")
     (package / "inner" / "deep.py").write_text("from .. import low\n")
     graph = import_graph(package)

@@ -21,10 +21,12 @@ The order in which the rules apply, for each charge (each step is a small functi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from erasure_docs.citations import Citation
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Case, Disposition, Proceeding
+from erasure_docs.readiness import assess
 from erasure_docs.rules.dates import add_months, long_date
 from erasure_docs.rules.documents import document_kinds, plan
 from erasure_docs.rules.facts import CT_TRAFFICKING, ChargeFacts, Decision
@@ -152,7 +154,7 @@ def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[F
     if any(row.trafficking_related for row in facts.rows):
         flags.append("trafficking_related")
     if (charge.disposition is Disposition.convicted and not facts.is_federal and not charge.victims
-            and any(row.has_victim for row in facts.rows)):
+            and not charge.no_identifiable_victim and any(row.has_victim for row in facts.rows)):
         flags.append("victim_list_missing")
         extra.append(Finding(INFO, Reason("notice.victim_list_missing",
                                           "This offense usually has an identifiable victim, but none is listed; "
@@ -241,5 +243,6 @@ def evaluate(case: Case, as_of: dt.date | None = None, tables: Tables | None = N
             facts = ChargeFacts(case, record, charge, charge.statute, rows, tables)
             charges.append(judge_charge(facts, predicates, r, i))
     planned = plan(case, charges)
-    return Report(case.case_id, case.as_of, tables.values.rules_version, predicates,
-                  any(p.qualifies for p in predicates), tuple(charges), planned, document_kinds(planned))
+    report = Report(case.case_id, case.as_of, tables.values.rules_version, predicates,
+                    any(p.qualifies for p in predicates), tuple(charges), planned, document_kinds(planned))
+    return dataclasses.replace(report, readiness=assess(case, report))  # readiness reads the planned documents

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from erasure_docs.readiness import Readiness
 
 
 class Status(StrEnum):
@@ -132,6 +135,7 @@ class Report:
     charges: tuple[ChargeOutcome, ...]
     planned: tuple[DocumentRef, ...] = ()  # every document instance, in filing order (rules/documents.py)
     documents: tuple[str, ...] = ()  # the kinds `planned` holds, in filing order (the report's `documents`)
+    readiness: Readiness | None = None  # ready to file, or its blockers and warnings (readiness.py)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -147,4 +151,5 @@ class Report:
             "charges": [c.to_json() for c in self.charges],
             "summary": self.summary,
             "documents": list(self.documents),
+            **({"readiness": self.readiness.to_json()} if self.readiness is not None else {}),
         }
