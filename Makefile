@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint system-deps bench clean
+.PHONY: demo test test-fast lint docs system-deps bench clean
 
 system-deps:
 	@sh scripts/system-deps.sh
@@ -29,6 +29,10 @@ test: system-deps $(STAMP) lint
 # No WeasyPrint or docxtpl rendering: the model, the rules, the API, the contexts, the CLI's reading commands.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not render and not slow"
+
+# The README command table, the case-file field reference and the template-variable index, from the code.
+docs: $(STAMP)
+	$(BIN)/python -m erasure_docs.docs_build
 
 # ruff (pyflakes, pycodestyle, bugbear) and mypy (strict for erasure_docs/rules/ and the API); see pyproject.toml.
 lint: $(STAMP)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from erasure_docs import __version__, api
-from erasure_docs.errors import DEBUG_VARIABLE, debug_requested, safe_message
+from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
 from erasure_docs.files import file_mode_for_umask
 from erasure_docs.reading import LoadedCase
 
@@ -462,7 +462,7 @@ def show(pdf: Path) -> None:
     try:
         text = show_text(pdf)
     except Exception as exc:  # noqa: BLE001 - a damaged or foreign PDF: say so, no traceback
-        reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({type(exc).__name__})"
+        reason = str(exc) if isinstance(exc, ErasureDocsError) else f"cannot be read ({safe_message(exc)})"
         click.echo(f"error: {pdf.name}: {reason}", err=True)
         sys.exit(1)
     click.echo(text)

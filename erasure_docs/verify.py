@@ -32,6 +32,10 @@ ATTACHMENTS = (ELIGIBILITY, REDACTED, MANIFEST)
 FINGERPRINT_ON_PAGE = re.compile(r"Packet\s*fingerprint\s*((?:[0-9a-f]\s*){16})")
 
 
+class NoFilingData(ErasureDocsError, ValueError):
+    """A PDF that is not an erasure-docs packet (or whose attached data cannot be read)."""
+
+
 class UsageError(ErasureDocsError):
     """The path is neither a packet folder nor a PDF."""
 
@@ -439,7 +443,7 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
 # ---------------------------------------------------------------- show
 
 def show_text(pdf_path: Path) -> str:
-    """The filing data embedded in a packet.pdf, readable. Raises ValueError when there is none."""
+    """The filing data embedded in a packet.pdf, readable. Raises NoFilingData when there is none."""
     from types import SimpleNamespace
 
     from erasure_docs.context import court_names
@@ -450,7 +454,7 @@ def show_text(pdf_path: Path) -> str:
     eligibility = parse_json(pdf_data.attachments.get(ELIGIBILITY))
     case = parse_json(pdf_data.attachments.get(REDACTED))
     if manifest is None or not isinstance(eligibility, dict) or not isinstance(case, dict):
-        raise ValueError(f"{pdf_path.name} carries no readable erasure-docs filing data")
+        raise NoFilingData(f"{pdf_path.name} carries no readable erasure-docs filing data")
     lines = [f"Packet {manifest['case_id']}",
              f"  fingerprint    {grouped(str(manifest['fingerprint']))}",
              f"  law as of      {manifest['as_of']} (rules {manifest['rules_version']})",

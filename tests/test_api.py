@@ -103,3 +103,27 @@ def test_the_readme_examples_run(tmp_path):
     for example in examples:
         subprocess.run([sys.executable, "-c", example], cwd=tmp_path, check=True, capture_output=True)
     assert (tmp_path / "output" / "CLINIC-2026-0012" / "packet.pdf").is_file()
+
+
+def test_an_unexpected_error_prints_one_safe_line_and_debug_shows_the_traceback(cli, monkeypatch):
+    def broken(case, as_of=None):
+        raise RuntimeError("Maria Santos, 12 Main St")  # an exception message may quote personal data
+
+    monkeypatch.setattr(ed.api, "check", broken)
+    code, out, err = cli("check", SAMPLES / "nolle.yaml")
+    assert code == 1 and err.strip().splitlines() == [
+        "error: RuntimeError inside erasure-docs; run with --debug (or ERASURE_DOCS_DEBUG=1) to see the traceback"]
+    with pytest.raises(RuntimeError, match="Maria Santos"):
+        cli("--debug", "check", SAMPLES / "nolle.yaml")
+    monkeypatch.setenv("ERASURE_DOCS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli("check", SAMPLES / "nolle.yaml")
+
+
+def test_safe_message_never_prints_a_foreign_exception_message():
+    from erasure_docs.errors import safe_message
+
+    assert safe_message(ed.ErasureDocsError("case X-1: no court")) == "case X-1: no court"
+    assert safe_message(ValueError("Maria")) == "ValueError"
+    assert safe_message(PermissionError(13, "Permission denied", "/home/maria")) == \
+        "PermissionError: Permission denied"
