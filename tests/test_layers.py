@@ -23,8 +23,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs.packet",),
     ("erasure_docs.api",),
     ("erasure_docs.batch", "erasure_docs.verify", "erasure_docs.web", "erasure_docs.custom_templates",
-     "erasure_docs.workbook", "erasure_docs.docs_build"),
-    ("erasure_docs.cli", "erasure_docs.__main__", "erasure_docs.templates_build"),
+     "erasure_docs.workbook"),
+    ("erasure_docs.cli", "erasure_docs.__main__", "erasure_docs.templates_build", "erasure_docs.docs_build"),
 ]
 
 
