@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from erasure_docs.model import Case, Record
+from erasure_docs import courts
+from erasure_docs.model import Case, CourtKind, Record
 from erasure_docs.rules.outcome import ChargeOutcome, DocumentRef, PathwayId, Status
 
 
@@ -105,7 +106,11 @@ def sealed_kinds(case: Case) -> set[str]:
 
 
 def court_key(record: Record) -> tuple[str, int | None, str]:
-    return (record.court.kind.value, record.court.number, record.court.location)
+    """The court a docket's papers go to: a closed court's dockets go with its successor's."""
+    if record.court.kind is CourtKind.federal:
+        return (record.court.kind.value, record.court.number, record.court.location)
+    entry = courts.lookup(record.court)
+    return (entry.kind, entry.number, entry.location)
 
 
 def charges_by_docket(charges: Sequence[ChargeOutcome]) -> dict[int, list[ChargeOutcome]]:
