@@ -14,13 +14,14 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
 from erasure_docs.files import file_mode_for_umask
+from erasure_docs.loading import iter_inputs
 from erasure_docs.reading import LoadedCase
 
 if TYPE_CHECKING:
@@ -140,11 +141,46 @@ def validate(inputs: tuple[Path, ...], sheet: str | None) -> None:
       erasure-docs validate sample_cases/
       erasure-docs validate clinic-day.csv
     """
-    cases = api.load_cases(inputs, sheet=sheet)
-    failed = report_problems(cases)
-    valid = len(cases) - failed
-    click.echo(f"{valid} valid, {failed} invalid ({len(cases)} case{'s' if len(cases) != 1 else ''} read)")
-    sys.exit(1 if failed else 0)
+    valid = invalid = unreadable = 0
+    for item in iter_inputs(inputs, sheet=sheet):  # one case at a time: a big sheet is never held whole
+        report_problems([item])
+        valid += item.ok
+        unreadable += item.unreadable
+        invalid += not item.ok and not item.unreadable
+    read = valid + invalid
+    text = f"{valid} valid, {invalid} invalid ({read} case{'s' if read != 1 else ''} read)"
+    if unreadable:
+        text += f"; {unreadable} input{'s' if unreadable != 1 else ''} could not be read"
+    click.echo(text)
+    sys.exit(1 if invalid or unreadable else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def workbook(path: Path) -> None:
+    """Write an empty intake workbook (.xlsx) for a clinic to fill in, then `validate` and `batch` it.
+
+    Sheets Cases (one row a person), Records (a docket), Charges, Victims and Evidence, joined by case
+    id and docket number; drop-downs for every choice (dispositions, courts from the court directory,
+    evidence kinds, yes/no), date and text columns, a comment on every header, and an Instructions sheet.
+    Long accounts can go in narratives/<case id>.txt beside the workbook. Never overwrites a file.
+
+    \b
+    Example:
+      erasure-docs workbook clinic-day.xlsx
+      erasure-docs validate clinic-day.xlsx
+      erasure-docs batch clinic-day.xlsx --out packets/
+    """
+    from erasure_docs.workbook import write_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the workbook's name must end in .xlsx", param_hint="PATH")
+    try:
+        written = write_workbook(path)
+    except (FileExistsError, OSError) as exc:
+        click.echo(f"error: {exc if isinstance(exc, FileExistsError) else exc.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"intake workbook written to {written}; fill it in, then: erasure-docs validate {written}")
 
 
 @main.command()
@@ -289,20 +325,26 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
 @click.option("--only", "only", multiple=True, metavar="DOC",
               help="Write only these documents (repeatable), e.g. --only application_54_95c.")
+@click.option("--require-ready", is_flag=True,
+              help="Exit with status 1 when the packet is a draft (it is still written, marked as a draft).")
 @TEMPLATES
 @UMASK
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
     report and a manifest, into OUT/<case_id>/.
 
-    Only eligible charges go into petitions; every charge appears on the attorney review sheet.
+    Only eligible charges go into petitions; every charge appears on the attorney review sheet. A case that
+    is not ready to file (see `check`) still gets its packet, with "DRAFT — NOT READY TO FILE" on every page
+    and its blockers at the top of the review sheet; the last line printed says "draft: N blockers".
+    Exit status 0 when written (1 with --require-ready when it is a draft), 1 when it could not be.
 
     \b
     Example:
       erasure-docs generate sample_cases/adult-prostitution.yaml
       erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
+      erasure-docs generate case.yaml --require-ready     # exit 1 unless ready to file
     """
     chosen = parse_formats(formats)
     kinds = api.document_kinds()
@@ -328,6 +370,15 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
             continue
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
         click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {folder} ({summary})")
+        readiness = packet.report.readiness
+        assert readiness is not None  # evaluate() always assesses it
+        if readiness.ready:
+            click.echo(f"{packet.case_id}: ready to file")
+        else:
+            count = len(readiness.blockers)
+            click.echo(f"{packet.case_id}: draft: {count} blocker{'s' if count != 1 else ''} "
+                       f"({', '.join(dict.fromkeys(b.id for b in readiness.blockers))}); see the review sheet")
+            status = status or int(require_ready)
     sys.exit(status)
 
 
@@ -401,32 +452,40 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     if missing:
         click.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
         sys.exit(2)
-    cases = api.load_cases(inputs, as_of=as_of, sheet=sheet)  # as_of is applied here, once
-    if cases and all(not c.ok and c.case_id is None and len(c.problems) == 1 and not c.problems[0].path
-                     for c in cases):
-        report_problems(cases)  # not one input could be read as cases at all
-        sys.exit(2)
-    report_problems(cases)
+    from erasure_docs.spreadsheet import count_cases
+
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
                            custom_templates, file_mode_for_umask(umask), redact, debugging())
-    progress = Progress(len(cases), quiet)
+    progress = Progress(count_cases(inputs, sheet), quiet)
 
-    def on_row(row: CaseRow) -> None:  # validation problems were printed above; render failures here
+    readable = [0]
+
+    def cases() -> Iterator[LoadedCase]:  # streamed: a big sheet is read one case at a time
+        for item in iter_inputs(inputs, as_of=as_of, sheet=sheet):
+            report_problems([item])
+            whole_input = item.unreadable or (not item.ok and item.case_id is None and len(item.problems) == 1
+                                              and not item.problems[0].path)
+            readable[0] += not whole_input
+            yield item
+
+    def on_row(row: CaseRow) -> None:  # validation problems were printed as read; render failures here
         if row.status == "failed" and row.stage == "render":
             click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
         progress(row)
 
     try:
-        result = run_batch(cases, options, on_row)
+        result = run_batch(cases(), options, on_row)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished cases are complete; run again with --resume to do the rest", err=True)
         sys.exit(130)
+    if not readable[0] and not result.interrupted:
+        sys.exit(2)  # not one input could be read as cases at all (the problems are printed)
     status = 1 if result.failed else 0
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
     if not dry_run:
         try:
-            json_path, _ = write_summary(result, options, str(load_tables().param("rules_version")))
+            json_path, _, _ = write_summary(result, options, str(load_tables().param("rules_version")))
             where = f"; summary in {json_path.parent}"
         except OSError as exc:
             click.echo(f"error: the batch summary could not be written to {out_dir}: {exc.strerror}", err=True)
@@ -435,6 +494,8 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         where = " (dry run: nothing written)"
     counts = {s: sum(r.status == s for r in result.rows) for s in ("produced", "would_produce", "skipped", "failed")}
     text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
+    drafts = sum(r.ready is False for r in result.rows)
+    text += f" ({drafts} draft{'s' if drafts != 1 else ''}: see the ready and blockers columns)" if drafts else ""
     click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
     sys.exit(status)
 

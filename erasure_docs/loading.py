@@ -9,36 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-from erasure_docs.reading import (CASE_SUFFIXES, SHEET_SUFFIXES, InputError, LoadedCase, Loc, Problem, case_id_hint,
-                                  decode_text, line_locator, parse_json, parse_yaml, read_bytes, split_path,
-                                  validate_data)
+from erasure_docs.reading import (CASE_SUFFIXES, MAX_SHEET_BYTES, SHEET_SUFFIXES, InputError, LoadedCase, Loc,
+                                  Problem, case_id_hint, decode_text, expand_inputs, line_locator, parse_json,
+                                  parse_yaml, read_bytes, split_path, validate_data)
 from erasure_docs.spreadsheet import load_sheet
 
-__all__ = ["InputError", "LoadedCase", "Problem", "expand_inputs", "load_case_file", "load_inputs",
-           "validate_data"]
-
-
-def expand_inputs(paths: Iterable[str | Path]) -> list[Path | InputError]:
-    """Files as given; folders become the case files and sheets they contain, sorted."""
-    found: list[Path | InputError] = []
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in CASE_SUFFIXES | SHEET_SUFFIXES
-                            and not p.name.startswith("."))
-            if not inside:
-                found.append(InputError(str(path), "folder holds no case files (.yaml, .yml, .json, .csv, .xlsx)"))
-        else:
-            inside = [path]
-        for item in inside:  # a file named twice (itself and through its folder) is read once
-            if item.resolve() not in seen:
-                seen.add(item.resolve())
-                found.append(item)
-    return found
+__all__ = ["MAX_SHEET_BYTES", "SHEET_SUFFIXES", "InputError", "LoadedCase", "Problem", "case_id_hint",
+           "expand_inputs", "iter_inputs", "load_case_file", "load_inputs", "read_bytes", "validate_data"]
 
 
 def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
@@ -64,7 +43,7 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
         p.case_id = case_id
     problems += invalid
     loaded = LoadedCase(source, case_id, case if not problems else None, problems,
-                        input_sha256=hashlib.sha256(raw).hexdigest(), input_name=path.name)
+                        input_sha256=hashlib.sha256(raw).hexdigest())
     if case:
         loaded.warnings = [Problem(source, msg, case_id, path_, locate(split_path(path_)))
                            for path_, msg in case.warnings()]
@@ -73,26 +52,29 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
 
 def load_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | None = None) -> list[LoadedCase]:
     """Every case in the given files, folders and sheets, in order; duplicate case ids are refused."""
-    loaded: list[LoadedCase] = []
+    return list(iter_inputs(paths, as_of, sheet))
+
+
+def iter_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | None = None) -> Iterator[LoadedCase]:
+    """Like `load_inputs`, one case at a time: a big sheet is read without holding all its cases."""
+    first_seen: dict[str, str] = {}
     for item in expand_inputs(paths):
         if isinstance(item, InputError):
-            loaded.append(LoadedCase(item.problem.source, None, None, [item.problem]))
+            yield LoadedCase(item.problem.source, None, None, [item.problem], unreadable=True)
         elif item.suffix.lower() in SHEET_SUFFIXES:
-            loaded.extend(load_sheet(item, as_of=as_of, sheet=sheet))
+            for loaded in load_sheet(item, as_of=as_of, sheet=sheet):
+                yield refuse_duplicate_id(loaded, first_seen)
         else:
-            loaded.append(load_case_file(item, as_of))
-    return refuse_duplicate_ids(loaded)
+            yield refuse_duplicate_id(load_case_file(item, as_of), first_seen)
 
 
-def refuse_duplicate_ids(loaded: list[LoadedCase]) -> list[LoadedCase]:
-    first_seen: dict[str, str] = {}
-    for item in loaded:
-        if item.case_id is None:
-            continue
-        if item.case_id in first_seen:
-            item.problems.append(Problem(item.source, f"case_id is used again in this batch (first in "
-                                                      f"{first_seen[item.case_id]})", item.case_id, "case_id"))
-            item.case = None
-        else:
-            first_seen[item.case_id] = item.source
-    return loaded
+def refuse_duplicate_id(item: LoadedCase, first_seen: dict[str, str]) -> LoadedCase:
+    if item.case_id is None:
+        return item
+    if item.case_id in first_seen:
+        item.problems.append(Problem(item.source, f"case_id is used again in this batch (first in "
+                                                  f"{first_seen[item.case_id]})", item.case_id, "case_id"))
+        item.case = None
+    else:
+        first_seen[item.case_id] = item.source
+    return item

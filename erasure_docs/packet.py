@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_names, when
+from erasure_docs.context import (ContextBuilder, DocumentRef, build_context, cite, court_names, draft_mark,
+                                  when)
 from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
@@ -100,6 +101,21 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
     return sha256(canonical)[:16]
 
 
+def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
+    """What the summary says of an eligible conviction with no victim listed: ruled out by counsel, or not yet
+    decided (then the packet is a draft: readiness blocker victims_not_stated)."""
+    lines = []
+    for outcome in sought:
+        charge = record.charges[outcome.index]
+        where = f"Docket {record.docket_number}, charge {outcome.index + 1} ({cite(outcome.citation)}): "
+        if charge.no_identifiable_victim:
+            lines.append(where + "counsel states that the offense has no identifiable victim; no notice is required.")
+        elif "victim_list_missing" in outcome.flags:
+            lines.append(where + "an offense that usually has a victim, with no victim listed; whether notice is "
+                         "required is not yet decided.")
+    return lines
+
+
 def relief_sought(charge: ChargeOutcome) -> str:
     """What the packet asks the court for on this charge (its pathway's wording; "" when nothing is filed)."""
     return (pathway(charge.pathway).relief_wording or "") if charge.pathway else ""
@@ -133,7 +149,7 @@ class _Composer:
     def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
-            layout = self.pdf.layout(self.pdf.html(ref.kind, context))
+            layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
         return rendered
@@ -182,6 +198,7 @@ class _Composer:
                 line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
                          else "certification of notice not enclosed.")
                 notices.append(line)
+            notices += undecided_notices(case, record, sought)
         sealed_lines = []
         for item in listed:
             if item.ref.kind in sealed:
@@ -217,7 +234,7 @@ class _Composer:
         summary_pages = self.renderers.summary_pages.get(size, 1)
         while True:
             context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
-            summary = self.pdf.layout(self.pdf.html("summary", context))
+            summary = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
             if len(summary.pages) == summary_pages:
                 break
             summary_pages = len(summary.pages)

@@ -74,15 +74,20 @@ class LoadedCase:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     input_sha256: str = ""
-    input_name: str = ""  # the input file's name, as the manifest records it
+    unreadable: bool = False  # a whole input (a sheet, its header) that yields no case at all
 
     @property
     def ok(self) -> bool:
         return self.case is not None
 
     @property
+    def input_file(self) -> str:
+        """The file the case came from: the source without its sheet row or cell."""
+        return re.sub(r" (?:row \d+|(?:'(?:[^']|'')*'|[^ '!]+)![A-Z]+\d+)$", "", self.source)
+
+    @property
     def input_ref(self) -> InputRef:
-        return InputRef(self.input_name, self.input_sha256)
+        return InputRef(Path(self.input_file).name, self.input_sha256)
 
 
 class InputError(ErasureDocsError):
@@ -93,7 +98,28 @@ class InputError(ErasureDocsError):
         self.problem = Problem(source, message)
 
 
-# ---------------------------------------------------------------- raw bytes
+# ---------------------------------------------------------------- paths and raw bytes
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path | InputError]:
+    """Files as given; folders become the case files and sheets they contain, sorted."""
+    found: list[Path | InputError] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir()
+                            if p.is_file() and p.suffix.lower() in CASE_SUFFIXES | SHEET_SUFFIXES
+                            and not p.name.startswith("."))
+            if not inside:
+                found.append(InputError(str(path), "folder holds no case files (.yaml, .yml, .json, .csv, .xlsx)"))
+        else:
+            inside = [path]
+        for item in inside:  # a file named twice (itself and through its folder) is read once
+            if item.resolve() not in seen:
+                seen.add(item.resolve())
+                found.append(item)
+    return found
+
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     source = str(path)
@@ -246,9 +272,9 @@ def _shown(value: Any) -> str:
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _friendly(error: Mapping[str, Any], loc: Loc) -> str:
+def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = True) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    personal = _is_personal(loc)
+    personal = _is_personal(loc) or not echo
     name = loc[-1] if loc else ""
     if kind == "missing":
         return "is required"
@@ -305,8 +331,9 @@ PATTERN_HINTS = {
 
 
 def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = lambda loc: None,
-                  as_of: Any = None) -> tuple[Case | None, list[Problem]]:
-    """Validate one case's data; return the case or every problem, each with its field path."""
+                  as_of: Any = None, echo: bool = True) -> tuple[Case | None, list[Problem]]:
+    """Validate one case's data; return the case or every problem, each with its field path.
+    With echo=False no message quotes a value (spreadsheet messages never do)."""
     case_id = case_id_hint(data)
     if not isinstance(data, dict):
         found = type(data).__name__.replace("dict", "mapping").replace("list", "list").replace("str", "text")
@@ -324,7 +351,7 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
                     full = loc + split_path(subpath)
                     problems.append(Problem(source, message, case_id, format_loc(full), locate(full)))
             else:
-                problems.append(Problem(source, _friendly(error, loc), case_id, format_loc(loc), locate(loc)))
+                problems.append(Problem(source, _friendly(error, loc, echo), case_id, format_loc(loc), locate(loc)))
         # The cross-field rules do not run inside a model that has a field error; run them on the raw data
         # so that the file's every problem is listed at once.
         reported = {(p.path, p.message) for p in problems}

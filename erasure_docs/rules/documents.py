@@ -44,6 +44,10 @@ def _victims_notified(case: Case, eligible: Sequence[ChargeOutcome]) -> bool:
     return any(c.victim_notice_required for c in eligible)
 
 
+def _hearing_set(case: Case, eligible: Sequence[ChargeOutcome]) -> bool:
+    return _victims_notified(case, eligible) and case.filing.hearing_date is not None
+
+
 def _hearing(case: Case, eligible: Sequence[ChargeOutcome]) -> bool:
     return case.filing.request_hearing
 
@@ -82,6 +86,8 @@ REGISTRY: tuple[DocumentSpec, ...] = (
                  confirm="Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
                          "where one exists; confirm every victim's current address; mail by registered or "
                          "certified mail and record the tracking numbers before filing the certification."),
+    DocumentSpec("victim_hearing_notice", "Notice to Victim of Hearing on Application to Vacate", VACATUR,
+                 Scope.victim, context=("victim",), needed=_hearing_set),
     DocumentSpec("certification_of_notice", "Certification of Notice to Victims", VACATUR, Scope.docket,
                  needed=_victims_notified),
     DocumentSpec("request_for_hearing", "Request for Hearing", VACATUR, Scope.docket, needed=_hearing),
@@ -93,6 +99,7 @@ REGISTRY: tuple[DocumentSpec, ...] = (
 )
 
 SPECS: dict[str, DocumentSpec] = {spec.kind: spec for spec in REGISTRY}
+VICTIM_NOTICES = {s.kind for s in REGISTRY if s.scope is Scope.victim}  # one per victim, each to that victim alone
 TITLES: dict[str, str] = {spec.kind: spec.title for spec in REGISTRY}
 
 
