@@ -146,6 +146,7 @@ def runs(tmp_path_factory):
     return results
 
 
+@pytest.mark.render
 def test_batch_of_a_filled_workbook_gives_ready_packets_with_narratives(runs):
     code, out, err, packets = runs["workbook"]
     assert code == 0, err
@@ -167,6 +168,7 @@ def test_batch_of_a_filled_workbook_gives_ready_packets_with_narratives(runs):
     assert "Bridgeport" in everything
 
 
+@pytest.mark.render
 def test_the_old_sheet_form_gives_the_same_packets(runs):
     code, out, err, old = runs["sheet"]
     assert code == 0, err
