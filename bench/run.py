@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --quick         # smaller numbers, about a minute
 
 What it measures (all on synthetic, fictional cases from bench/cases.py):
-1. per-case time of the real packet code (PacketWriter.build + the atomic folder write), one process;
+1. per-case time of the real packet code (build_packet + write_packet, the atomic folder write), one process;
 2. the bare render floor of the SAME outputs, in the same run: every already-built HTML rendered with one
    `weasyprint.HTML(string=...).write_pdf()`, every DOCX with one `DocxTemplate(...).render(); save()`, and
    the pages of each court's bound filing set and of the attorney's copy (the same documents) written once
@@ -48,22 +48,22 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     import weasyprint
     from docxtpl import DocxTemplate
 
-    from erasure_docs.context import ContextBuilder, build_context, court_key, is_filed
+    import erasure_docs as ed
+    from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_case_file
-    from erasure_docs.packet import PacketWriter, plan_documents, write_folder
     from erasure_docs.paths import TEMPLATE_DIR
-    from erasure_docs.rules.engine import evaluate
+    from erasure_docs.rules.documents import court_key, is_filed
 
-    writer = PacketWriter()
-    pdf = writer.pdf
+    renderers = ed.Renderers()
+    pdf = renderers.pdf()
     env = jinja2.Environment(autoescape=True)
     ours, floor, floor_documents, documents = [], [], [], 0
     for i, path in enumerate(paths):
         loaded = load_case_file(path)
         case = loaded.case
-        report = evaluate(case)
+        report = ed.check(case)
         builder = ContextBuilder(case, report)
-        refs = plan_documents(case, report)
+        refs = list(report.planned)
         contexts = [(ref, build_context(builder, ref, refs)) for ref in refs]
         htmls = [pdf.html(ref.kind, context) for ref, context in contexts]  # already built: not timed
         layouts = [pdf.layout(html) for html in htmls]
@@ -90,8 +90,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
         floor_time = time.perf_counter() - started
 
         started = time.perf_counter()
-        built = writer.build(loaded)
-        write_folder(out, built.report.case_id, built.outputs)
+        ed.write_packet(ed.build_packet(case, renderers=renderers, input_ref=loaded.input_ref), out)
         ours_time = time.perf_counter() - started
         if i:  # the first case warms caches on both sides
             ours.append(ours_time)

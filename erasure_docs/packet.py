@@ -33,34 +33,35 @@ The fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of
 Word files, the filing summary, the attorney's binder and manifest.json, so that it can be printed on the summary
 and stored in the Word files' properties without circularity. `erasure-docs verify` (verify.py) checks all of it.
 
-The folder appears whole or not at all: it is written under a hidden name inside the output folder and
-renamed into place. Folders are created 0700 and files 0600 (`set_umask`, the CLI's --umask, widens them).
+`build` makes every file in memory; the folder is written whole or not at all (files.py, `api.write_packet`):
+owner-only unless the caller asks otherwise.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_key, court_names,
-                                  draft_mark, is_filed, sealed_kinds, when)
-from erasure_docs.loading import LoadedCase
+from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
+                                  draft_mark, when)
+from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
+from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case, redacted_for_rendering
-from erasure_docs.rules.documents import VICTIM_NOTICES, charges_by_docket, docket_documents
+from erasure_docs.render import Renderers
+from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed, sealed_kinds
 from erasure_docs.rules.engine import evaluate
-from erasure_docs.rules.outcome import Report
+from erasure_docs.rules.outcome import ChargeOutcome, Report, Status
+from erasure_docs.rules.pathways import pathway
+
+__all__ = ["HIDDEN_PREFIX", "InputRef", "Packet", "build", "is_filed", "plan_documents"]
 
 FORMATS = ("docx", "pdf")
-HIDDEN_PREFIX = ".partial-"
 FILINGS, SEALED, MAILINGS, ATTORNEY = "filings", "sealed", "mailings", "attorney"
 BOUND = "filing.pdf"  # the bound filing set, in each filings/<court>/ folder
 MANIFEST = "manifest.json"
@@ -68,50 +69,25 @@ ELIGIBILITY, REDACTED = "eligibility.json", "case-data-redacted.json"  # names i
 SUMMARY, BINDER = f"{ATTORNEY}/filing-summary.pdf", f"{ATTORNEY}/attorney-copy.pdf"
 ELIGIBILITY_PATH, REDACTED_PATH = f"{ATTORNEY}/{ELIGIBILITY}", f"{ATTORNEY}/{REDACTED}"
 FILED_VARIANT, BINDER_VARIANT = "pdf/a-2a", "pdf/a-3a"  # archival and tagged; only PDF/A-3 may attach data
-# Confidential by default: owner-only folders and files. `--umask` widens them (set_umask).
-MODES = {"file": 0o600, "dir": 0o700}
-
-
-def set_umask(mask: int) -> None:
-    """Output permissions from a umask, e.g. 0o077 (the default) → files 0600, folders 0700; 0o027 → 0640/0750."""
-    MODES["file"], MODES["dir"] = 0o666 & ~mask, 0o777 & ~mask
-
-
-PATHWAY_RELIEF = {"54-95c": "Vacate, dismiss and erase (C.G.S. § 54-95c)",
-                  "46b-146": "Erase juvenile records (C.G.S. § 46b-146)"}
+Court = tuple[str, int | None, str]  # rules/documents.py, court_key
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_") or "docket"
 
 
-def court_slug(court: tuple) -> str:
+def court_slug(court: Court) -> str:
     """('ga', 15, 'New Britain') → 'ga-15-new-britain'; ('juvenile', None, 'New Haven') → 'juvenile-new-haven'."""
     words = " ".join(str(part) for part in court if part is not None).lower()
     return re.sub(r"[^a-z0-9]+", "-", words).strip("-") or "court"
 
 
-def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
-    """Every document instance, in filing order: for each court, its cover letter and each docket's documents
-    (one victim notice per victim), then the review sheet."""
-    by_court: dict[tuple, list[DocumentRef]] = {}
-    for record_index, charges in charges_by_docket(report).items():
-        record = case.records[record_index]
-        victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
-        for kind in docket_documents(case, charges):
-            refs = by_court.setdefault(court_key(record), [])
-            if kind in VICTIM_NOTICES:
-                refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
-            else:
-                refs.append(DocumentRef(kind, record_index))
-    planned: list[DocumentRef] = []
-    for court, refs in by_court.items():  # one cover letter for each court the packet goes to
-        planned += [DocumentRef("cover_letter", court=court), *refs]
-    planned.append(DocumentRef("review_sheet"))
-    return [ref for ref in planned if only is None or ref.kind in only]
+def plan_documents(report: Report, only: set[str] | None = None) -> list[DocumentRef]:
+    """The documents planned with the report (rules/documents.py), less those `only` leaves out."""
+    return [ref for ref in report.planned if only is None or ref.kind in only]
 
 
-def court_of(case: Case, ref: DocumentRef) -> tuple | None:
+def court_of(case: Case, ref: DocumentRef) -> Court | None:
     return ref.court if ref.court is not None else court_key(case.records[ref.record]) if ref.record is not None \
         else None
 
@@ -145,7 +121,7 @@ class RenderedDocument:
 class FilingSet:
     """One court's filing set: its cover letter and filed documents, bound."""
 
-    court: tuple
+    court: Court
     folder: str
     cover: RenderedDocument
     documents: list[RenderedDocument]
@@ -154,27 +130,14 @@ class FilingSet:
     pages: list[Any] = field(default_factory=list)  # the stamped pages of filing.pdf
 
 
-@dataclass
-class BuiltPacket:
-    report: Report
-    outputs: dict[str, bytes]  # path relative to the case folder → bytes
-    manifest: dict[str, Any]
+@dataclass(frozen=True)
+class Packet:
+    """Every output of one case, in memory: `files` maps a path inside the case folder to its bytes."""
 
-
-@dataclass
-class PacketResult:
     case_id: str
-    folder: Path
     report: Report
+    files: dict[str, bytes]
     manifest: dict[str, Any]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -241,6 +204,11 @@ def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
     return lines
 
 
+def relief_sought(charge: ChargeOutcome) -> str:
+    """What the packet asks the court for on this charge (its pathway's wording; "" when nothing is filed)."""
+    return (pathway(charge.pathway).relief_wording or "") if charge.pathway else ""
+
+
 def pages_word(pages: str) -> str:
     return "pages" if "–" in pages else "page"
 
@@ -250,24 +218,18 @@ def grouped(fingerprint: str) -> str:
     return " ".join(fingerprint[i:i + 4] for i in range(0, len(fingerprint), 4))
 
 
-class PacketWriter:
-    """Renders packets; one per process, so templates, CSS and fonts are loaded once."""
+class _Composer:
+    """One packet's rendering: the shared renderers for the chosen templates, and the chosen formats. The Word
+    files are rendered in the renderers' Word helper process when there is one (`word_helper`), else here."""
 
-    def __init__(self, custom_templates: Path | None = None, formats: tuple[str, ...] = FORMATS,
-                 redact: bool = False, helper: Any = None):
-        self.custom_templates = custom_templates  # a clinic's own templates, None for the built-in ones
-        self.helper = helper  # a word_helper() process, or None: Word files are rendered here
-        self.formats = formats
-        self.redact = redact  # render from the redacted case, and write the redacted work copy (redact.py)
-        self._cover_pages: dict[int, int] = {}  # enclosures → pages a cover letter took last time
-        self._pdf = None
+    def __init__(self, renderers: Renderers, templates: Path | None, formats: tuple[str, ...]):
+        self.renderers, self.templates, self.formats = renderers, templates, formats
+        self.helper = renderers.word_helper
+        self._words: dict[str, bytes] = {}  # rendered here, waiting for the fingerprint
 
     @property
-    def pdf(self):  # noqa: ANN201 - imported lazily: WeasyPrint costs half a second to import
-        if self._pdf is None:
-            from erasure_docs.render.pdf import PdfRenderer
-            self._pdf = PdfRenderer(self.custom_templates)
-        return self._pdf
+    def pdf(self) -> Any:
+        return self.renderers.pdf(self.templates)
 
     # -------------------------------------------------------- rendering
 
@@ -288,8 +250,10 @@ class PacketWriter:
             return None
         jobs = [(r.stem, r.ref.kind, context, word_properties(context)) for r, context in items]
         if self.helper is not None:
-            return self.helper.submit(render_words, self.custom_templates, jobs, case.filing_date, fresh)
-        render_words(self.custom_templates, jobs, case.filing_date, fresh)
+            return self.helper.submit(render_words, self.templates, jobs, case.filing_date, fresh)
+        docx = self.renderers.docx(self.templates)
+        for stem, kind, context, properties in jobs:
+            self._words[stem] = docx.render(kind, context, properties, case.filing_date)
         return None
 
     def finish_words(self, waiting: list[Any], fingerprint: str) -> dict[str, bytes]:
@@ -299,8 +263,8 @@ class PacketWriter:
             if future is not None:
                 future.result()  # raises what the helper raised
         if self.helper is not None:
-            return self.helper.submit(finish_words, fingerprint).result()
-        return finish_words(fingerprint)
+            return dict(self.helper.submit(finish_words, fingerprint).result())
+        return with_fingerprint(self._words, fingerprint)
 
     def cover_letter(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
                      filed: list[RenderedDocument], sealed: list[RenderedDocument]) -> tuple[RenderedDocument,
@@ -308,13 +272,14 @@ class PacketWriter:
         """The court's cover letter, whose enclosure table gives each document's pages in the bound set. Its
         own length must be known first: start from what a letter of the same size took last time."""
         cover_ref = DocumentRef("cover_letter", court=court)
-        pages = self._cover_pages.get(len(filed), 1)
+        size = (self.templates, len(filed))
+        pages = self.renderers.cover_pages.get(size, 1)
         while True:
             context = build_context(builder, cover_ref, refs)
             entries, first = [], pages + 1
             for number, item in enumerate(filed, start=1):
                 count = item.pages or 0
-                entries.append({"number": number, "title": item.ref.title, "pages": page_range(first, count),
+                entries.append({"number": number, "title": TITLES[item.ref.kind], "pages": page_range(first, count),
                                 "path": f"{item.stem}.pdf",
                                 "docket_number": case.records[item.ref.record].docket_number  # type: ignore[index]
                                 if item.ref.record is not None else ""})
@@ -324,7 +289,7 @@ class PacketWriter:
             if "pdf" not in self.formats or cover.pages == pages:
                 break
             pages = cover.pages or 1
-        self._cover_pages[len(filed)] = pages
+        self.renderers.cover_pages[size] = pages
         return cover, context
 
     def filing_set(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
@@ -354,29 +319,27 @@ class PacketWriter:
                         "pages": len(s.pages) or sum((d.pages or 0) for d in [s.cover, *s.documents]),
                         "cover_pages": page_range(1, s.cover.pages or 1), "entries": s.entries} for s in sets]
         dockets, notices = [], []
-        for record_index, charges in charges_by_docket(report).items():
+        for record_index, charges in charges_by_docket(report.charges).items():
             record = case.records[record_index]
-            sought = [c for c in charges if c.status == "eligible" and c.pathway in PATHWAY_RELIEF]
+            sought = [c for c in charges if c.status is Status.eligible and relief_sought(c)]
             if not sought:
                 continue
-            pathway = sought[0].pathway
             dockets.append({"number": record.docket_number, "court": court_names(record)["full"],
-                            "relief": cite(PATHWAY_RELIEF[pathway]),
+                            "relief": cite(relief_sought(sought[0])),
                             "charges": [cite(f"{c.citation} ({c.relief})" if c.relief else c.citation)
                                         for c in sought]})
             noticed = [c for c in sought if c.victim_notice_required]
             if noticed:
                 victims = [v for c in noticed for v in record.charges[c.index].victims]
-                mailed = [v for v in victims if v.notice and v.notice.mailed_on]
+                mailed = [v.notice.mailed_on for v in victims if v.notice and v.notice.mailed_on]
                 count = f"{len(victims)} victim{'s' if len(victims) != 1 else ''}"
                 line = f"Docket {record.docket_number}: notice required to {count}; "
-                line += (f"mailed to {len(mailed)} of {len(victims)} "
-                         f"(last on {when(max(v.notice.mailed_on for v in mailed))}); " if mailed  # type: ignore[union-attr]
+                line += (f"mailed to {len(mailed)} of {len(victims)} (last on {when(max(mailed))}); " if mailed
                          else "not yet recorded as mailed; ")
                 line += f"notices and envelope pages in {MAILINGS}/{slug(record.docket_number)}/."
                 notices.append(line)
             notices += undecided_notices(case, record, sought)
-        sealed_lines = [f"{s.ref.title}, docket {case.records[s.ref.record].docket_number}: in {s.stem}.pdf, with "
+        sealed_lines = [f"{TITLES[s.ref.kind]}, docket {case.records[s.ref.record].docket_number}: in {s.stem}.pdf, with "
                         "its sealed-envelope cover sheet; submitted separately, never bound into the filing."
                         for fs in sets for s in fs.sealed if s.ref.record is not None]
         attorney = case.attorney
@@ -424,77 +387,7 @@ class PacketWriter:
         binder.metadata.lang = "en"
         return summary_pdf, self.pdf.write(binder, case.filing_date, variant=BINDER_VARIANT, attachments=attachments)
 
-    # -------------------------------------------------------- one case
-
-    def build(self, loaded: LoadedCase, as_of: Any = None, only: set[str] | None = None) -> BuiltPacket:
-        """Every output file of a case, in memory (see the module docstring for the layout)."""
-        original = loaded.case
-        assert original is not None
-        if as_of is not None:
-            original = original.model_copy(update={"as_of": as_of})
-        case = redacted_for_rendering(original) if self.redact else original
-        report = evaluate(case, as_of)
-        builder = ContextBuilder(case, report)
-        refs = plan_documents(case, report, only)
-        contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
-        placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
-        waiting = [self.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
-        rendered = [self.render_pdf(case, ref, context) for ref, context in contexts.items()]
-        outputs: dict[str, bytes] = {}
-        sets: list[FilingSet] = []
-        for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
-            filing, context = self.filing_set(case, builder, court, refs, rendered)  # type: ignore[arg-type]
-            contexts[filing.cover.ref] = context
-            rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
-            sets.append(filing)
-        waiting.append(self.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
-        signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
-        if "pdf" in self.formats:
-            for filing in sets:
-                outputs[f"{filing.folder}/{BOUND}"] = self.bind(case, filing, signer)
-        for item in rendered:
-            if "pdf" in item.files:
-                outputs[f"{item.stem}.pdf"] = item.files["pdf"]
-            if item.extra is not None:
-                outputs[envelope_path(item)] = self.pdf.write(item.extra, case.filing_date, variant=FILED_VARIANT)
-        eligibility = json_bytes(report.to_json())
-        outputs[ELIGIBILITY_PATH] = eligibility
-        redacted = json_bytes(redact_case(original))
-        work_copy = redacted if self.redact else None
-        if work_copy:
-            outputs[REDACTED_PATH] = work_copy
-        manifest: dict[str, Any] = {
-            "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
-            "case_id": case.case_id, "as_of": report.as_of.isoformat(),
-            "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
-            "formats": list(self.formats), "only": sorted(only) if only else None, "redacted": self.redact,
-            "fingerprint": "", "files": [file_entry(path, data) for path, data in sorted(outputs.items())],
-            "filing_sets": [{"folder": s.folder, "court": court_names(builder_record(case, s.court))["full"],
-                             "juvenile": s.court[0] == "juvenile", "bound": f"{s.folder}/{BOUND}",
-                             "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
-                             "documents": s.entries} for s in sets]}
-        manifest["fingerprint"] = fingerprint_of(manifest)
-        words = self.finish_words(waiting, manifest["fingerprint"])
-        for item in rendered:
-            if item.stem in words:
-                outputs[f"{item.stem}.docx"] = words[item.stem]
-                manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
-        manifest["files"].sort(key=lambda f: f["path"])
-        if "pdf" in self.formats:
-            manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
-            hashes = {f["path"]: f.get("page_text_sha256", []) for f in manifest["files"]}
-            sources = binder_sources(sets, rendered)
-            manifest["attorney_copy"] = {"sources": sources,
-                                         "body_page_text_sha256": [h for path in sources for h in hashes[path]]}
-            summary_pdf, binder = self._attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
-            summary = file_entry(SUMMARY, summary_pdf)
-            outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
-            manifest["files"] += [summary, file_entry(BINDER, binder)]
-        manifest["files"].sort(key=lambda f: f["path"])
-        outputs[MANIFEST] = json_bytes(manifest)
-        return BuiltPacket(report, outputs, manifest)
-
-    def _attorney_outputs(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
+    def attorney_outputs(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
                           manifest: dict[str, Any], eligibility: bytes, redacted: bytes) -> tuple[bytes, bytes]:
         """The binder attaches the manifest as it stands before the summary's and the binder's own entries."""
         attached = json_bytes(manifest)
@@ -504,10 +397,76 @@ class PacketWriter:
                                             "this attorney's copy)")]
         return self.attorney_copy(case, report, sets, rendered, manifest, attachments)
 
-    def write(self, loaded: LoadedCase, out_dir: Path, as_of: Any = None, only: set[str] | None = None) -> PacketResult:
-        built = self.build(loaded, as_of, only)
-        folder = write_folder(out_dir, built.report.case_id, built.outputs)
-        return PacketResult(built.report.case_id, folder, built.report, built.manifest)
+
+# ---------------------------------------------------------------- one case
+
+def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputRef,
+          formats: tuple[str, ...] = FORMATS, only: set[str] | None = None, templates: Path | None = None,
+          redact: bool = False) -> Packet:
+    """Every output file of a judged case, in memory (see the module docstring for the layout). `redact`: render
+    from the redacted case (redact.py) and add the redacted work copy."""
+    composer = _Composer(renderers, templates, formats)
+    original = case
+    if redact:
+        case = redacted_for_rendering(original)
+        report = evaluate(case)
+    builder = ContextBuilder(case, report)
+    refs = plan_documents(report, only)
+    contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+    placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
+    waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
+    rendered = [composer.render_pdf(case, ref, context) for ref, context in contexts.items()]
+    outputs: dict[str, bytes] = {}
+    sets: list[FilingSet] = []
+    for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
+        assert court is not None  # a cover letter always names its court
+        filing, context = composer.filing_set(case, builder, court, refs, rendered)
+        contexts[filing.cover.ref] = context
+        rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
+        sets.append(filing)
+    waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
+    signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
+    if "pdf" in formats:
+        for filing in sets:
+            outputs[f"{filing.folder}/{BOUND}"] = composer.bind(case, filing, signer)
+    for item in rendered:
+        if "pdf" in item.files:
+            outputs[f"{item.stem}.pdf"] = item.files["pdf"]
+        if item.extra is not None:
+            outputs[envelope_path(item)] = composer.pdf.write(item.extra, case.filing_date, variant=FILED_VARIANT)
+    eligibility = json_bytes(report.to_json())
+    outputs[ELIGIBILITY_PATH] = eligibility
+    redacted = json_bytes(redact_case(original))
+    if redact:
+        outputs[REDACTED_PATH] = redacted
+    manifest: dict[str, Any] = {
+        "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
+        "case_id": case.case_id, "as_of": report.as_of.isoformat(),
+        "input": {"file": input_ref.name, "sha256": input_ref.sha256},
+        "formats": list(formats), "only": sorted(only) if only else None, "redacted": redact,
+        "fingerprint": "", "files": [file_entry(path, data) for path, data in sorted(outputs.items())],
+        "filing_sets": [{"folder": s.folder, "court": court_names(builder_record(case, s.court))["full"],
+                         "juvenile": s.court[0] == "juvenile", "bound": f"{s.folder}/{BOUND}",
+                         "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
+                         "documents": s.entries} for s in sets]}
+    manifest["fingerprint"] = fingerprint_of(manifest)
+    words = composer.finish_words(waiting, manifest["fingerprint"])
+    for item in rendered:
+        if item.stem in words:
+            outputs[f"{item.stem}.docx"] = words[item.stem]
+            manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
+    if "pdf" in formats:
+        manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
+        hashes = {f["path"]: f.get("page_text_sha256", []) for f in manifest["files"]}
+        sources = binder_sources(sets, rendered)
+        manifest["attorney_copy"] = {"sources": sources,
+                                     "body_page_text_sha256": [h for path in sources for h in hashes[path]]}
+        summary_pdf, binder = composer.attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
+        outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
+        manifest["files"] += [file_entry(SUMMARY, summary_pdf), file_entry(BINDER, binder)]
+    manifest["files"].sort(key=lambda f: f["path"])
+    outputs[MANIFEST] = json_bytes(manifest)
+    return Packet(case.case_id, report, outputs, manifest)
 
 
 def envelope_path(item: RenderedDocument) -> str:
@@ -529,31 +488,34 @@ def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> l
 # ---------------------------------------------------------------- Word files, in this process or a helper
 
 FINGERPRINT_MARK = "FINGERPRINT-HERE"  # 16 characters, like a fingerprint: written first, replaced once known
-_words: dict[str, bytes] = {}  # the Word files rendered and waiting for the fingerprint, in this process
-_word_renderers: dict[Any, Any] = {}
+# In a Word helper process only: its renderers, and the Word files rendered and waiting for the fingerprint.
+_helper_renderers = Renderers()
+_helper_words: dict[str, bytes] = {}
 
 
-def render_words(custom: Path | None, jobs: list[tuple[str, str, dict[str, Any], dict[str, str]]],
+def render_words(templates: Path | None, jobs: list[tuple[str, str, dict[str, Any], dict[str, str]]],
                  created: Any, fresh: bool) -> None:
-    """Render Word files (stem, kind, context, properties) and keep them until `finish_words`; `fresh`: the
-    first files of a case (whatever a failed case left behind is dropped)."""
+    """In the helper: render Word files (stem, kind, context, properties) and keep them until `finish_words`;
+    `fresh`: the first files of a case (whatever a failed case left behind is dropped)."""
     if fresh:
-        _words.clear()
-    if custom not in _word_renderers:
-        from erasure_docs.render.docx import DocxRenderer
-        _word_renderers[custom] = DocxRenderer(custom)
+        _helper_words.clear()
+    docx = _helper_renderers.docx(templates)
     for stem, kind, context, properties in jobs:
-        _words[stem] = _word_renderers[custom].render(kind, context, properties, created)
+        _helper_words[stem] = docx.render(kind, context, properties, created)
 
 
 def finish_words(fingerprint: str) -> dict[str, bytes]:
-    """The Word files rendered so far, with the fingerprint in their properties."""
+    """In the helper: the Word files rendered so far, with the fingerprint in their properties."""
+    done = with_fingerprint(_helper_words, fingerprint)
+    _helper_words.clear()
+    return done
+
+
+def with_fingerprint(words: dict[str, bytes], fingerprint: str) -> dict[str, bytes]:
     from erasure_docs.render.docx import replace_in_core_properties
 
     marks = [(FINGERPRINT_MARK, fingerprint), (grouped(FINGERPRINT_MARK), grouped(fingerprint))]
-    done = {stem: replace_in_core_properties(data, marks) for stem, data in _words.items()}
-    _words.clear()
-    return done
+    return {stem: replace_in_core_properties(data, marks) for stem, data in words.items()}
 
 
 def word_properties(context: dict[str, Any]) -> dict[str, str]:
@@ -578,63 +540,3 @@ def word_helper() -> Any:
 def builder_record(case: Case, court: tuple) -> Any:
     """The first docket of a court: it names the court."""
     return next(r for r in case.records if court_key(r) == court)
-
-
-def write_folder(out_dir: Path, case_id: str, outputs: dict[str, bytes]) -> Path:
-    """Write every file under a hidden temporary folder, then rename it into place (replacing an old one)."""
-    out_dir.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
-    target = out_dir / case_id
-    staging = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}{case_id}-", dir=out_dir))
-    try:
-        for relative, data in outputs.items():
-            path = staging / relative
-            for folder in reversed(path.relative_to(staging).parents[:-1]):  # filings/, then filings/<court>/, …
-                if not (staging / folder).exists():
-                    (staging / folder).mkdir()
-                    (staging / folder).chmod(MODES["dir"])
-            write_private(path, data)
-        staging.chmod(MODES["dir"])
-        if target.is_symlink() or (target.exists() and not target.is_dir()):
-            raise FileExistsError(f"{target.name} exists and is not a packet folder; refusing to replace it")
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}old-", dir=out_dir))
-            os.replace(target, old / case_id)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
-
-
-def write_private(path: Path, data: bytes, exclusive: bool = True) -> None:
-    """Write bytes with the output permissions (MODES) exactly, whatever the process umask."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
-    with os.fdopen(os.open(path, flags, MODES["file"]), "wb") as handle:
-        os.fchmod(handle.fileno(), MODES["file"])
-        handle.write(data)
-
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    """One file that appears whole or not at all (the batch summary, a redacted work copy)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=MODES["dir"])
-    temporary = path.with_name(f"{HIDDEN_PREFIX}{path.name}")
-    write_private(temporary, data, exclusive=False)
-    os.replace(temporary, path)
-    return path
-
-
-def remove_leftovers(out_dir: Path) -> int:
-    """Delete hidden folders an interrupted run left behind; return how many."""
-    count = 0
-    if out_dir.is_dir():
-        for leftover in out_dir.glob(f"{HIDDEN_PREFIX}*"):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
-            else:
-                leftover.unlink(missing_ok=True)
-            count += 1
-    return count
-

@@ -21,7 +21,6 @@ copy alone, its own attached manifest is used. On a filing.pdf alone (no manifes
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -30,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from erasure_docs.errors import ErasureDocsError, safe_message
+from erasure_docs.files import sha256
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, SUMMARY,
-                                 fingerprint_of, grouped, page_hashes, page_texts, sha256)
+                                 fingerprint_of, grouped, page_hashes, page_texts)
 
 ATTACHMENTS = (ELIGIBILITY, REDACTED, MANIFEST)
 FINGERPRINT_ON_PAGE = re.compile(r"Packet\s*fingerprint\s*((?:[0-9a-f]\s*){16})")
@@ -40,7 +41,11 @@ STAMP = "ATTORNEY COPY — NOT FOR FILING"
 NOT_IN_BINDER_MANIFEST = (SUMMARY, BINDER)  # the binder attaches the manifest before these entries exist
 
 
-class UsageError(Exception):
+class NoFilingData(ErasureDocsError, ValueError):
+    """A PDF with nothing to show: not a case folder's, or its data cannot be read."""
+
+
+class UsageError(ErasureDocsError):
     """The path is neither a case folder nor a PDF."""
 
 
@@ -162,6 +167,7 @@ def find_folder(pdf: Path) -> tuple[Path, str] | None:
 def verify(path: Path, case_file: Path | None = None, manifest_path: Path | None = None) -> Verification:
     """Every check, in order; raises UsageError for a path that is neither a folder nor a PDF."""
     result = Verification()
+    folder: Path | None
     if path.is_dir():
         folder, only = path, None
     elif path.is_file() and path.suffix.lower() == ".pdf":
@@ -453,13 +459,11 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
     """Re-run the rules and re-render in memory; compare with what was recorded (every file, or `only`)."""
     import datetime as dt
 
-    from erasure_docs import __version__
-    from erasure_docs.loading import load_inputs
-    from erasure_docs.rules.engine import evaluate
+    from erasure_docs import __version__, api
     from erasure_docs.rules.tables import load_tables
 
     as_of = dt.date.fromisoformat(manifest["as_of"])
-    cases = [c for c in load_inputs([case_file], as_of=as_of) if c.case_id == manifest["case_id"]]
+    cases = [c for c in api.load_cases([case_file], as_of=as_of) if c.case_id == manifest["case_id"]]
     if not cases:
         result.fail("case file", f"holds no case {manifest['case_id']}")
         return
@@ -476,12 +480,13 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         result.fail("rules version", f"rules version {manifest['rules_version']} recorded, {installed} installed; "
                                      "outcomes and files not compared")
         return
+    assert loaded.case is not None
     redacted = bool(manifest.get("redacted"))
     case = loaded.case
     if redacted:
         from erasure_docs.redact import redacted_for_rendering
-        case = redacted_for_rendering(case)  # type: ignore[arg-type]
-    report = evaluate(case, as_of)  # type: ignore[arg-type]
+        case = redacted_for_rendering(case)
+    report = api.check(case)
     current = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
     if not isinstance(recorded_eligibility, dict):
         result.fail("outcomes", "the recorded eligibility.json cannot be read")
@@ -494,53 +499,49 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         result.fail("tool version", f"erasure-docs {manifest['tool_version']} recorded, {__version__} installed; "
                                     "files not re-rendered")
         return
-    from erasure_docs.packet import PacketWriter
-
     formats = tuple(f for f in manifest["formats"] if f in ("docx", "pdf"))
     wanted = set(manifest["only"]) if manifest.get("only") else None
     # the manifest names the input file; a case file copied under another name is still the same input
-    source = manifest["input"]["file"] + (" row" + loaded.source.split(" row", 1)[1] if " row " in loaded.source
-                                          else "")
+    input_ref = api.InputRef(manifest["input"]["file"], loaded.input_sha256)
     try:
-        built = PacketWriter(formats=formats, redact=redacted).build(dataclasses.replace(loaded, source=source),
-                                                                     as_of, wanted)
+        built = api.build_packet(loaded.case, formats=formats, only=wanted, input_ref=input_ref, redact=redacted)
     except Exception as exc:  # noqa: BLE001 - reported as a failed check, never a traceback
-        result.fail("re-rendering", f"failed ({type(exc).__name__})")
+        result.fail("re-rendering", f"failed ({safe_message(exc)})")
         return
     if only is not None:  # one file
         data = pdf_bytes if pdf_bytes is not None else (folder / only).read_bytes() if folder else b""
         name = only.rsplit("/", 1)[-1]
-        result.add(built.outputs.get(only) == data, f"re-rendering gives a byte-identical {name}",
+        result.add(built.files.get(only) == data, f"re-rendering gives a byte-identical {name}",
                    f"{name} differs from the one rendered again from the case file")
         return
     assert folder is not None
     on_disk = {f["path"] for f in manifest["files"]} | {MANIFEST}
     differing = []
-    for relative in sorted(set(built.outputs) | on_disk):
+    for relative in sorted(set(built.files) | on_disk):
         target = folder / relative
-        if relative not in built.outputs:
+        if relative not in built.files:
             differing.append(f"{relative} (not produced again)")
         elif not target.is_file():
             differing.append(f"{relative} (missing from the folder)")
-        elif target.read_bytes() != built.outputs[relative]:
+        elif target.read_bytes() != built.files[relative]:
             differing.append(relative)
     if differing:  # the data and the bound files first, then the documents, the Word files last
         differing.sort(key=lambda name: (name.split(" ")[0].endswith(".docx"), name.count("/"), name))
         shown = ", ".join(differing[:12]) + (f" and {len(differing) - 12} more" if len(differing) > 12 else "")
         result.fail("re-rendering", f"{len(differing)} files differ from the ones rendered again: {shown}")
     else:
-        result.add(True, f"re-rendering gives {len(built.outputs)} byte-identical files")
+        result.add(True, f"re-rendering gives {len(built.files)} byte-identical files")
 
 
 # ---------------------------------------------------------------- show
 
 def show_text(path: Path) -> str:
     """What a case folder, one court's filing.pdf or the attorney's copy holds, readable. A filing.pdf shows
-    only its own court and dockets. Raises ValueError when there is nothing to show."""
+    only its own court and dockets. Raises NoFilingData when there is nothing to show."""
     if path.is_dir():
         manifest = read_json_file(path / MANIFEST)
         if not isinstance(manifest, dict):
-            raise ValueError(f"{path.name} holds no readable {MANIFEST}")
+            raise NoFilingData(f"{path.name} holds no readable {MANIFEST}")
         eligibility = read_json_file(path / ELIGIBILITY_PATH)
         return case_text(manifest, eligibility if isinstance(eligibility, dict) else {}, None)
     attached = attachments_of(path.read_bytes())
@@ -549,17 +550,17 @@ def show_text(path: Path) -> str:
         eligibility = parse_json(attached.get(ELIGIBILITY))
         case = parse_json(attached.get(REDACTED))
         if not isinstance(manifest, dict) or not isinstance(eligibility, dict) or not isinstance(case, dict):
-            raise ValueError(f"{path.name} carries no readable erasure-docs filing data")
+            raise NoFilingData(f"{path.name} carries no readable erasure-docs filing data")
         return case_text(manifest, eligibility, case)
     found = find_folder(path)
     if found is None:
-        raise ValueError(f"{path.name} carries no data (a filed PDF never does) and no case folder's manifest "
+        raise NoFilingData(f"{path.name} carries no data (a filed PDF never does) and no case folder's manifest "
                          "lists it")
     manifest = read_json_file(found[0] / MANIFEST)
     for filing in manifest.get("filing_sets", []):
         if filing.get("bound") == found[1]:
             return set_text(manifest, filing)
-    raise ValueError(f"{path.name} is not a bound filing set; show a case folder, a filing.pdf or the attorney's copy")
+    raise NoFilingData(f"{path.name} is not a bound filing set; show a case folder, a filing.pdf or the attorney's copy")
 
 
 def header_lines(manifest: dict[str, Any]) -> list[str]:

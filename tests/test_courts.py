@@ -106,12 +106,14 @@ def test_a_malformed_directory_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "courts.yaml"
     path.write_text(yaml.safe_dump(broken), encoding="utf-8")
     monkeypatch.setattr(courts, "COURTS_FILE", path)
-    courts.entries.cache_clear()
+    for cached in (courts.entries, courts.locations, courts._by_name, courts._court_findings):
+        cached.cache_clear()
     try:
         with pytest.raises(courts.DirectoryError, match="ga-1"):
             courts.entries()
     finally:
-        courts.entries.cache_clear()
+        for cached in (courts.entries, courts.locations, courts._by_name, courts._court_findings):
+            cached.cache_clear()
 
 
 # ---------------------------------------------------------------- docket numbers
@@ -317,6 +319,7 @@ def middletown_juvenile_case() -> dict:
     return data
 
 
+@pytest.mark.render
 def test_the_draft_mark_is_printed_where_the_address_would_be(tmp_path):
     from tests.textextract import docx_text, generate
 
@@ -334,6 +337,7 @@ def test_the_draft_mark_is_printed_where_the_address_would_be(tmp_path):
             "supplied before mailing.") in docx_text(letter)
 
 
+@pytest.mark.render
 def test_juvenile_and_adult_dockets_in_hartford_are_each_served_on_their_own_prosecutor(tmp_path):
     from tests.textextract import docx_text, generate
 

@@ -1,4 +1,4 @@
-"""HTML templates → PDF with WeasyPrint, under the rules of notes/rendering.md.
+"""HTML templates → PDF with WeasyPrint.
 
 One `PdfRenderer` per process: it parses the stylesheet and builds the font configuration once, and its
 URL fetcher serves only the template folder and the font folder (no network, no other path). Imported
@@ -43,13 +43,13 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
-from erasure_docs.custom_templates import template_path  # noqa: E402
-from erasure_docs.paths import TEMPLATE_DIR, font_dir  # noqa: E402
+from erasure_docs.errors import ErasureDocsError  # noqa: E402
+from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path  # noqa: E402
 from erasure_docs.render.jinja import environment  # noqa: E402
 
 
-class RenderError(Exception):
-    pass
+class RenderError(ErasureDocsError):
+    """A template asked for something the renderer refuses (a file outside its folders, the network)."""
 
 
 @contextlib.contextmanager
