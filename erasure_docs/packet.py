@@ -455,6 +455,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         if item.stem in words:
             outputs[f"{item.stem}.docx"] = words[item.stem]
             manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
+    manifest["files"].sort(key=lambda f: f["path"])  # as the binder attaches it
     if "pdf" in formats:
         manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
         hashes = {f["path"]: f.get("page_text_sha256", []) for f in manifest["files"]}

@@ -19,6 +19,8 @@ import yaml
 from erasure_docs.packet import page_texts
 from tests.textextract import SAMPLES, docx_text, generate, normalise
 
+pytestmark = pytest.mark.render
+
 STAMP = "ATTORNEY COPY — NOT FOR FILING"
 
 
