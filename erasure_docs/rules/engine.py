@@ -10,25 +10,33 @@ The order in which the rules apply, for each charge (each step is a small functi
    21, § 54-76o; adult (or youthful-offender-court) dismissal or acquittal → automatic, § 54-142a(a);
    nolle → automatic 13 months later, § 54-142a(c); adult conviction → § 54-95c.
 3. For the two petition pathways, the requirements in order, every one evaluated and reported:
-   the trafficking predicate (`ground.predicate`), for § 54-95c the offense class (`vacatur.class_*`), the
-   attorney's nexus finding (`ground.nexus`), the trafficking period (`ground.period`).
+   the trafficking predicate (`ground.predicate`) and whether it existed during the trafficking
+   (`ground.predicate_in_force`), for § 54-95c the offense class (`vacatur.class_*`), the attorney's nexus finding
+   (`ground.nexus`), the trafficking period (`ground.period`).
    Any failed requirement → `not_eligible`; else any uncertain one → `needs_review`; else `eligible`.
 4. Relief: § 46b-146 mandatory; § 54-95c mandatory for § 53a-82, discretionary otherwise; victim notice
    when eligible under § 54-95c and victims are listed.
-5. Flags (`flags_for`), which never change the status except `outside_trafficking_period`.
+5. The docket: an erasable count beside a count that is not erasable only loses its public electronic records
+   (`erasure.awaits_other_counts`, the multi-count clause of § 54-142a).
+6. Flags (`flags_for`), which never change the status except `outside_trafficking_period`.
+docs/law.md explains each rule in this order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from erasure_docs.citations import Citation
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Case, Charge, CourtKind, Disposition, Proceeding, Record
 from erasure_docs.offense_class import OffenseClass, parse_offense_class
+from erasure_docs.rules.checks import (RAISE_THE_AGE, awaits_other_counts, clean_slate_date, juvenile_age_unverified,
+                                       juvenile_court_covered, long_date, predicates_not_in_force, prostitution_age)
 from erasure_docs.rules.outcome import (FAIL, INFO, PASS, REVIEW, ChargeOutcome, Finding, PredicateOutcome, Reason,
                                         Report)
 from erasure_docs.rules.tables import OffenseRow, Tables, load_tables
+
+MULTI_COUNT = "C.G.S. § 54-142a (multi-count clause; same words in § 54-142u(b))"
 
 # Every rule id the engine can give, in the order the rules apply: (id, statute, what it decides).
 RULES: list[tuple[str, str, str]] = [
@@ -43,10 +51,12 @@ RULES: list[tuple[str, str, str]] = [
     ("erasure.juvenile_dismissal", "C.G.S. § 46b-146", "juvenile dismissal / not delinquent: automatic"),
     ("juvenile.nolle", "C.G.S. § 46b-146", "juvenile nolle: needs_review"),
     ("erasure.youthful_offender", "C.G.S. § 54-76o", "youthful offender: automatic at 21"),
-    ("erasure.youthful_offender_later_felony", "C.G.S. § 54-76o", "a later felony conviction: needs_review"),
+    ("erasure.youthful_offender_later_felony", "C.G.S. § 54-76o", "a felony conviction before 21: not_eligible"),
+    ("erasure.youthful_offender_discharge_unknown", "C.G.S. § 54-76o", "discharge not recorded: needs_review"),
     ("erasure.dismissal", "C.G.S. § 54-142a(a)", "dismissal or acquittal: automatic after the appeal period"),
     ("erasure.nolle", "C.G.S. § 54-142a(c)", "nolle: automatic 13 months later"),
     ("ground.predicate", "C.G.S. §§ 46b-146, 54-95c(a)", "at least one predicate qualifies, else not_eligible"),
+    ("ground.predicate_in_force", "C.G.S. §§ 46b-146, 54-95c(a)", "predicate enacted after the trafficking: review"),
     ("vacatur.class_eligible", "C.G.S. § 54-95c(a)", "misdemeanor, C/D/E felony, unclassified felony max <= 10"),
     ("vacatur.class_excluded", "C.G.S. § 54-95c(a)", "class A/B felony, unclassified felony max > 10: not_eligible"),
     ("vacatur.unclassified_max_unknown", "C.G.S. § 54-95c(a)", "unclassified felony, no maximum: needs_review"),
@@ -61,8 +71,12 @@ RULES: list[tuple[str, str, str]] = [
     ("vacatur.relief_discretionary", "C.G.S. § 54-95c(d)", "other eligible conviction: discretionary"),
     ("vacatur.then_erasure", "C.G.S. § 54-142a(a)", "vacated and dismissed: erasure follows"),
     ("vacatur.victim_notice", "C.G.S. § 54-95c(b)", "eligible with listed victims: notice required"),
+    ("erasure.awaits_other_counts", MULTI_COUNT, "erasable count beside one that is not: public records only"),
     ("flag.minor_prostitution", "C.G.S. § 53a-82", "§ 53a-82 finding for an offense under 18"),
-    ("notice.victim_list_missing", "C.G.S. § 54-95c(b)", "offense usually has a victim, none listed"),
+    ("prostitution.finding_barred", "C.G.S. § 53a-82", "the law on the offense date barred the finding"),
+    ("flag.juvenile_age_in_adult_court", RAISE_THE_AGE, "adult conviction at an age the juvenile court covered"),
+    ("notice.victim_list_missing", "C.G.S. § 54-95c(b)", "eligible, usually has a victim, none listed"),
+    ("flag.clean_slate_may_apply", "C.G.S. § 54-142a(e)", "Clean Slate may already have erased it: never decided"),
     ("law.unverified", "erasure_docs/law", "a table row or parameter that decided is not verified"),
 ]
 
@@ -98,10 +112,6 @@ def age_on(born: dt.date, day: dt.date) -> int:
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 # ---------------------------------------------------------------- predicates
@@ -149,6 +159,32 @@ def ground_predicate(predicates: list[PredicateOutcome], cite: str) -> Finding:
     return Finding(FAIL, Reason("ground.predicate",
                                 f"None of the predicates given ({listed}) qualifies; the relief requires conduct "
                                 f"under {QUALIFYING_HINT}.", cite))
+
+
+def ground_predicate_in_force(facts: ChargeFacts, predicates: list[PredicateOutcome], cite: str) -> Finding | None:
+    """A qualifying predicate that came into force only after the trafficking ended cannot carry the ground."""
+    trafficking = facts.case.trafficking
+    qualifying = [c for c, p in zip(trafficking.predicates, predicates) if p.qualifies]
+    period_end = trafficking.period.end if trafficking.period else None
+    late = predicates_not_in_force(qualifying, period_end, facts.tables)
+    if not late or period_end is None:
+        return None
+    listed = "; ".join(f"{citation} from {long_date(day)}" for citation, day in late)
+    if len(late) < len(qualifying):
+        return Finding(PASS, Reason("ground.predicate_in_force",
+                                    f"The trafficking ended on {long_date(period_end)}, before one cited predicate "
+                                    f"existed ({listed}); the ground rests on the others.", cite),
+                       ("predicate_not_in_force",))
+    return Finding(REVIEW, Reason("ground.predicate_in_force",
+                                  f"The trafficking ended on {long_date(period_end)}, before the cited predicate came "
+                                  f"into force ({listed}), so the conduct cannot have violated it; counsel must decide "
+                                  "whether it violated a law then in force.", cite),
+                   ("predicate_not_in_force",), not facts.tables.parameters["predicate_in_force_since"].verified)
+
+
+def ground_findings(facts: ChargeFacts, predicates: list[PredicateOutcome], cite: str) -> list[Finding]:
+    in_force = ground_predicate_in_force(facts, predicates, cite) if any(p.qualifies for p in predicates) else None
+    return [ground_predicate(predicates, cite)] + ([in_force] if in_force else [])
 
 
 # ---------------------------------------------------------------- facts about one charge
@@ -339,7 +375,7 @@ def combine(findings: list[Finding]) -> str:
 def vacatur(facts: ChargeFacts, predicates: list[PredicateOutcome]) -> tuple[str, str | None, list[Finding]]:
     """§ 54-95c: status, relief, findings."""
     resolution = resolve_class(facts)
-    findings = [ground_predicate(predicates, "C.G.S. § 54-95c(a)"), vacatur_class(facts, resolution),
+    findings = [*ground_findings(facts, predicates, "C.G.S. § 54-95c(a)"), vacatur_class(facts, resolution),
                 ground_nexus(facts.charge, "C.G.S. § 54-95c(a)")]
     period = ground_period(facts, "C.G.S. § 54-95c(d)")
     findings += [period] if period else []
@@ -364,8 +400,8 @@ def vacatur(facts: ChargeFacts, predicates: list[PredicateOutcome]) -> tuple[str
 
 def juvenile_ground(facts: ChargeFacts, predicates: list[PredicateOutcome]) -> tuple[str, str | None, list[Finding]]:
     """§ 46b-146 trafficking ground: mandatory erasure, no waiting period."""
-    cite = "C.G.S. § 46b-146"
-    findings = [ground_predicate(predicates, cite), ground_nexus(facts.charge, cite)]
+    cite = "C.G.S. §§ 46b-146, 46b-149" if facts.charge.disposition is Disposition.fwsn else "C.G.S. § 46b-146"
+    findings = [*ground_findings(facts, predicates, cite), ground_nexus(facts.charge, cite)]
     period = ground_period(facts, cite)
     findings += [period] if period else []
     status = combine(findings)
@@ -398,36 +434,37 @@ def automatic(pathway: str, rule: str, text: str, cite: str, erasure_date: dt.da
                     erasure_date)
 
 
-def dismissal(facts: ChargeFacts) -> Decision:
+def dismissal(facts: ChargeFacts, public_only: bool = False) -> Decision:
     tables, disposed = facts.tables, facts.charge.disposition_date
     # The appeal period only dates the erasure; it never decides the outcome, so it sets no unverified_law flag.
     days, unverified = int(tables.param("appeal_period_days")), False
     what = "found not guilty" if facts.charge.disposition is Disposition.not_guilty else "dismissed"
+    records = "public electronic records" if public_only else "records"
     if disposed is None:
         return automatic("54-142a", "erasure.dismissal",
-                         f"The charge was {what}; its records are erased by law once the appeal period ends. The "
+                         f"The charge was {what}; its {records} are erased by law once the appeal period ends. The "
                          "disposition date is not given, so the erasure date cannot be stated.", "C.G.S. § 54-142a(a)",
                          None, unverified)
     when = disposed + dt.timedelta(days=days)
     return automatic("54-142a", "erasure.dismissal",
-                     f"The charge was {what} on {long_date(disposed)}; its records are erased by law when the "
+                     f"The charge was {what} on {long_date(disposed)}; its {records} are erased by law when the "
                      f"{days}-day appeal period ends ({long_date(when)}), without a petition.", "C.G.S. § 54-142a(a)",
                      when, unverified)
 
 
-def nolle(facts: ChargeFacts) -> Decision:
+def nolle(facts: ChargeFacts, public_only: bool = False) -> Decision:
     months = int(facts.tables.param("nolle_erasure_months"))
     unverified = not facts.tables.parameters["nolle_erasure_months"].verified
-    disposed = facts.charge.disposition_date
+    disposed, records = facts.charge.disposition_date, "public electronic records" if public_only else "records"
     if disposed is None:
         return automatic("54-142a", "erasure.nolle",
-                         f"The charge was nolled; its records are erased by law {months} months after the nolle. "
+                         f"The charge was nolled; its {records} are erased by law {months} months after the nolle. "
                          "The nolle date is not given, so the erasure date cannot be stated.", "C.G.S. § 54-142a(c)",
                          None, unverified)
     when = add_months(disposed, months)
     tense = "were erased" if when <= facts.case.as_of else "will be erased"
     return automatic("54-142a", "erasure.nolle",
-                     f"The charge was nolled on {long_date(disposed)}; its records {tense} by law {months} months "
+                     f"The charge was nolled on {long_date(disposed)}; its {records} {tense} by law {months} months "
                      f"later, on {long_date(when)}, without a petition.", "C.G.S. § 54-142a(c)", when, unverified)
 
 
@@ -438,14 +475,24 @@ def youthful_offender(facts: ChargeFacts) -> Decision:
     when = birthday(born, age)
     later = later_felony_before(facts, when)
     if later:
-        return Decision("needs_review", "54-76o", None, [Finding(REVIEW, Reason(
+        return Decision("not_eligible", "54-76o", None, [Finding(FAIL, Reason(
             "erasure.youthful_offender_later_felony",
-            f"Youthful-offender records are erased at age {age} only if no felony conviction followed; the case "
-            f"lists a felony conviction ({later}) before that birthday.", "C.G.S. § 54-76o"), (), unverified)])
+            f"Youthful-offender records are erased at age {age} only if no felony conviction follows the "
+            f"adjudication before that birthday; the case lists one ({later}), so this law does not erase them.",
+            "C.G.S. § 54-76o"), (), unverified)])
+    discharged = facts.charge.discharge_date
+    if discharged is None:
+        return Decision("needs_review", "54-76o", None, [Finding(REVIEW, Reason(
+            "erasure.youthful_offender_discharge_unknown",
+            f"Youthful-offender records are erased at age {age} only once the person has been discharged from the "
+            "court's supervision or the agency's custody; no discharge date is recorded.", "C.G.S. § 54-76o"),
+            (), unverified)])
+    when = max(when, discharged)  # discharged after the birthday: erased on discharge
     tense = "were erased" if when <= facts.case.as_of else "will be erased"
     return automatic("54-76o", "erasure.youthful_offender",
-                     f"Youthful-offender records {tense} by law on the petitioner's {ordinal(age)} birthday "
-                     f"({long_date(when)}), provided no felony conviction followed.", "C.G.S. § 54-76o", when,
+                     f"Youthful-offender records {tense} by law on {long_date(when)} (the petitioner's "
+                     f"{ordinal(age)} birthday, or the discharge if later), no felony conviction having followed "
+                     "before 21.", "C.G.S. § 54-76o", when,
                      unverified)
 
 
@@ -470,8 +517,8 @@ def is_felony(charge: Charge, tables: Tables) -> bool:
                if charge.offense_date is None or p.covers(charge.offense_date))
 
 
-def decide(facts: ChargeFacts, predicates: list[PredicateOutcome]) -> Decision:
-    """Steps 1–4 of the module docstring for one charge."""
+def decide(facts: ChargeFacts, predicates: list[PredicateOutcome], public_only: bool = False) -> Decision:
+    """Steps 1–4 of the module docstring for one charge; `public_only`: the docket keeps a count that stays."""
     charge, proceeding = facts.charge, facts.record.proceeding
     disposition = charge.disposition
     if facts.is_federal:
@@ -501,26 +548,31 @@ def decide(facts: ChargeFacts, predicates: list[PredicateOutcome]) -> Decision:
     if disposition is Disposition.youthful_offender:
         return youthful_offender(facts)
     if disposition in (Disposition.dismissed, Disposition.not_guilty):
-        return dismissal(facts)
+        return dismissal(facts, public_only)
     if disposition is Disposition.nolle:
-        return nolle(facts)
+        return nolle(facts, public_only)
     status, relief, findings = vacatur(facts, predicates)
     return Decision(status, "54-95c", relief, findings)
 
 
 # ---------------------------------------------------------------- flags
 
-def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[Finding]]:
+def flags_for(facts: ChargeFacts, decision: Decision,
+              resolution: ClassResolution | None) -> tuple[list[str], list[Finding]]:
     """Flags an attorney should notice, with the reasons that explain the less obvious ones."""
     flags = [f for finding in decision.findings for f in finding.flags]
     extra: list[Finding] = []
     charge, age = facts.charge, facts.age_at_offense
     if facts.is_prostitution and charge.disposition in GUILT_FINDINGS and age is not None and age < 18:
         flags.append("minor_prostitution")
-        extra.append(minor_prostitution_reason(facts))
+        extra += minor_prostitution_findings(facts, age)
+    covered = juvenile_age_finding(facts)
+    if covered:
+        flags.append("juvenile_age_in_adult_court")
+        extra.append(covered)
     if any(row.trafficking_related for row in facts.rows):
         flags.append("trafficking_related")
-    if (charge.disposition is Disposition.convicted and not facts.is_federal and not charge.victims
+    if (decision.status == "eligible" and decision.pathway == "54-95c" and not charge.victims
             and any(row.has_victim for row in facts.rows)):
         flags.append("victim_list_missing")
         extra.append(Finding(INFO, Reason("notice.victim_list_missing",
@@ -530,37 +582,63 @@ def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[F
     day = charge.offense_date
     if period and day and (day < period.start or (period.end and day > period.end)):
         flags.append("outside_trafficking_period")
+    slate = clean_slate_finding(facts, resolution)
+    if slate:
+        flags.append("clean_slate_may_apply")
+        extra.append(slate)
     if any(f.unverified for f in decision.findings):
         flags.append("unverified_law")
     return list(dict.fromkeys(flags)), extra
 
 
-def minor_prostitution_reason(facts: ChargeFacts) -> Finding:
-    tables, day = facts.tables, facts.charge.offense_date
-    bar = dt.date.fromisoformat(str(tables.param("minor_prostitution_bar_date")))
-    presumption = dt.date.fromisoformat(str(tables.param("minor_prostitution_presumption_date")))
-    assert day is not None
-    if day >= bar:
-        return Finding(INFO, Reason("flag.minor_prostitution",
-                                    f"The petitioner was under 18 on the offense date; since {long_date(bar)} no one "
-                                    "under 18 can be guilty of prostitution, so this conviction should not exist.",
-                                    "C.G.S. § 53a-82 (P.A. 16-71)"))
-    if day >= presumption and (facts.age_at_offense or 0) >= 16:
-        return Finding(INFO, Reason("flag.minor_prostitution",
-                                    "The petitioner was 16 or 17 on the offense date; from "
-                                    f"{long_date(presumption)} such a child was presumed to be a victim of "
-                                    "trafficking.", "C.G.S. § 53a-82 (P.A. 10-115)"))
-    return Finding(INFO, Reason("flag.minor_prostitution",
-                                "The petitioner was under 18 on the offense date of this prostitution offense, a strong "
-                                "sign that the child was a victim of trafficking.", "C.G.S. § 53a-82"))
+def minor_prostitution_findings(facts: ChargeFacts, age: int) -> list[Finding]:
+    """The flag's reason, judged by the law on the offense date; a finding the law then barred says so."""
+    day = facts.charge.offense_date
+    assert day is not None  # an age is known only with an offense date
+    law = prostitution_age(age, day, facts.tables)
+    found = [Finding(INFO, Reason("flag.minor_prostitution", law.text, law.cite))]
+    if law.barred:
+        found.append(Finding(INFO, Reason("prostitution.finding_barred",
+                                          "The law on the offense date did not allow this finding; the petition "
+                                          "or application says so in its own paragraph.", law.cite)))
+    return found
+
+
+def juvenile_age_finding(facts: ChargeFacts) -> Finding | None:
+    """An adult-court conviction for an offense at an age the juvenile court then covered: a question, never a verdict."""
+    charge, age = facts.charge, facts.age_at_offense
+    if (facts.record.proceeding is not Proceeding.adult or charge.disposition is not Disposition.convicted
+            or facts.is_federal or age is None or charge.offense_date is None):
+        return None
+    why = juvenile_court_covered(age, charge.offense_date, facts.tables)
+    if why is None:
+        return None
+    return Finding(INFO, Reason("flag.juvenile_age_in_adult_court",
+                                f"{why} Unless the case was transferred to the adult docket, ask whether this "
+                                "conviction belonged in juvenile court.", RAISE_THE_AGE),
+                   (), juvenile_age_unverified(facts.tables))
+
+
+def clean_slate_finding(facts: ChargeFacts, resolution: ClassResolution | None) -> Finding | None:
+    if resolution is None or facts.is_federal or len(resolution.candidates) != 1:
+        return None
+    [candidate] = resolution.candidates
+    day = clean_slate_date(facts.case, facts.record, facts.charge, facts.citation, candidate.offense_class,
+                           candidate.max_term_years, facts.tables)
+    if day is None:
+        return None
+    return Finding(INFO, Reason("flag.clean_slate_may_apply",
+                                f"Clean Slate may already have erased this conviction, from {long_date(day)}, if the "
+                                "sentence was completed and no later conviction exists (the period runs from the most "
+                                "recent conviction, and the case file may not list every one); check the record "
+                                "before filing.", "C.G.S. § 54-142a(e)"))
 
 
 # ---------------------------------------------------------------- the report
 
-def judge_charge(facts: ChargeFacts, predicates: list[PredicateOutcome], docket_index: int, index: int) -> ChargeOutcome:
-    decision = decide(facts, predicates)
-    flags, extra = flags_for(facts, decision)
+def judge_charge(facts: ChargeFacts, decision: Decision, docket_index: int, index: int) -> ChargeOutcome:
     resolution = resolve_class(facts) if facts.citation.jurisdiction == "CT" else None
+    flags, extra = flags_for(facts, decision, resolution)
     shown_class = resolution.settled.display if resolution and resolution.settled else None
     notice = decision.status == "eligible" and decision.pathway == "54-95c" and bool(facts.charge.victims)
     reasons = [f.reason for f in decision.findings + extra]
@@ -574,7 +652,7 @@ def judge_charge(facts: ChargeFacts, predicates: list[PredicateOutcome], docket_
     if "unverified_law" in flags:
         reasons.append(Reason("law.unverified",
                               "A statute-table entry used in this decision has not yet been verified against the "
-                              "statute text; counsel should confirm it.", "erasure_docs/law"))
+                              "statute text; counsel should confirm it (docs/law.md).", "erasure_docs/law"))
     return ChargeOutcome(
         docket_number=facts.record.docket_number, index=index, input_statute=facts.citation.input,
         citation=facts.citation.canonical, jurisdiction="federal" if facts.is_federal else "CT",
@@ -582,6 +660,23 @@ def judge_charge(facts: ChargeFacts, predicates: list[PredicateOutcome], docket_
         pathway=decision.pathway, relief=decision.relief, victim_notice_required=notice,
         erasure_date=decision.erasure_date if decision.status == "automatic" else None, flags=flags, reasons=reasons,
         record_index=docket_index, why=deciding(decision).text)
+
+
+def docket_decisions(counts: list[ChargeFacts], predicates: list[PredicateOutcome]) -> list[Decision]:
+    """Each count's decision; an erasable count beside one that stays loses only its public electronic records."""
+    decisions = [decide(facts, predicates) for facts in counts]
+    statuses, pathways = [d.status for d in decisions], [d.pathway for d in decisions]
+    for i, facts in enumerate(counts):
+        if awaits_other_counts(statuses, pathways, i):
+            waiting = decide(facts, predicates, public_only=True)
+            when = f" (on {long_date(waiting.erasure_date)})" if waiting.erasure_date else ""
+            decisions[i] = replace(waiting, findings=[*waiting.findings, Finding(INFO, Reason(
+                "erasure.awaits_other_counts",
+                f"Another count of docket {facts.record.docket_number} is not erasable now, and the records of an "
+                "information with more than one count are erased only when every count is; until then only this "
+                f"count's public electronic records go{when}. Vacating and dismissing the other counts would let the "
+                "whole docket be erased.", MULTI_COUNT), ("awaits_other_counts",))])
+    return decisions
 
 
 def deciding(decision: Decision) -> Reason:
@@ -602,10 +697,11 @@ def evaluate(case: Case, as_of: dt.date | None = None, tables: Tables | None = N
     predicates = [judge_predicate(c, tables) for c in case.trafficking.predicates]
     charges = []
     for r, record in enumerate(case.records):
-        for i, charge in enumerate(record.charges):
-            rows = tuple(tables.offense_rows(charge.statute)) if charge.statute.jurisdiction == "CT" else ()
-            facts = ChargeFacts(case, record, charge, charge.statute, rows, tables)
-            charges.append(judge_charge(facts, predicates, r, i))
+        counts = [ChargeFacts(case, record, charge, charge.statute,
+                              tuple(tables.offense_rows(charge.statute)) if charge.statute.jurisdiction == "CT" else (),
+                              tables) for charge in record.charges]
+        for i, (facts, decision) in enumerate(zip(counts, docket_decisions(counts, predicates))):
+            charges.append(judge_charge(facts, decision, r, i))
     from erasure_docs.rules.documents import planned_documents
 
     report = Report(case.case_id, case.as_of, str(tables.param("rules_version")), predicates,
