@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs.rules.checks import prostitution_age
 from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
 from erasure_docs.rules.outcome import ChargeOutcome, Report
@@ -104,6 +105,12 @@ def caption_rows(record: Record, name: str, filing_date: dt.date) -> list[dict[s
     return [{"left": a, "right": b} for a, b in zip(left, right)]
 
 
+def law_wording() -> dict[str, Any]:
+    """Statutory wording a document may state as settled only once the tables mark it verified."""
+    relief = load_tables().parameters["vacatur_relief_wording"]
+    return {"vacatur_relief_verified": relief.verified, "vacatur_relief": str(relief.value)}
+
+
 class ContextBuilder:
     """Builds every document's context for one judged case."""
 
@@ -176,6 +183,7 @@ class ContextBuilder:
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
+            "law": law_wording(),
             "court": court_names(record) if record else {"name": "", "town": "", "full": ""},
             "caption": {"rows": caption_rows(record, petitioner["name"], case.filing_date)} if record else {"rows": []},
         }
@@ -203,10 +211,31 @@ class ContextBuilder:
             agencies.append("Court Support Services Division, Juvenile Probation")
         return {"number": record.docket_number, "arrest_date": when(record.arrest_date),
                 "arresting_agency": record.arresting_agency or "", "charges": charges,
+                "counts_remain": bool(self.staying_counts(record_index)),
+                "barred_findings": [f for f in (self.barred_finding(record, c) for c in eligible) if f],
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
                 "agencies": list(dict.fromkeys(agencies)),
                 "victims": [v for c in eligible for v in self.notified_victims(record, c)]}
+
+    def staying_counts(self, record_index: int) -> list[ChargeOutcome]:
+        """Counts of an adult docket that neither this filing vacates nor § 54-142a erases: the docket's records
+        then remain (the multi-count clause of § 54-142a)."""
+        if self.case.records[record_index].court.kind is CourtKind.juvenile:
+            return []
+        return [c for c in self.by_docket.get(record_index, [])
+                if c.status != "eligible" and not (c.status == "automatic" and c.pathway == "54-142a")]
+
+    def barred_finding(self, record: Record, outcome: ChargeOutcome) -> dict[str, str] | None:
+        """A prostitution finding the law barred on the offense date (rule prostitution.finding_barred)."""
+        charge = record.charges[outcome.index]
+        if not any(r.rule == "prostitution.finding_barred" for r in outcome.reasons) \
+                or outcome.age_at_offense is None or charge.offense_date is None:
+            return None
+        law = prostitution_age(outcome.age_at_offense, charge.offense_date, load_tables())
+        return {"citation": cite(outcome.citation), "offense_date": when(charge.offense_date),
+                "age": str(outcome.age_at_offense), "since": when(law.since), "under": str(law.under),
+                "act": law.act, "disposition": DISPOSITIONS[charge.disposition.value].lower()}
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
@@ -277,6 +306,10 @@ class ContextBuilder:
             items.append("There is no official § 54-95c application form known to us; confirm the court accepts "
                          "the application as a pleading.")
             items.append("Have the client review and sign the affidavit before a notary or commissioner.")
+        if any(c.pathway == "54-95c" for c in eligible) and not law_wording()["vacatur_relief_verified"]:
+            items.append("The exact wording of C.G.S. § 54-95c(d) (\"shall\" or \"may\", and whether the same order "
+                         "directs erasure) is not verified in the law tables: confirm it before filing. The application "
+                         "states the relief without paraphrasing subsection (d).")
         if any(c.victim_notice_required for c in eligible):
             items.append("Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
                          "where one exists; confirm every victim's current address; mail by registered or "
@@ -285,11 +318,26 @@ class ContextBuilder:
             if c.status == "needs_review":
                 items.append(f"Decide docket {c.docket_number}, charge {c.index + 1} ({c.citation}): {c.why}")
             if "minor_prostitution" in c.flags:
+                barred = any(r.rule == "prostitution.finding_barred" for r in c.reasons)
                 items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
-                             "committed under 18 — raise it expressly.")
+                             "committed under 18" + (" that the law then barred; the filing says so in its own "
+                                                     "paragraph." if barred else " — raise it expressly."))
+            if "juvenile_age_in_adult_court" in c.flags:
+                items.append(f"Docket {c.docket_number}, charge {c.index + 1}: an adult-court conviction for an offense "
+                             "at an age the juvenile court then covered; check whether the case was transferred.")
+            if "clean_slate_may_apply" in c.flags:
+                items.append(f"Docket {c.docket_number}, charge {c.index + 1}: Clean Slate (§ 54-142a(e)) may already "
+                             "have erased this conviction; check the record before filing.")
             if "federal_conviction" in c.flags:
                 items.append(f"Docket {c.docket_number}: a federal conviction cannot be cleared here; consider "
                              "federal remedies.")
+        for r in self.petitioned_records():
+            staying = self.staying_counts(r)
+            if staying:
+                counts = ", ".join(f"{c.index + 1} ({c.citation})" for c in staying)
+                items.append(f"Docket {self.case.records[r].docket_number}: count {counts} stays, so the docket's "
+                             "records remain after the vacated counts are dismissed; only the public electronic records "
+                             "of its erasable counts go (§ 54-142a).")
         if any(c.status == "not_eligible" for c in report.charges):
             items.append("For charges that are not eligible here, consider other remedies (e.g. Clean Slate "
                          "erasure under § 54-142a(e), a pardon).")

@@ -60,6 +60,9 @@ class ProstitutionAge:
     text: str
     cite: str
     unverified: bool
+    since: dt.date | None = None  # for a barred finding: the day the bar took effect,
+    under: int | None = None  # the age below which no one could be guilty,
+    act: str = ""  # and the act that made the bar
 
 
 def prostitution_age(age: int, offense: dt.date, tables: Tables) -> ProstitutionAge:
@@ -71,12 +74,13 @@ def prostitution_age(age: int, offense: dt.date, tables: Tables) -> Prostitution
     if offense >= under_18:
         return ProstitutionAge(True, f"The petitioner was {age} on the offense date; since {long_date(under_18)} no one "
                                "under 18 can be guilty of prostitution, so the law barred this finding.",
-                               "C.G.S. § 53a-82 (P.A. 16-71)", not params["minor_prostitution_bar_date"].verified)
+                               "C.G.S. § 53a-82 (P.A. 16-71)", not params["minor_prostitution_bar_date"].verified,
+                               under_18, 18, "P.A. 16-71")
     if offense >= under_16 and age < 16:
         return ProstitutionAge(True, f"The petitioner was {age} on the offense date; since {long_date(under_16)} no one "
                                "under 16 can be guilty of prostitution, so the law barred this finding.",
                                "C.G.S. § 53a-82 (P.A. 10-115)",
-                               not params["minor_prostitution_under_16_bar_date"].verified)
+                               not params["minor_prostitution_under_16_bar_date"].verified, under_16, 16, "P.A. 10-115")
     if offense >= presumed and age >= 16:
         return ProstitutionAge(False, f"The petitioner was {age} on the offense date; from {long_date(presumed)} a 16- "
                                "or 17-year-old charged with prostitution was presumed to be a victim of trafficking.",

@@ -666,7 +666,14 @@ def docket_decisions(counts: list[ChargeFacts], predicates: list[PredicateOutcom
     """Each count's decision; an erasable count beside one that stays loses only its public electronic records."""
     decisions = [decide(facts, predicates) for facts in counts]
     statuses, pathways = [d.status for d in decisions], [d.pathway for d in decisions]
+    staying = [s != "eligible" and not (s == "automatic" and p == "54-142a") for s, p in zip(statuses, pathways)]
     for i, facts in enumerate(counts):
+        if statuses[i] == "eligible" and pathways[i] == "54-95c" and any(staying[:i] + staying[i + 1:]):
+            decisions[i] = replace(decisions[i], findings=[
+                Finding(INFO, Reason("vacatur.then_erasure", "Once vacated and dismissed, this charge's public "
+                                     "electronic records are erased; the docket's other records remain while another "
+                                     "count stays.", MULTI_COUNT))
+                if f.reason.rule == "vacatur.then_erasure" else f for f in decisions[i].findings])
         if awaits_other_counts(statuses, pathways, i):
             waiting = decide(facts, predicates, public_only=True)
             when = f" (on {long_date(waiting.erasure_date)})" if waiting.erasure_date else ""
