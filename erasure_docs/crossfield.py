@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any, Iterator
+
+from erasure_docs import courts
 
 Problems = list[tuple[str, str]]
 
@@ -71,6 +74,8 @@ def charge_problems(charge: dict, where: str, proceeding: Any, arrest: dt.date |
         found.append((f"{where}.disposition_date", f"{disposed} is before arrest_date {arrest}"))
     if offense and born and offense < born:
         found.append((f"{where}.offense_date", f"{offense} is before the petitioner's date_of_birth"))
+    if charge.get("no_identifiable_victim") is True and charge.get("victims"):
+        found.append((f"{where}.no_identifiable_victim", "is true, but victims are listed; keep one or the other"))
     if proceeding in ("adult", "juvenile", "youthful_offender"):
         if disposition in JUVENILE_DISPOSITIONS and proceeding != "juvenile":
             found.append((f"{where}.disposition",
@@ -89,10 +94,25 @@ def record_problems(record: dict, where: str, born: dt.date | None) -> Problems:
     court = mapping(record.get("court"))
     if court.get("kind") == "ga" and court.get("number") is None:
         found.append((f"{where}.court.number", "is required when court kind is 'ga' (the G.A. number, e.g. 14)"))
+    else:
+        found += [(f"{where}.{path}", message) for path, message in court_checks(record)[0]]
     arrest = as_date(record.get("arrest_date"))
     for j, charge in enumerate(items(record.get("charges"))):
         found += charge_problems(charge, f"{where}.charges[{j}]", record.get("proceeding"), arrest, born)
     return found
+
+
+def court_checks(record: dict) -> tuple[Problems, Problems]:
+    """(problems, warnings) from the court directory for one record's court and docket number."""
+    court = mapping(record.get("court"))
+    kind, number, location = court.get("kind"), court.get("number"), court.get("location")
+    if kind not in courts.KINDS or not isinstance(location, str) or not 0 < len(location.strip()) <= 200:
+        return [], []  # the field rules report these; federal courts are not in the directory
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        return [], []
+    docket = record.get("docket_number")
+    return courts.court_findings(SimpleNamespace(kind=kind, number=number, location=location.strip()),
+                                 docket if isinstance(docket, str) else None)
 
 
 def cross_field_problems(data: dict) -> Problems:
@@ -112,6 +132,10 @@ def cross_field_problems(data: dict) -> Problems:
             if key in seen:
                 found.append((f"records[{i}].docket_number", f"{docket.strip()} appears twice (also records[{seen[key]}])"))
             seen.setdefault(key, i)
+    filing = mapping(data.get("filing"))
+    filed, hearing = as_date(filing.get("date")), as_date(filing.get("hearing_date"))
+    if filed and hearing and hearing < filed:
+        found.append(("filing.hearing_date", f"{hearing} is before the filing date {filed}"))
     as_of = as_date(data.get("as_of")) or dt.date.today()
     for path, value in dated_fields(data):
         if value > as_of:
