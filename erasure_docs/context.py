@@ -24,6 +24,9 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
                 "fwsn": "Family with service needs finding", "statement_of_responsibility": "Statement of responsibility",
                 "dismissed": "Dismissed", "nolle": "Nolle", "not_guilty": "Not guilty", "pending": "Pending",
                 "youthful_offender": "Youthful offender"}
+FINDINGS = {"convicted": "judgment of conviction", "adjudicated_delinquent": "adjudication of delinquency",
+            "fwsn": "family-with-service-needs finding", "statement_of_responsibility": "statement of responsibility",
+            "youthful_offender": "youthful-offender adjudication"}
 EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
             "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
             "Declaration of a law enforcement official", "i914_supplement_b": "Form I-914 Supplement B, Declaration "
@@ -213,6 +216,8 @@ class ContextBuilder:
         return {"number": record.docket_number, "arrest_date": when(record.arrest_date),
                 "arresting_agency": record.arresting_agency or "", "charges": charges,
                 "counts_remain": bool(self.staying_counts(record_index)),
+                "other_counts_erased": any(c.status == "automatic" and c.pathway == "54-142a"
+                                           for c in self.by_docket.get(record_index, [])),
                 "barred_findings": [f for f in (self.barred_finding(record, c) for c in eligible) if f],
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
@@ -236,7 +241,7 @@ class ContextBuilder:
         law = prostitution_age(outcome.age_at_offense, charge.offense_date, load_tables())
         return {"citation": cite(outcome.citation), "offense_date": when(charge.offense_date),
                 "age": str(outcome.age_at_offense), "since": when(law.since), "under": str(law.under),
-                "act": law.act, "disposition": DISPOSITIONS[charge.disposition.value].lower()}
+                "act": law.act, "finding": FINDINGS[charge.disposition.value]}
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
