@@ -132,3 +132,18 @@ def test_multi_count_docket(other, waits):
     assert nolled["status"] == "automatic" and nolled["erasure_date"] == "2025-02-15"
     assert ("awaits_other_counts" in nolled["flags"]) is waits
     assert ("public electronic records" in nolled["reasons"][0]["text"]) is waits
+
+
+def test_rules_command_lists_the_second_pass_rules():
+    from click.testing import CliRunner
+
+    from erasure_docs.cli import main
+
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0
+    for rule in ("erasure.awaits_other_counts", "erasure.youthful_offender_later_felony",
+                 "erasure.youthful_offender_discharge_unknown", "flag.juvenile_age_in_adult_court",
+                 "flag.minor_prostitution", "prostitution.finding_barred", "ground.predicate_in_force",
+                 "flag.clean_slate_may_apply"):
+        [line] = [line for line in result.stdout.splitlines() if line.startswith(rule + " ")]
+        assert "C.G.S." in line

@@ -15,7 +15,7 @@ from erasure_docs.model import Case, Charge, Disposition, Proceeding, Record
 from erasure_docs.offense_class import OffenseClass
 from erasure_docs.rules.tables import Tables
 
-RAISE_THE_AGE = "C.G.S. § 46b-120 (P.A. 07-4, P.A. 09-7)"
+RAISE_THE_AGE = "C.G.S. § 46b-120; P.A. 07-4, 09-7"
 
 
 def law_date(tables: Tables, name: str) -> dt.date:

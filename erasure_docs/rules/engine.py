@@ -36,7 +36,7 @@ from erasure_docs.rules.outcome import (FAIL, INFO, PASS, REVIEW, ChargeOutcome,
                                         Report)
 from erasure_docs.rules.tables import OffenseRow, Tables, load_tables
 
-MULTI_COUNT = "C.G.S. § 54-142a (multi-count clause; same words in § 54-142u(b))"
+MULTI_COUNT = "C.G.S. § 54-142a, multi-count clause"  # the same words are in § 54-142u(b)
 
 # Every rule id the engine can give, in the order the rules apply: (id, statute, what it decides).
 RULES: list[tuple[str, str, str]] = [
