@@ -11,13 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs import courts
+from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, Evidence, Proceeding, Record, Victim
+from erasure_docs.readiness import DRAFT_MARK
+from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket
 from erasure_docs.rules.checks import prostitution_age
-from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
 from erasure_docs.rules.outcome import ChargeOutcome, Report
 from erasure_docs.rules.tables import load_tables
 
+JUVENILE_DISPOSITION_VALUES = {d.value for d in JUVENILE_DISPOSITIONS}
 JUVENILE_KINDS = {"petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"}
 AFFIDAVIT_KINDS = {"affidavit", "affidavit_46b_146"}
 DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated delinquent",
@@ -27,13 +30,57 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
 FINDINGS = {"convicted": "judgment of conviction", "adjudicated_delinquent": "adjudication of delinquency",
             "fwsn": "family-with-service-needs finding", "statement_of_responsibility": "statement of responsibility",
             "youthful_offender": "youthful-offender adjudication"}
-EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
-            "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
-            "Declaration of a law enforcement official", "i914_supplement_b": "Form I-914 Supplement B, Declaration "
-            "of Law Enforcement Officer for Victim of Trafficking in Persons", "service_provider_letter":
-            "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
-            "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
+# What each kind of evidence is, as the affidavit describes it under oath; `{author}` is the person who made it.
+# A kind with an author-less wording is described that way when the case file does not say who made it.
+EVIDENCE = {
+    "t_visa": ("Approval of T nonimmigrant status (T visa) by U.S. Citizenship and Immigration Services", None),
+    "i914_supplement_b": ("Form I-914 Supplement B, Declaration of Law Enforcement Officer for Victim of "
+                          "Trafficking in Persons", "Form I-914 Supplement B, Declaration of Law Enforcement Officer "
+                          "for Victim of Trafficking in Persons, signed by {author}"),
+    "hhs_certification": ("Certification letter of the U.S. Department of Health and Human Services", None),
+    "hhs_eligibility_letter": ("Eligibility letter of the U.S. Department of Health and Human Services", None),
+    "law_enforcement_declaration": ("Declaration of a law enforcement official", "Declaration of {author}"),
+    "service_provider_letter": ("Letter from a victim service provider", "Letter from {author}"),
+    "dcf_identification": ("Identification by the Department of Children and Families as a victim of trafficking",
+                           None),
+    "trafficker_conviction": ("Record of the conviction of the person who trafficked me", None),
+    "police_report": ("Police report", "Police report by {author}"),
+    "other": ("Record", "Record made by {author}"),
+}
+
+
+def exhibit_letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def exhibits(evidence: list[Evidence]) -> list[dict[str, str]]:
+    """The evidence as the affidavit's exhibits, each by letter and described as what it is."""
+    found = []
+    for i, item in enumerate(evidence):
+        plain, signed = EVIDENCE[item.kind.value]
+        label = signed.format(author=item.author) if signed and item.author else plain
+        if item.author and not signed:
+            label += f" ({item.author})"
+        found.append({"letter": exhibit_letter(i), "label": label, "description": item.description or "",
+                      "date": when(item.date)})
+    return found
+
+
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
+# Who else holds a docket's records, and the words of a sentence (on any charge of the docket) that show it:
+# an order that does not reach a holder leaves that holder's copy of the record in place.
+JUVENILE_PROBATION = "Court Support Services Division, Juvenile Probation"
+SENTENCE_HOLDERS = (
+    ("adult", "Court Support Services Division, Adult Probation Services", ("probation",)),
+    ("youthful_offender", "Court Support Services Division, Adult Probation Services", ("probation",)),
+    ("juvenile", "Department of Children and Families", ("commit", "dcf", "department of children and families")),
+)
 
 
 @dataclass(frozen=True)
@@ -50,12 +97,32 @@ class DocumentRef:
         return TITLES[self.kind]
 
 
+def mailing(victim: Victim) -> dict[str, Any]:
+    """A victim's § 54-95c(b) notice as recorded: `mailed` only when the method, the date and the tracking
+    number are all known; until then the papers speak of the notice in the future and leave blanks."""
+    notice = victim.notice
+    mailed = bool(notice and notice.mailed_on and notice.tracking_number)
+    return {"mailed": mailed, "method": f"{notice.method.value} mail" if mailed and notice else "",
+            "mailed_on": when(notice.mailed_on) if mailed and notice else "",
+            "tracking_number": (notice.tracking_number or "") if mailed and notice else ""}
+
+
+def draft_mark(report: Report) -> str:
+    """The words every page of every document carries while the packet is not ready to file, else ""."""
+    ready = report.readiness is None or report.readiness.ready
+    return "" if ready else DRAFT_MARK
+
+
 def when(day: dt.date | None) -> str:
     return long_date(day) if day else ""
 
 
 def court_key(record: Record) -> tuple:
-    return (record.court.kind.value, record.court.number, record.court.location)
+    """The court a docket's papers go to: a closed court's dockets go with its successor's."""
+    if record.court.kind is CourtKind.federal:
+        return (record.court.kind.value, record.court.number, record.court.location)
+    entry = courts.lookup(record.court)
+    return (entry.kind, entry.number, entry.location)
 
 
 def cite(citation: str) -> str:
@@ -78,41 +145,59 @@ def predicate_phrase(citations: list[str]) -> str:
     return " and ".join(parts)
 
 
-def address_lines(address: Address | None) -> list[str]:
+ACP_WORDING = "Address Confidentiality Program substitute address (C.G.S. § 54-240a et seq.)"
+
+
+def address_lines(address: Address | None, acp: bool = False) -> list[str]:
+    """The lines of a mailing address; an Address Confidentiality Program address is the only address of a
+    participant that ever prints, and it prints under the program's wording."""
     if address is None:
         return []
-    return [address.street, f"{address.city}, {address.state} {address.zip}"]
+    return ([ACP_WORDING] if acp else []) + [address.street, f"{address.city}, {address.state} {address.zip}"]
 
 
-def court_names(record: Record) -> dict[str, str]:
+def court_names(record: Record) -> dict[str, Any]:
+    """How papers name a docket's court, and where its clerk receives mail (from the court directory)."""
     court, town = record.court, record.court.location
-    if court.kind is CourtKind.ga:
-        name = f"G.A. {court.number}"
-    elif court.kind is CourtKind.jd:
-        name = f"Judicial District of {town}"
-    elif court.kind is CourtKind.juvenile:
-        name = "Superior Court for Juvenile Matters"
-    else:
+    if court.kind is CourtKind.federal:
         name = f"United States District Court ({town})"
-    full = name if court.kind is CourtKind.juvenile else f"Superior Court, {name}"
-    return {"name": name, "town": town, "full": f"{full}, at {town}"}
+        return {"name": name, "town": town, "full": f"{name}, at {town}", "clerk": "", "address_lines": [],
+                "caption": [], "address_missing": False}
+    entry = courts.lookup(court)
+    clerk = entry.clerk
+    name = {"ga": f"G.A. {entry.number}", "jd": f"Judicial District of {entry.district}"}.get(
+        entry.kind, "Superior Court for Juvenile Matters")
+    return {"name": name, "town": entry.location, "full": entry.name,
+            "clerk": clerk.name if clerk else f"Clerk, {entry.name}",
+            "address_lines": clerk.address.lines if clerk and clerk.address else [],
+            "address_missing": not (clerk and clerk.address),
+            "caption": (["SUPERIOR COURT FOR", "JUVENILE MATTERS"] if entry.kind == "juvenile"
+                        else ["SUPERIOR COURT", entry.caption_court]) + [f"AT {entry.caption_at}"]}
 
 
-def caption_rows(record: Record, name: str, filing_date: dt.date) -> list[dict[str, str]]:
-    date, town = when(filing_date).upper(), record.court.location.upper()
+def defendant_caption(record: Record, legal_name: str) -> str:
+    """The defendant as the court file names the person: 'BREE COLLINS (a/k/a Brianna M. O'Neil)'."""
+    if record.name_on_record and record.name_on_record != legal_name:
+        return f"{record.name_on_record.upper()} (a/k/a {legal_name})"
+    return legal_name.upper()
+
+
+def caption_rows(record: Record, name: str, filing_date: dt.date, initials: bool = False) -> list[dict[str, str]]:
+    """`name`: the initials (`initials` true: a juvenile or an initials-only filing), else the legal name."""
+    date = when(filing_date).upper()
     docket = f"DOCKET NO. {record.docket_number}"
+    right = [*court_names(record)["caption"], date]
     if record.court.kind is CourtKind.juvenile:
-        left, right = [docket, f"IN RE: {name}", "", ""], ["SUPERIOR COURT FOR", "JUVENILE MATTERS", f"AT {town}", date]
+        left = [docket, f"IN RE: {name}", "", ""]
     else:
-        court = court_names(record)["name"].upper()
-        left, right = [docket, "STATE OF CONNECTICUT", "V.", name.upper()], ["SUPERIOR COURT", court, f"AT {town}", date]
+        defendant = name.upper() if initials else defendant_caption(record, name)
+        left = [docket, "STATE OF CONNECTICUT", "V.", defendant]
     return [{"left": a, "right": b} for a, b in zip(left, right)]
 
 
 def law_wording() -> dict[str, Any]:
     """Statutory wording a document may state as settled only once the tables mark it verified."""
-    relief = load_tables().parameters["vacatur_relief_wording"]
-    return {"vacatur_relief_verified": relief.verified, "vacatur_relief": str(relief.value)}
+    return {"vacatur_relief_verified": load_tables().parameters["vacatur_relief_subsection_d"].verified}
 
 
 class ContextBuilder:
@@ -140,13 +225,22 @@ class ContextBuilder:
     def petitioner(self, ref: DocumentRef) -> dict[str, Any]:
         p = self.case.petitioner
         initials = self.uses_initials(ref)
+        # A juvenile paper is filed in the confidential juvenile file: its caption keeps the initials, but the
+        # petition, affidavit and order identify the person fully so that every agency can act on the order.
+        in_body = p.full_name if ref.kind in JUVENILE_KINDS else p.initials if initials else p.full_name
         aliases = [] if initials else list(p.aliases)
         sentence = f"I have also been known as {join_words(aliases)}" if aliases else ""
-        return {"name": p.initials if initials else p.full_name, "full_name": p.full_name, "initials": p.initials,
+        born = p.date_of_birth
+        filed = self.case.filing_date
+        adult = (filed.year - born.year - ((filed.month, filed.day) < (born.month, born.day))) >= 18
+        return {"name": in_body, "caption_name": p.initials if initials else p.full_name,
+                "caption_initials": initials, "full_name": p.full_name, "initials": p.initials,
+                "date_of_birth": when(born), "adult": adult,
                 "aliases": aliases, "aliases_text": join_words(aliases),
                 "aliases_sentence": sentence if sentence.endswith(".") else sentence + "." if sentence else "",
-                "address_lines": address_lines(p.address),
-                "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp}
+                "address_lines": address_lines(p.address, p.address_is_acp),
+                "phone": p.phone or "", "email": p.email or "", "is_acp": p.address_is_acp,
+                "interpreter_language": p.interpreter_language or ""}
 
     def signer(self, ref: DocumentRef, petitioner: dict[str, Any]) -> dict[str, Any]:
         attorney = self.case.attorney
@@ -154,7 +248,7 @@ class ContextBuilder:
             return {"self_represented": False, "name": attorney.name, "firm": attorney.firm or "",
                     "address_lines": address_lines(attorney.address), "phone": attorney.phone or "",
                     "email": attorney.email or "", "juris_number": attorney.juris_number}
-        if ref.kind == "victim_notice":  # a victim notice never tells the victim how to reach the applicant
+        if ref.kind in VICTIM_NOTICES:  # a victim notice never tells the victim how to reach the applicant
             return {"self_represented": True, "name": petitioner["name"], "firm": "", "address_lines": [],
                     "phone": "", "email": "", "juris_number": ""}
         return {"self_represented": True, "name": petitioner["name"], "firm": "",
@@ -162,11 +256,12 @@ class ContextBuilder:
                 "email": petitioner["email"], "juris_number": ""}
 
     def prosecutor(self, record: Record | None) -> dict[str, Any]:
-        filing = self.case.filing
-        office = filing.prosecutor_office
-        if not office:
-            office = "Office of the State's Attorney" + (f", {court_names(record)['name']}" if record else "")
-        return {"office": office, "address_lines": address_lines(filing.prosecutor_address)}
+        """The office that prosecutes this docket, from the court directory (or the record's override)."""
+        office = courts.prosecutor_for(record, self.case.filing) if record else None
+        if office is None:
+            return {"office": "", "address_lines": [], "missing": True}
+        lines = office.address.lines if office.address else []
+        return {"office": office.name, "address_lines": lines, "missing": not lines}
 
     def common(self, ref: DocumentRef) -> dict[str, Any]:
         case = self.case
@@ -177,6 +272,7 @@ class ContextBuilder:
         context: dict[str, Any] = {
             "case_id": case.case_id,
             "doc": {"kind": ref.kind, "title": ref.title},
+            "draft_mark": draft_mark(self.report),
             "filing_date": when(case.filing_date),
             "party": "Applicant" if self.is_vacatur(ref) else "Petitioner",
             "petitioner": petitioner,
@@ -186,10 +282,13 @@ class ContextBuilder:
             "predicate_text": predicate_phrase(qualifying),
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
-            "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
+            "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit,
+                       "hearing_date": when(case.filing.hearing_date)},
             "law": law_wording(),
-            "court": court_names(record) if record else {"name": "", "town": "", "full": ""},
-            "caption": {"rows": caption_rows(record, petitioner["name"], case.filing_date)} if record else {"rows": []},
+            "court": court_names(record) if record else {"name": "", "town": "", "full": "", "clerk": "",
+                                                         "address_lines": [], "address_missing": True},
+            "caption": {"rows": caption_rows(record, petitioner["caption_name"], case.filing_date,
+                                             petitioner["caption_initials"])} if record else {"rows": []},
         }
         return context
 
@@ -209,11 +308,15 @@ class ContextBuilder:
         record = self.case.records[record_index]
         eligible = [c for c in self.by_docket.get(record_index, []) if c.status == "eligible"]
         charges = [self.charge(record, outcome) for outcome in eligible]
-        agencies = [a for a in [record.arresting_agency, f"Clerk, {court_names(record)['full']}", STATE_POLICE,
-                                self.prosecutor(record)["office"]] if a]
-        if record.court.kind is CourtKind.juvenile:
-            agencies.append("Court Support Services Division, Juvenile Probation")
+        victims = [v for c in eligible for v in self.notified_victims(record, c)]
+        agencies = [a for a in [record.arresting_agency, court_names(record)["clerk"], STATE_POLICE,
+                                self.prosecutor(record)["office"], *record_holders(record)] if a]
+        discharges = [record.charges[c.index] for c in eligible
+                      if record.charges[c.index].disposition.value in JUVENILE_DISPOSITION_VALUES]
+        discharged = [c.discharge_date for c in discharges if c.discharge_date]
         return {"number": record.docket_number, "arrest_date": when(record.arrest_date),
+                "identity": self.identity(record),
+                "discharge_date": when(max(discharged)) if discharged and len(discharged) == len(discharges) else "",
                 "arresting_agency": record.arresting_agency or "", "charges": charges,
                 "counts_remain": bool(self.staying_counts(record_index)),
                 "other_counts_erased": any(c.status == "automatic" and c.pathway == "54-142a"
@@ -222,7 +325,22 @@ class ContextBuilder:
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
                 "agencies": list(dict.fromkeys(agencies)),
-                "victims": [v for c in eligible for v in self.notified_victims(record, c)]}
+                "victims": victims, "notice_sent": bool(victims) and all(v["mailed"] for v in victims),
+                "discretion_factors": [{"citation": c["citation"], "description": c["description"],
+                                        "factors": c["discretion_factors"]}
+                                       for c in charges if c["relief"] == "discretionary" and c["discretion_factors"]]}
+
+    def identity(self, record: Record) -> dict[str, Any]:
+        """How the court record names the person, for captions, the identity paragraph and the order."""
+        p = self.case.petitioner
+        juvenile = record.court.kind is CourtKind.juvenile
+        initials = not juvenile and self.case.filing.use_initials is True
+        named = record.name_on_record or p.full_name
+        born = record.date_of_birth_on_record or p.date_of_birth
+        return {"name_on_record": p.initials if initials else named, "date_of_birth_on_record": when(born),
+                "legal_name": p.initials if initials else p.full_name, "date_of_birth": when(p.date_of_birth),
+                "name_differs": named != p.full_name and not initials, "date_differs": born != p.date_of_birth,
+                "differs": (named != p.full_name and not initials) or born != p.date_of_birth}
 
     def staying_counts(self, record_index: int) -> list[ChargeOutcome]:
         """Counts of an adult docket that neither this filing vacates nor § 54-142a erases: the docket's records
@@ -249,6 +367,7 @@ class ContextBuilder:
                 "offense_class": outcome.offense_class or "", "offense_date": when(charge.offense_date),
                 "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
                 "sentence": charge.sentence or "", "relief": outcome.relief or "",
+                "discretion_factors": list(charge.discretion_factors),
                 "victims": [{"name": v.name} for v in charge.victims] if outcome.victim_notice_required else []}
 
     def notified_victims(self, record: Record, outcome: ChargeOutcome) -> list[dict[str, str]]:
@@ -256,11 +375,7 @@ class ContextBuilder:
             return []
         victims = []
         for victim in record.charges[outcome.index].victims:
-            notice = victim.notice
-            victims.append({"name": victim.name, "citation": cite(outcome.citation),
-                            "method": f"{notice.method.value} mail" if notice else "",
-                            "mailed_on": when(notice.mailed_on) if notice else "",
-                            "tracking_number": (notice.tracking_number or "") if notice else ""})
+            victims.append({"name": victim.name, "citation": cite(outcome.citation), **mailing(victim)})
         return victims
 
     def victim(self, record_index: int, victim_index: int) -> dict[str, Any]:
@@ -268,7 +383,8 @@ class ContextBuilder:
         found = [(outcome, v) for outcome in self.by_docket[record_index] if outcome.victim_notice_required
                  for v in record.charges[outcome.index].victims]
         outcome, victim = found[victim_index]
-        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation)}
+        return {"name": victim.name, "address_lines": address_lines(victim.address), "citation": cite(outcome.citation),
+                **mailing(victim)}
 
     # -------------------------------------------------------- case-level documents
 
@@ -276,8 +392,20 @@ class ContextBuilder:
         """The documents a cover letter sends to its court."""
         return [ref for ref in refs if ref.record is not None and court_key(self.case.records[ref.record]) == court]
 
+    def unverified_rows(self) -> list[str]:
+        """Each law-table row not yet verified that decided an outcome of this case."""
+        report, tables, found = self.report, load_tables(), []
+        for outcome in report.charges:
+            if "unverified_law" in outcome.flags:
+                charge = self.case.records[outcome.record_index].charges[outcome.index]
+                for row in tables.offense_rows(charge.statute) if charge.statute.jurisdiction == "CT" else []:
+                    if not row.verified:
+                        found.append(f"{row.cite} ({row.title}): {row.source}")
+        found += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
+        return list(dict.fromkeys(found))
+
     def review(self) -> dict[str, Any]:
-        report, tables = self.report, load_tables()
+        report = self.report
         charges = []
         for outcome in report.charges:
             charge = self.case.records[outcome.record_index].charges[outcome.index]
@@ -288,23 +416,28 @@ class ContextBuilder:
                             "relief": outcome.relief or "none", "flags": ", ".join(outcome.flags),
                             "erasure_date": when(outcome.erasure_date),
                             "reasons": [{"text": r.text, "cite": r.cite} for r in outcome.reasons]})
-        unverified = []
-        for outcome in report.charges:
-            if "unverified_law" in outcome.flags:
-                charge = self.case.records[outcome.record_index].charges[outcome.index]
-                for row in tables.offense_rows(charge.statute) if charge.statute.jurisdiction == "CT" else []:
-                    if not row.verified:
-                        unverified.append(f"{row.cite} ({row.title}): {row.source}")
-        unverified += [f"{p.citation}: federal table row not verified" for p in report.predicates if p.unverified]
-        return {"summary": {k.replace("_", " "): v for k, v in report.summary.items()},
+        readiness = report.readiness
+        return {"ready": readiness.ready,
+                "blockers": [item._asdict() for item in readiness.blockers],
+                "warnings": [item._asdict() for item in readiness.warnings],
+                "summary": {k.replace("_", " "): v for k, v in report.summary.items()},
                 "predicates": [{"citation": p.citation, "qualifies": p.qualifies, "reason": p.reasons[0].text}
                                for p in report.predicates],
-                "charges": charges, "to_confirm": self.to_confirm(), "unverified": list(dict.fromkeys(unverified)),
+                "charges": charges, "to_confirm": self.to_confirm(), "unverified": self.unverified_rows(),
                 "rules_version": report.rules_version, "as_of": when(report.as_of)}
 
     def to_confirm(self) -> list[str]:
-        report, items = self.report, []
+        """Everything counsel must supply, weigh or check before filing: the blockers and warnings first, then
+        each unverified law-table entry that decided something, then the wording still to be confirmed."""
+        report = self.report
+        items = [f"Supply: {b.message} ({b.path})" for b in report.readiness.blockers]
+        items += [f"Weigh: {w.message} ({w.path})" for w in report.readiness.warnings]
+        items += [f"Confirm the law-table entry {row}" for row in self.unverified_rows()]
         eligible = [c for c in report.charges if c.status == "eligible"]
+        wording = load_tables().parameters["vacatur_relief_subsection_d"]
+        if any(c.pathway == "54-95c" for c in eligible) and not wording.verified:
+            items.append("Confirm the exact wording of C.G.S. § 54-95c(d) against the statute text; the application "
+                         f"and the relief stated rest on this reading: \u201c{cite(str(wording.value))}\u201d")
         if any(c.pathway == "46b-146" for c in eligible):
             items.append("Juvenile matters: confirm whether the clerk requires the official form JD-JM-12 (Erasure "
                          "of Record, Petition/Order) with the petition.")
@@ -312,17 +445,11 @@ class ContextBuilder:
             items.append("There is no official § 54-95c application form known to us; confirm the court accepts "
                          "the application as a pleading.")
             items.append("Have the client review and sign the affidavit before a notary or commissioner.")
-        if any(c.pathway == "54-95c" for c in eligible) and not law_wording()["vacatur_relief_verified"]:
-            items.append("The exact wording of C.G.S. § 54-95c(d) (\"shall\" or \"may\", and whether the same order "
-                         "directs erasure) is not verified in the law tables: confirm it before filing. The application "
-                         "states the relief without paraphrasing subsection (d).")
         if any(c.victim_notice_required for c in eligible):
             items.append("Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
                          "where one exists; confirm every victim's current address; mail by registered or "
                          "certified mail and record the tracking numbers before filing the certification.")
         for c in report.charges:
-            if c.status == "needs_review":
-                items.append(f"Decide docket {c.docket_number}, charge {c.index + 1} ({c.citation}): {c.why}")
             if "minor_prostitution" in c.flags:
                 barred = any(r.rule == "prostitution.finding_barred" for r in c.reasons)
                 items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
@@ -344,10 +471,47 @@ class ContextBuilder:
                 items.append(f"Docket {self.case.records[r].docket_number}: count {counts} stays, so the docket's "
                              "records remain after the vacated counts are dismissed; only the public electronic records "
                              "of its erasable counts go (§ 54-142a).")
+        items += self.routing_to_confirm()
         if any(c.status == "not_eligible" for c in report.charges):
             items.append("For charges that are not eligible here, consider other remedies (e.g. Clean Slate "
                          "erasure under § 54-142a(e), a pardon).")
         return items
+
+
+    def routing_to_confirm(self) -> list[str]:
+        """What the court directory could not settle for the dockets this packet files."""
+        items = []
+        for r in self.petitioned_records():
+            record = self.case.records[r]
+            if record.court.kind is CourtKind.federal:
+                continue
+            entry, docket = courts.lookup(record.court), record.docket_number
+            if court_names(record)["address_missing"]:
+                items.append(f"Docket {docket}: the clerk's mailing address for the {entry.name} is not in the court "
+                             "directory; the cover letter is a DRAFT until it is added to erasure_docs/law/courts.yaml.")
+            if self.prosecutor(record)["missing"]:
+                items.append(f"Docket {docket}: the address of the office to be served is not known; the "
+                             "certification of service is a DRAFT until records[].prosecutor gives it.")
+            if not entry.verified and record.prosecutor is None:
+                items.append(f"Docket {docket}: confirm the addresses of the {entry.name} and of the "
+                             f"{entry.prosecutor.name if entry.prosecutor else 'prosecutor'} with the clerk (the "
+                             "court directory marks them as not verified).")
+            if record.proceeding is Proceeding.juvenile and not self.docket(r)["discharge_date"]:
+                items.append(f"Docket {docket}: give each adjudicated charge's discharge_date; the petition "
+                             "alleges discharge and says DRAFT until the date is supplied.")
+            if record.name_on_record or record.date_of_birth_on_record:
+                items.append(f"Docket {docket}: confirm that the name and date of birth on record match the "
+                             "court file exactly; the caption and the order are written from them.")
+        return items
+
+
+def record_holders(record: Record) -> list[str]:
+    """Agencies beyond the police, the court and the State Police that hold this docket's records."""
+    holders = [JUVENILE_PROBATION] if record.proceeding is Proceeding.juvenile else []
+    sentences = " ".join(c.sentence or "" for c in record.charges).casefold()
+    holders += [name for proceeding, name, words in SENTENCE_HOLDERS
+                if record.proceeding.value == proceeding and any(w in sentences for w in words)]
+    return holders
 
 
 def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
@@ -358,11 +522,10 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         context["docket"] = builder.docket(ref.record)
     if ref.kind in AFFIDAVIT_KINDS:
         evidence = case.trafficking.evidence
-        context["evidence"] = [{"label": EVIDENCE[e.kind.value], "description": e.description or "",
-                                "date": when(e.date)} for e in evidence]
+        context["evidence"] = exhibits(evidence)
         narrative = case.trafficking.narrative or ""
         context["narrative_paragraphs"] = [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]
-    if ref.kind == "victim_notice":
+    if ref.kind in VICTIM_NOTICES:
         assert ref.record is not None and ref.victim is not None
         context["victim"] = builder.victim(ref.record, ref.victim)
     if ref.kind == "cover_letter":
