@@ -78,4 +78,4 @@ def test_unverified_54_95c_d_wording_is_not_paraphrased_and_is_listed_for_counse
     [application] = [t for path, t in found.items() if path.stem == "application_54_95c"][:1]
     assert UNVERIFIED_D not in application
     assert "The relief the Applicant seeks is that provided by C.G.S. § 54-95c(d)" in application
-    assert "The exact wording of C.G.S. § 54-95c(d)" in one(found, "review_sheet")
+    assert "exact wording of C.G.S. § 54-95c(d)" in one(found, "review_sheet")
