@@ -8,29 +8,16 @@ Each returns plain facts (a reason sentence, a date), so the engine decides what
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from erasure_docs.citations import Citation
 from erasure_docs.model import Case, Charge, Disposition, Proceeding, Record
 from erasure_docs.offense_class import OffenseClass
+from erasure_docs.rules.dates import birthday, long_date
 from erasure_docs.rules.tables import Tables
 
 RAISE_THE_AGE = "C.G.S. § 46b-120; P.A. 07-4, 09-7"
-
-
-def law_date(tables: Tables, name: str) -> dt.date:
-    return dt.date.fromisoformat(str(tables.param(name)))
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return dt.date(day.year + years, 3, 1)
 
 
 # ---------------------------------------------------------------- juvenile jurisdiction
@@ -39,12 +26,12 @@ def juvenile_court_covered(age: int, offense: dt.date, tables: Tables) -> str | 
     """Why the juvenile court covered an offense at this age on this date, or None when it did not."""
     if age < 16:
         return f"The petitioner was {age} on the offense date, an age the juvenile court has always covered."
-    since = {16: law_date(tables, "juvenile_jurisdiction_age_16_since"),
-             17: law_date(tables, "juvenile_jurisdiction_age_17_since")}.get(age)
+    values = tables.values
+    since = {16: values.juvenile_jurisdiction_age_16_since, 17: values.juvenile_jurisdiction_age_17_since}.get(age)
     if since is None or offense < since:
         return None
-    return f"The petitioner was {age} on the offense date; since {long_date(since)} the juvenile court has covered " \
-           f"offenses committed at {age}."
+    return (f"The petitioner was {age} on the offense date; since {long_date(since)} the juvenile court has "
+            f"covered offenses committed at {age}.")
 
 
 def juvenile_age_unverified(tables: Tables) -> bool:
@@ -67,10 +54,9 @@ class ProstitutionAge:
 
 def prostitution_age(age: int, offense: dt.date, tables: Tables) -> ProstitutionAge:
     """What the law said, on the offense date, about a prostitution finding against a person of this age (< 18)."""
-    under_18 = law_date(tables, "minor_prostitution_bar_date")
-    under_16 = law_date(tables, "minor_prostitution_under_16_bar_date")
-    presumed = law_date(tables, "minor_prostitution_presumption_date")
-    params = tables.parameters
+    values, params = tables.values, tables.parameters
+    under_18, under_16 = values.minor_prostitution_bar_date, values.minor_prostitution_under_16_bar_date
+    presumed = values.minor_prostitution_presumption_date
     if offense >= under_18:
         return ProstitutionAge(True, f"The petitioner was {age} on the offense date; since {long_date(under_18)} no one "
                                "under 18 can be guilty of prostitution, so the law barred this finding.",
@@ -92,12 +78,12 @@ def prostitution_age(age: int, offense: dt.date, tables: Tables) -> Prostitution
 
 # ---------------------------------------------------------------- when the predicate existed
 
-def predicates_not_in_force(citations: list[Citation], period_end: dt.date | None,
+def predicates_not_in_force(citations: Sequence[Citation], period_end: dt.date | None,
                             tables: Tables) -> list[tuple[str, dt.date]]:
     """Each cited predicate that came into force after the trafficking period ended, with that date."""
     if period_end is None:
         return []
-    since = {key: dt.date.fromisoformat(str(day)) for key, day in tables.param("predicate_in_force_since").items()}
+    since = tables.values.predicate_in_force_since
     return [(c.canonical, since[c.section_cite]) for c in citations
             if c.section_cite in since and period_end < since[c.section_cite]]
 
@@ -106,24 +92,24 @@ def predicates_not_in_force(citations: list[Citation], period_end: dt.date | Non
 
 def clean_slate_excluded(citation: Citation, tables: Tables) -> bool:
     """A section § 54-142a(e)(2) excludes; a bare section whose excluded part is a subsection counts as excluded."""
-    excluded = [str(s) for s in tables.param("clean_slate_excluded_statutes")]
+    excluded = tables.values.clean_slate_excluded_statutes
     return citation.key in excluded or citation.section in excluded or \
         any(s.startswith(citation.section + "(") for s in excluded)
 
 
 def clean_slate_years(offense_class: OffenseClass | None, max_term: float | None, tables: Tables) -> int | None:
     """The Clean Slate period for a conviction of this class, or None when Clean Slate never reaches it."""
+    values = tables.values
     if offense_class is None:
         return None
     if offense_class.kind == "misdemeanor":
-        return int(tables.param("clean_slate_misdemeanor_years"))
+        return values.clean_slate_misdemeanor_years
     if offense_class.kind != "felony":
         return None
     if offense_class.letter in ("D", "E"):
-        return int(tables.param("clean_slate_felony_years"))
-    limit = float(tables.param("clean_slate_unclassified_felony_max_years"))
-    if offense_class.unclassified and max_term is not None and max_term <= limit:
-        return int(tables.param("clean_slate_felony_years"))
+        return values.clean_slate_felony_years
+    if offense_class.unclassified and max_term is not None and max_term <= values.clean_slate_unclassified_felony_max_years:
+        return values.clean_slate_felony_years
     return None
 
 
@@ -141,16 +127,16 @@ def clean_slate_date(case: Case, record: Record, charge: Charge, citation: Citat
         return None
     years = clean_slate_years(offense_class, max_term, tables)
     if years is None or clean_slate_excluded(citation, tables) \
-            or charge.offense_date < law_date(tables, "clean_slate_offenses_since"):
+            or charge.offense_date < tables.values.clean_slate_offenses_since:
         return None
     latest = latest_conviction(case) or charge.disposition_date
-    day = max(add_years(latest, years), law_date(tables, "clean_slate_in_effect_since"))
+    day = max(birthday(latest, years), tables.values.clean_slate_in_effect_since)
     return day if day <= case.as_of else None
 
 
 # ---------------------------------------------------------------- multi-count dockets
 
-def awaits_other_counts(statuses: list[str], pathways: list[str | None], index: int) -> bool:
+def awaits_other_counts(statuses: Sequence[str], pathways: Sequence[str | None], index: int) -> bool:
     """An erasable count (automatic under § 54-142a) on a docket where another count is not erasable now."""
     if statuses[index] != "automatic" or pathways[index] != "54-142a":
         return False
