@@ -23,6 +23,7 @@ demo: system-deps $(STAMP)
 	@echo "Packets are in output/<case_id>/ — open output/CLINIC-2026-0013/packet.pdf"
 
 test: system-deps $(STAMP)
+	@sh scripts/system-deps.sh chromium chromium-driver
 	$(BIN)/python -m pytest -q
 
 bench: system-deps $(STAMP)

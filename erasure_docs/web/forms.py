@@ -132,7 +132,7 @@ def form_to_case(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Posted (field path, value) pairs → case-file data (what was left empty is absent)."""
     tree: dict[str, Any] = {}
     for name, raw in items:
-        if name in ("csrf", "action") or not re.fullmatch(r"[a-z_]+(\[\d+\]|\.[a-z_]+)*", name):
+        if name in ("csrf", "action") or not re.fullmatch(r"[a-z][a-z_]*(\[\d+\]|\.[a-z][a-z_]*)*", name):
             continue
         loc = split_path(name)
         if len(loc) > 12 or any(isinstance(p, int) and p > 500 for p in loc):

@@ -113,7 +113,7 @@ class SecurityMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() not in (b"cache-control", b"x-frame-options")]
                 headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
-                            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                             (b"cross-origin-opener-policy", b"same-origin"),
                             (b"cache-control", b"private, max-age=3600" if static else b"no-store")]
                 message = {**message, "headers": headers}
