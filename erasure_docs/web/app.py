@@ -176,16 +176,15 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         load_or_404(case_id)
         return attachment(saved_bytes(case_id), f"{case_id}.yaml", "application/yaml")
 
-    def judged_or_redirect(case_id: str) -> Any:
-        case, _ = service.validate(load_or_404(case_id))
-        return None if case is None else service.judge(case)
-
     @app.get("/cases/{case_id}/eligibility", response_class=HTMLResponse, include_in_schema=False)
     def eligibility(request: Request, case_id: str) -> Response:
-        judged = judged_or_redirect(case_id)
-        if judged is None:
+        data = load_or_404(case_id)
+        case, _ = service.validate(data)
+        if case is None:
             return RedirectResponse(f"/cases/{case_id}#problems", 303)
-        return _render(pages, request, "eligibility.html", case_id=case_id, judged=judged,
+        shown = forms.rendered_paths(with_blanks(data))
+        return _render(pages, request, "eligibility.html", case_id=case_id, judged=service.judge(case),
+                       anchor=lambda path: forms.anchor_for(path, shown),
                        generated=work.case_folder(case_id) is not None)
 
     @app.post("/cases/{case_id}/generate", include_in_schema=False)

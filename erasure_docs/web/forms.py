@@ -225,7 +225,7 @@ class Placed:
     """Problems by the field path whose input (or section) shows them."""
 
     by_path: dict[str, list[str]] = field(default_factory=dict)
-    listing: list[tuple[str, str, str]] = field(default_factory=list)  # (path, anchor id, message)
+    listing: list[tuple[str, str, str]] = field(default_factory=list)  # (field in words, anchor id, message)
 
     def at(self, path: str) -> list[str]:
         return self.by_path.get(path, [])
@@ -259,20 +259,60 @@ def rendered_paths(data: dict[str, Any]) -> set[str]:
     return paths
 
 
+def anchor_for(path: str, shown: set[str]) -> str:
+    """The id of the deepest part of the form that shows `path` ("problems" when none does)."""
+    loc = split_path(path) if path else ()
+    for end in range(len(loc), 0, -1):
+        candidate = format_loc(loc[:end])
+        if candidate in shown:
+            return field_id(candidate)
+    return "problems"
+
+
+SECTION_WORDS = {"petitioner": "Petitioner", "attorney": "Attorney", "trafficking": "Trafficking", "filing": "Filing",
+                 "records": "record", "charges": "charge", "victims": "victim", "evidence": "evidence",
+                 "predicates": "predicate", "address": "address", "court": "court", "notice": "notice",
+                 "period": "period", "prosecutor_address": "prosecutor's address"}
+PLURALS = {"records": "court records", "charges": "charges", "victims": "victims", "evidence": "evidence",
+           "predicates": "predicates"}
+SPECS = {"": TOP, "petitioner": PETITIONER, "attorney": ATTORNEY, "trafficking": TRAFFICKING, "evidence": EVIDENCE,
+         "records": RECORD, "court": COURT, "charges": CHARGE, "victims": VICTIM, "notice": NOTICE, "filing": FILING,
+         "address": ADDRESS, "prosecutor_address": ADDRESS}
+LABELS = {(f.name.split(".")[-2] if "." in f.name else section, f.name.split(".")[-1]): f.label
+          for section, spec in SPECS.items() for f in spec}
+
+
+def label_for(path: str) -> str:
+    """A field path in words: `records[0].charges[1].offense_date` → "Record 1, charge 2: Offense date"."""
+    words: list[str] = []
+    section = ""
+    loc = split_path(path) if path else ()
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(part, int):
+            words[-1] = f"{SECTION_WORDS.get(str(loc[i - 1]), words[-1])} {part + 1}"
+        elif last and (section, part) in LABELS:
+            words.append(LABELS[(section, str(part))])
+        elif last and part in PLURALS:
+            words.append(PLURALS[str(part)])
+        else:
+            words.append(SECTION_WORDS.get(str(part), str(part).replace("_", " ")))
+        section = str(part) if isinstance(part, str) else section
+    if not words:
+        return "The case"
+    text = ", ".join(words[:-1]) + (": " if len(words) > 1 else "") + words[-1]
+    return text[0].upper() + text[1:]
+
+
 def place_problems(problems: Iterable[Any], data: dict[str, Any]) -> Placed:
     """Each problem goes beside the deepest rendered part of the form its path falls in."""
     shown = rendered_paths(data)
     placed = Placed()
     for problem in problems:
         loc = split_path(problem.path) if problem.path else ()
-        target = ""
-        for end in range(len(loc), 0, -1):
-            candidate = format_loc(loc[:end])
-            if candidate in shown:
-                target = candidate
-                break
+        target = next((format_loc(loc[:end]) for end in range(len(loc), 0, -1) if format_loc(loc[:end]) in shown), "")
         placed.by_path.setdefault(target, []).append(problem.message)
-        placed.listing.append((problem.path or "(case)", field_id(target) if target else "problems", problem.message))
+        placed.listing.append((label_for(problem.path), anchor_for(problem.path, shown), problem.message))
     return placed
 
 

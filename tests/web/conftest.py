@@ -104,8 +104,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def screenshot(driver: Any, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    driver.save_full_page_screenshot(str(path)) if hasattr(driver, "save_full_page_screenshot") else \
-        driver.save_screenshot(str(path))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height, 600), 6000))  # the whole page, as one picture
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1280, 1000)
     return path
 
 
