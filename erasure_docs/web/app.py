@@ -155,7 +155,9 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         anchor = ""
         if action.startswith(("add:", "remove:")):
             data = forms.apply_action(data, action)
-            anchor = "#" + forms.field_id(action.partition(":")[2]) if action.startswith("add:") else ""
+            if action.startswith("add:"):  # to the entry just added
+                path = action.partition(":")[2]
+                anchor = "#" + forms.field_id(f"{path}[{max(len(forms.value_at(data, path) or []) - 1, 0)}]")
         work.save(case_id, data)
         case, _ = service.validate(data)
         if case is not None and case.attorney is not None:
