@@ -145,6 +145,7 @@ def test_a_clinic_sheet_runs_with_its_progress_to_the_end(live, browser):
     wait_for(lambda: driver.find_elements("id", "run"))
     rows = driver.find_elements("css selector", "table.batch tbody tr")
     assert len(rows) >= 2
+    accessible(driver, "06-batch-uploaded")
     by_id(driver, "run").click()
     seen: list[int] = []
 
@@ -159,7 +160,7 @@ def test_a_clinic_sheet_runs_with_its_progress_to_the_end(live, browser):
     assert f"{total} of {total} cases built" in by_id(driver, "finished").text
     results = [td.text for td in driver.find_elements("css selector", "table.batch tbody tr td:nth-child(3)")]
     assert results and all(r in ("ready to file", "built, with blockers", "problems in the sheet") for r in results)
-    accessible(driver, "06-batch-finished")
+    accessible(driver, "07-batch-finished")
 
     before = set(driver.downloads.iterdir())
     by_id(driver, "download-batch").click()
@@ -168,6 +169,12 @@ def test_a_clinic_sheet_runs_with_its_progress_to_the_end(live, browser):
         names = opened.namelist()
     folders = {n.split("/")[1] for n in names if n.count("/") >= 2}
     assert len(folders) == total and any(n.endswith("batch-summary.csv") for n in names)
+
+
+def test_a_page_that_says_what_went_wrong_is_accessible_too(live, browser):
+    browser.get(f"{live.url}/cases/NO-SUCH-CASE")
+    assert "no such case" in browser.find_element("css selector", "[role=alert]").text
+    accessible(browser, "08-not-found")
 
 
 def test_without_the_token_the_browser_gets_nothing(live, browser):
