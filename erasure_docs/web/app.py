@@ -138,8 +138,8 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         shown = with_blanks(data)
         placed = forms.place_problems(problems, shown)
         return _render(pages, request, "case.html", case_id=case_id, data=shown, placed=placed, valid=case is not None,
-                       settings=work.settings(), courts=court_choices(), statutes=statute_choices(),
-                       predicates=predicate_choices())
+                       settings=work.settings(), courts=forms.court_choices(), statutes=statute_choices(),
+                       predicates=predicate_choices(), locations=court_locations())
 
     async def posted(request: Request, case_id: str) -> tuple[dict[str, Any], str]:
         stored = load_or_404(case_id)
@@ -358,6 +358,12 @@ def statute_choices() -> list[tuple[str, str]]:
     return [(row.statute, row.title) for row in tables.offenses.values()]
 
 
+def court_locations() -> list[str]:
+    from erasure_docs import courts
+
+    return sorted({name for kind in courts.KINDS for name in courts.locations(kind)})
+
+
 def predicate_choices() -> list[tuple[str, str]]:
     from erasure_docs.rules.tables import load_tables
 
@@ -365,10 +371,6 @@ def predicate_choices() -> list[tuple[str, str]]:
     found = [("53a-192a", "Trafficking in persons")]
     found += [(f"18 U.S.C. § {row.section}", row.title) for row in tables.federal_ch77.values() if row.criminal]
     return found
-
-
-def court_choices() -> list[tuple[str, str]]:
-    return []
 
 
 # ---------------------------------------------------------------- the JSON API

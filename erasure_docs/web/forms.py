@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from erasure_docs import courts
 from erasure_docs.loading import format_loc, split_path
 from erasure_docs.model import CourtKind, Disposition, EvidenceKind, NoticeMethod, Proceeding
 
@@ -128,10 +129,53 @@ def _prune(value: Any) -> Any:
     return value
 
 
+COURT_PICK = re.compile(r"records\[(\d{1,3})\]\.court\.directory")
+
+
+def court_choices() -> list[tuple[str, str]]:
+    """The court directory's open courts, for the picker: (id, name)."""
+    names = {"ga": "G.A. {number}", "jd": "Judicial district (Part A)", "juvenile": "Juvenile Matters"}
+    return [(entry.id, f"{names[entry.kind].format(number=entry.number)} — {entry.location}")
+            for entry in courts.choices()]
+
+
+def court_id_of(court: Any) -> str:
+    """The directory id of a record's court as entered, or "" when it is not (exactly) in the directory."""
+    if not isinstance(court, dict):
+        return ""
+    for entry in courts.choices():
+        if (entry.kind, entry.location) == (court.get("kind"), court.get("location")) and \
+                (entry.number is None or entry.number == court.get("number")):
+            return entry.id
+    return ""
+
+
+def _picked_courts(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A court chosen from the directory replaces the record's court kind, number and location."""
+    picked: dict[str, Any] = {}
+    for name, value in items:
+        match = COURT_PICK.fullmatch(name)
+        if match and value:
+            try:
+                picked[match.group(1)] = courts.by_id(value)
+            except KeyError:
+                continue
+    if not picked:
+        return items
+    replaced = {f"records[{i}].court.{part}" for i in picked for part in ("kind", "number", "location")}
+    kept = [(name, value) for name, value in items if name not in replaced]
+    for i, entry in picked.items():
+        kept += [(f"records[{i}].court.kind", entry.kind), (f"records[{i}].court.location", entry.location),
+                 (f"records[{i}].court.number", str(entry.number) if entry.number is not None else "")]
+    return kept
+
+
 def form_to_case(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Posted (field path, value) pairs → case-file data (what was left empty is absent)."""
     tree: dict[str, Any] = {}
-    for name, raw in items:
+    for name, raw in _picked_courts(list(items)):
+        if COURT_PICK.fullmatch(name):
+            continue
         if name in ("csrf", "action") or not re.fullmatch(r"[a-z][a-z_]*(\[\d+\]|\.[a-z][a-z_]*)*", name):
             continue
         loc = split_path(name)
@@ -247,7 +291,7 @@ def rendered_paths(data: dict[str, Any]) -> set[str]:
         paths |= {f"trafficking.evidence[{i}]"} | {f"trafficking.evidence[{i}].{f.name}" for f in EVIDENCE}
     for r, record in enumerate(data.get("records") or []):
         base = f"records[{r}]"
-        paths |= {base, f"{base}.court", f"{base}.charges"} | {f"{base}.{f.name}" for f in RECORD}
+        paths |= {base, f"{base}.court", f"{base}.court.directory", f"{base}.charges"} | {f"{base}.{f.name}" for f in RECORD}
         paths |= {f"{base}.court.{f.name}" for f in COURT}
         for c, charge in enumerate((record or {}).get("charges") or []):
             cbase = f"{base}.charges[{c}]"

@@ -80,9 +80,7 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
     type_into(driver, "petitioner.date_of_birth", "1998-03-14")
     type_into(driver, "trafficking.predicates[0]", "53a-192a")
     type_into(driver, "records[0].docket_number", "H14H-CR15-0123456-S")
-    choose(driver, "records[0].court.kind", "ga")
-    type_into(driver, "records[0].court.number", "14")
-    type_into(driver, "records[0].court.location", "Hartford")
+    choose(driver, "records[0].court.directory", "ga-14")  # the court directory fills kind, number, location
     type_into(driver, "records[0].charges[0].statute", "53a-82")
     type_into(driver, "records[0].charges[0].description", SCRIPT)
     choose(driver, "records[0].charges[0].disposition", "convicted")
@@ -99,6 +97,8 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
     assert driver.find_element("css selector", "#problems [role=alert]")  # announced to screen readers
     assert by_id(driver, "f-petitioner-last-name").get_attribute("value") == "O'Neil"
     assert by_id(driver, "f-records-0-proceeding").get_attribute("value") == "adult"
+    assert [by_id(driver, f"f-records-0-court-{part}").get_attribute("value") for part in ("kind", "number", "location")] \
+        == ["ga", "14", "Hartford"]
     # The script is a description like any other: shown literally, never run.
     assert by_id(driver, "f-records-0-charges-0-description").get_attribute("value") == SCRIPT
     assert no_alert(driver)

@@ -68,3 +68,15 @@ def test_each_problem_is_placed_beside_its_field_or_its_section():
     assert forms.field_id("petitioner.last_name") in anchors
     no_records = forms.place_problems(ed.validate({"case_id": "P-2"})[1], with_blanks({"case_id": "P-2"}))
     assert no_records.at("records") and no_records.at("petitioner")  # whole sections: shown at their top
+
+
+def test_a_court_chosen_from_the_directory_fills_in_the_record_court():
+    choices = dict(forms.court_choices())
+    assert choices["ga-14"] == "G.A. 14 — Hartford" and len(choices) > 30
+    posted = forms.form_to_case([("records[0].court.directory", "ga-14"), ("records[0].court.kind", "jd"),
+                                 ("records[0].court.location", "Elsewhere"), ("records[1].court.directory", "no-such"),
+                                 ("records[1].court.location", "Kept")])
+    assert posted["records"][0]["court"] == {"kind": "ga", "number": 14, "location": "Hartford"}
+    assert posted["records"][1]["court"] == {"location": "Kept"}
+    assert forms.court_id_of(posted["records"][0]["court"]) == "ga-14"
+    assert forms.court_id_of({"kind": "ga", "number": 99, "location": "Hartford"}) == ""
