@@ -25,7 +25,8 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
                 "youthful_offender": "Youthful offender"}
 EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
             "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
-            "Law enforcement declaration (Form I-914 Supplement B)", "service_provider_letter":
+            "Declaration of a law enforcement official", "i914_supplement_b": "Form I-914 Supplement B, Declaration "
+            "of Law Enforcement Officer for Victim of Trafficking in Persons", "service_provider_letter":
             "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
             "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"

@@ -89,6 +89,10 @@ class Petitioner(Strict):
     suffix: _text(20) | None = None
     aliases: list[Name] = []
     date_of_birth: dt.date
+    # Circumstances that change the papers (docs/case-file.md): an affidavit translated for the client gets a
+    # translator's certification; a non-citizen client gets the immigration warning on the review sheet.
+    interpreter_language: Name | None = None
+    non_citizen: bool = False
     address: Address | None = None
     address_is_acp: bool = False
     phone: Phone | None = None
@@ -128,6 +132,7 @@ class EvidenceKind(str, Enum):
     dcf_identification = "dcf_identification"
     trafficker_conviction = "trafficker_conviction"
     police_report = "police_report"
+    i914_supplement_b = "i914_supplement_b"
     other = "other"
 
 
@@ -135,6 +140,7 @@ class Evidence(Strict):
     kind: EvidenceKind
     description: Text | None = None
     date: dt.date | None = None
+    author: Text | None = None  # who signed it: "Special Agent J. Smith, Federal Bureau of Investigation"
 
 
 class Trafficking(Strict):
@@ -207,6 +213,8 @@ class Charge(Strict):
     discharge_date: dt.date | None = None
     related_to_trafficking: bool | None = None
     victims: list[Victim] = []
+    no_identifiable_victim: bool = False  # the attorney's statement that an empty victim list is a decision
+    discretion_factors: list[Text] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))
 
 class Record(Strict):
     docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
@@ -223,6 +231,7 @@ class Filing(Strict):
     request_hearing: bool = True
     seal_affidavit: bool = True
     use_initials: bool | None = None
+    hearing_date: dt.date | None = None  # when set, a notice of the hearing goes to each victim
 
 
 class Case(Strict):
