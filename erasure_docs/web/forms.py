@@ -44,13 +44,15 @@ PETITIONER = (Field("first_name", "First name", required=True), Field("middle_na
               Field("aliases", "Other names (one a line)", "lines"),
               Field("date_of_birth", "Date of birth", "date", required=True),
               Field("address_is_acp", "The address is an Address Confidentiality Program address", "checkbox"),
-              Field("phone", "Phone"), Field("email", "Email"))
+              Field("phone", "Phone"), Field("email", "Email"),
+              Field("interpreter_language", "Interpreter's language", hint="if the affidavit is translated for the client"),
+              Field("non_citizen", "The client is not a U.S. citizen", "checkbox"))
 ATTORNEY = (Field("name", "Attorney's name"), Field("juris_number", "Juris number", hint="6 digits"),
             Field("firm", "Firm or organisation"), Field("phone", "Phone"), Field("email", "Email"))
 TRAFFICKING = (Field("period.start", "Trafficking began", "date"), Field("period.end", "Trafficking ended", "date"),
                Field("narrative", "Narrative (for the sealed affidavit)", "textarea"))
 EVIDENCE = (Field("kind", "Kind of evidence", "select", _choices(EvidenceKind)), Field("description", "Description"),
-            Field("date", "Date", "date"))
+            Field("date", "Date", "date"), Field("author", "Who signed it", hint="e.g. Special Agent J. Smith, FBI"))
 RECORD = (Field("docket_number", "Docket number", required=True),
           Field("proceeding", "Proceeding", "select", _choices(Proceeding), required=True),
           Field("arrest_date", "Arrest date", "date"), Field("arresting_agency", "Arresting agency"))
@@ -62,16 +64,21 @@ CHARGE = (Field("statute", "Statute", required=True, suggest="statutes", hint="e
           Field("disposition", "Disposition", "select", _choices(Disposition), required=True),
           Field("disposition_date", "Disposition date", "date"), Field("sentence", "Sentence"),
           Field("discharge_date", "Discharge date", "date"),
-          Field("related_to_trafficking", "Result of the trafficking (attorney's finding)", "select", YES_NO))
+          Field("related_to_trafficking", "Result of the trafficking (attorney's finding)", "select", YES_NO),
+          Field("no_identifiable_victim", "There is no identifiable victim (attorney's statement)", "checkbox"),
+          Field("discretion_factors", "Reasons for the court's discretion (one a line)", "lines"))
 VICTIM = (Field("name", "Victim's name"),)
 NOTICE = (Field("method", "Notice mailed by", "select", _choices(NoticeMethod, "not mailed yet")),
           Field("tracking_number", "Tracking number"), Field("mailed_on", "Mailed on", "date"))
-FILING = (Field("date", "Filing date", "date"), Field("prosecutor_office", "Prosecutor's office"),
+FILING = (Field("date", "Filing date", "date"), Field("hearing_date", "Hearing date", "date"),
+          Field("prosecutor_office", "Prosecutor's office"),
           Field("request_hearing", "Request a hearing", "select", YES_NO[1:]),
           Field("seal_affidavit", "Move to seal the affidavit", "select", YES_NO[1:]),
           Field("use_initials", "Use initials in the caption", "select", (("", "as the law requires"),) + YES_NO[1:]))
 
 NUMBERS = {"number", "max_term_years"}
+CHECKBOXES = {"address_is_acp", "non_citizen", "no_identifiable_victim"}  # unchecked: absent (the default, false)
+LINES = {"aliases", "discretion_factors"}  # one entry a line
 BOOLEANS = {"related_to_trafficking", "request_hearing", "seal_affidavit", "use_initials"}
 LIST_TEMPLATES: dict[str, dict[str, Any]] = {  # what "add" appends to each list the form can grow
     "trafficking.predicates": {"": ""},
@@ -182,16 +189,13 @@ def form_to_case(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
         if len(loc) > 12 or any(isinstance(p, int) and p > 500 for p in loc):
             continue
         value = raw.replace("\r\n", "\n").strip() if loc[-1] == "narrative" else raw.strip()
-        if loc[-1] == "aliases":
+        if loc[-1] in LINES:
             _set(tree, loc, [line.strip() for line in value.splitlines() if line.strip()])
-        elif loc[-1] == "address_is_acp":
-            _set(tree, loc, value == "true")
+        elif loc[-1] in CHECKBOXES:
+            _set(tree, loc, True if value == "true" else "")
         else:
             _set(tree, loc, _typed(str(loc[-1]), value))
-    data = _prune(tree)
-    if data.get("petitioner", {}).get("address_is_acp") is False:
-        data["petitioner"].pop("address_is_acp")
-    return data
+    return _prune(tree)
 
 
 def _drop_leaf(tree: Any, loc: tuple[str | int, ...]) -> None:
@@ -203,7 +207,7 @@ def _drop_leaf(tree: Any, loc: tuple[str | int, ...]) -> None:
         value = node[loc[-1]]
     except (KeyError, IndexError, TypeError):
         return
-    if isinstance(value, dict) or (isinstance(value, list) and loc[-1] != "aliases"):
+    if isinstance(value, dict) or (isinstance(value, list) and loc[-1] not in LINES):
         return  # a section: only its shown fields go
     if isinstance(node, dict):
         node.pop(loc[-1])

@@ -110,6 +110,7 @@ class SecurityMiddleware:
         async def send_secured(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status_seen.append(message["status"])
+                log.info("%s %s %s", method, path, message["status"])
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() not in (b"cache-control", b"x-frame-options")]
                 headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
@@ -122,7 +123,8 @@ class SecurityMiddleware:
         try:
             await self._guarded(scope, receive, send_secured)
         finally:
-            log.info("%s %s %s", method, path, status_seen[0] if status_seen else "-")
+            if not status_seen:
+                log.info("%s %s (no response)", method, path)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)

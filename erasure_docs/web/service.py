@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import erasure_docs as ed
-from erasure_docs.readiness import Readiness, assess
+from erasure_docs.readiness import Readiness
 
 
 @dataclass
 class Judged:
-    """A valid case with its eligibility report and readiness."""
+    """A valid case with its eligibility report and its readiness (which the report carries)."""
 
     case: Any
     report: Any
@@ -41,7 +41,7 @@ class Service:
 
     def judge(self, case: Any) -> Judged:
         report = ed.check(case)
-        return Judged(case, report, assess(case, report))
+        return Judged(case, report, report.readiness)
 
     def build(self, case: Any, input_sha256: str) -> Any:
         """The case folder's files in memory; the SHA-256 of the input it came from is recorded in it."""

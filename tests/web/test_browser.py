@@ -150,10 +150,15 @@ def test_a_clinic_sheet_runs_with_its_progress_to_the_end(live, browser):
     seen: list[int] = []
 
     def finished() -> bool:
-        bars = driver.find_elements("id", "progress")
-        if bars and bars[0].is_displayed():
-            seen.append(int(bars[0].get_attribute("value") or 0))
-        return bool(driver.find_elements("id", "finished"))
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        try:
+            bars = driver.find_elements("id", "progress")
+            if bars and bars[0].is_displayed():
+                seen.append(int(bars[0].get_attribute("value") or 0))
+            return bool(driver.find_elements("id", "finished"))
+        except StaleElementReferenceException:  # the page reloads itself when the batch is done
+            return False
     wait_for(finished, timeout=600, step=0.2)
     total = int(by_id(driver, "progress").get_attribute("max"))
     assert seen and seen == sorted(seen)  # the bar only moves forward
