@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from erasure_docs import __version__
 from erasure_docs.loading import MAX_FILE_BYTES, InputError, parse_json, decode_text
 from erasure_docs.model import Case
+from erasure_docs.packet import atomic_write
 from erasure_docs.web import forms, words
 from erasure_docs.web.jobs import Batch, read_batch, start
 from erasure_docs.web.security import Guard, SecurityMiddleware
@@ -266,9 +267,7 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         batch_id = secrets.token_hex(8)
         folder = work.batch_dir(batch_id)
         folder.mkdir(mode=0o700)
-        sheet = folder / f"input{suffix}"
-        sheet.write_bytes(raw)
-        sheet.chmod(0o600)
+        sheet = atomic_write(folder / f"input{suffix}", raw)
         app.state.batches[batch_id] = read_batch(batch_id, folder, sheet, name)
         return RedirectResponse(f"/batches/{batch_id}", 303)
 

@@ -122,9 +122,10 @@ class SecurityMiddleware:
 
         try:
             await self._guarded(scope, receive, send_secured)
-        finally:
+        except Exception as exc:  # noqa: BLE001 - its kind is logged, never its message or traceback (data)
+            log.warning("%s %s failed: %s", method, path, type(exc).__name__)
             if not status_seen:
-                log.info("%s %s (no response)", method, path)
+                await _plain(send_secured, 500, f"The request failed ({type(exc).__name__}).")
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)

@@ -123,3 +123,25 @@ def test_the_csrf_token_differs_per_session(live):
     one, two = live.session(), live.session()
     assert live.csrf(one) != live.csrf(two)
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", live.csrf(one))
+
+
+def test_a_failure_is_logged_by_its_kind_only(tmp_path, caplog):
+    from starlette.testclient import TestClient
+
+    from erasure_docs.web.app import create_app
+    from erasure_docs.web.service import Service
+
+    class Failing(Service):
+        def validate(self, data):
+            raise ValueError("Maria Santos, born 1997-03-14")
+
+    guard = Guard(token="t" * 40, hosts={"testserver"})
+    client = TestClient(create_app(tmp_path / "w", guard, Failing()), raise_server_exceptions=False)
+    client.get("/?token=" + "t" * 40)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    client.post("/cases", data={"case_id": "FAIL-1", "csrf": csrf})
+    with caplog.at_level("INFO"):
+        response = client.get("/cases/FAIL-1")
+    assert response.status_code == 500 and "Maria" not in response.text
+    assert "GET /cases/FAIL-1 failed: ValueError" in caplog.text
+    assert "Maria" not in caplog.text and "1997" not in caplog.text
