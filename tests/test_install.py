@@ -27,6 +27,9 @@ from erasure_docs.custom_templates import sample_contexts
 assert TEMPLATE_DIR.is_relative_to({str(site)!r}) and (TEMPLATE_DIR / "application_54_95c.docx").exists()
 assert len(load_tables().offenses) >= 60
 assert sample_contexts()
+from erasure_docs.web.app import HERE as WEB
+assert WEB.is_relative_to({str(site)!r})
+assert (WEB / "templates" / "case.html").exists() and (WEB / "static" / "app.js").exists()
 from erasure_docs.cli import main
 main(["generate", {str(ROOT / "sample_cases" / "juvenile-adjudication.yaml")!r}, "--out", {str(out)!r}])
 """
