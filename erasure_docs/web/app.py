@@ -8,7 +8,7 @@ import json
 import secrets
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -23,14 +23,14 @@ from erasure_docs.web import forms, words
 from erasure_docs.web.jobs import Batch, read_batch, start
 from erasure_docs.web.security import Guard, SecurityMiddleware
 from erasure_docs.web.service import Service, zip_files, zip_folder
-from erasure_docs.web.store import CASE_ID, StoreError, WorkFolder, dump_yaml, inside, parse_case_text
+from erasure_docs.web.store import CASE_ID, StoreError, WorkFolder, inside, parse_case_text
 
 HERE = Path(__file__).parent
 MAX_SHEET_UPLOAD = 20 * 1024 * 1024
 SHEET_TYPES = {".csv", ".xlsx"}
 
 
-def create_app(work: Path, guard: Guard, service: Service | None = None) -> FastAPI:
+def create_app(work: Path, guard: Guard, service: Service | None = None) -> SecurityMiddleware:
     """The whole app: pages, API and the security layer around both."""
     app = FastAPI(title="erasure-docs", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json",
@@ -46,7 +46,7 @@ def create_app(work: Path, guard: Guard, service: Service | None = None) -> Fast
     pages.env.globals.update(field_id=forms.field_id, words=words, forms=forms)
     _pages(app, pages)
     _api(app)
-    return SecurityMiddleware(app, guard, max_body=MAX_SHEET_UPLOAD)  # type: ignore[return-value]
+    return SecurityMiddleware(app, guard, max_body=MAX_SHEET_UPLOAD)
 
 
 def _render(pages: Jinja2Templates, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -99,7 +99,7 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         return _render(pages, request, "start.html", cases=work.cases(), problem=START_PROBLEMS.get(problem, ""))
 
     @app.post("/cases", include_in_schema=False)
-    def new_case(request: Request, case_id: str = Form("")) -> Response:
+    def new_case(request: Request, case_id: Annotated[str, Form()] = "") -> Response:
         case_id = case_id.strip()
         if not CASE_ID.fullmatch(case_id):
             return RedirectResponse("/?problem=case_id", 303)
@@ -112,7 +112,7 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         return RedirectResponse(f"/cases/{case_id}", 303)
 
     @app.post("/cases/upload", include_in_schema=False)
-    async def upload_case(request: Request, file: UploadFile = File(...)) -> Response:
+    async def upload_case(request: Request, file: Annotated[UploadFile, File()]) -> Response:
         name = Path(file.filename or "case.yaml").name
         raw = await file.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
@@ -256,7 +256,7 @@ def _pages(app: FastAPI, pages: Jinja2Templates) -> None:
         return _render(pages, request, "batches.html", batches=list(app.state.batches.values()))
 
     @app.post("/batches", include_in_schema=False)
-    async def upload_batch(request: Request, file: UploadFile = File(...)) -> Response:
+    async def upload_batch(request: Request, file: Annotated[UploadFile, File()]) -> Response:
         name = Path(file.filename or "sheet.csv").name
         suffix = Path(name).suffix.lower()
         if suffix not in SHEET_TYPES:

@@ -244,7 +244,7 @@ def apply_action(data: dict[str, Any], action: str) -> dict[str, Any]:
             return data
         node: Any = data
         for part in loc[:-1]:
-            node = node[part] if isinstance(node, list) else node.setdefault(part, {})
+            node = node[part] if isinstance(part, int) else node.setdefault(part, {})
         items = node.setdefault(loc[-1], [])
         items.append("" if "" in template else _copy(template))
     elif verb == "remove" and isinstance(loc[-1], int):

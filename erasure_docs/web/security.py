@@ -20,13 +20,10 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp as App
+from starlette.types import Message, Receive, Scope, Send
 
 COOKIE = "erasure_docs_session"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -107,7 +104,7 @@ class SecurityMiddleware:
         status_seen: list[int] = []
         static = path.startswith("/static/")
 
-        async def send_secured(message: dict[str, Any]) -> None:
+        async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_seen.append(message["status"])
                 log.info("%s %s %s", method, path, message["status"])
@@ -141,8 +138,8 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         if path.startswith("/api/"):
-            offered = headers.get("authorization", "")
-            if not (offered.startswith("Bearer ") and self.guard.token_ok(offered[7:].strip())):
+            bearer = headers.get("authorization", "")
+            if not (bearer.startswith("Bearer ") and self.guard.token_ok(bearer[7:].strip())):
                 await _plain(send, 401, "Refused: send Authorization: Bearer <token> (the token printed at start).",
                              [(b"www-authenticate", b"Bearer")])
                 return
@@ -178,7 +175,7 @@ class SecurityMiddleware:
     def _limited(self, receive: Receive) -> Receive:
         seen = [0]
 
-        async def limited() -> dict[str, Any]:
+        async def limited() -> Message:
             message = await receive()
             seen[0] += len(message.get("body", b""))
             if seen[0] > self.max_body:
@@ -198,7 +195,7 @@ class SecurityMiddleware:
         body = b"".join(chunks)
         replayed = [False]
 
-        async def replay() -> dict[str, Any]:
+        async def replay() -> Message:
             if not replayed[0]:
                 replayed[0] = True
                 return {"type": "http.request", "body": body, "more_body": False}
@@ -213,7 +210,8 @@ class BodyTooLarge(Exception):
 def _form_field(content_type: str, body: bytes, name: str) -> str | None:
     """One field of an urlencoded or multipart form body, without parsing uploaded files' contents."""
     if content_type.startswith("application/x-www-form-urlencoded"):
-        return (parse_qs(body.decode("latin-1")).get(name) or [None])[0]
+        values = parse_qs(body.decode("latin-1")).get(name)
+        return values[0] if values else None
     if content_type.startswith("multipart/form-data"):
         marker = f'name="{name}"'.encode()
         at = body.find(marker)
@@ -225,7 +223,3 @@ def _form_field(content_type: str, body: bytes, name: str) -> str | None:
             return None
         return body[start + 4:end].decode("latin-1")
     return None
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
