@@ -17,7 +17,7 @@ from erasure_docs import courts
 Problems = list[tuple[str, str]]
 
 JUVENILE_DISPOSITIONS = {"adjudicated_delinquent", "fwsn", "statement_of_responsibility"}
-PAST_DATES = {"date_of_birth", "start", "end", "arrest_date", "offense_date", "disposition_date", "discharge_date",
+PAST_DATES = {"date_of_birth", "date_of_birth_on_record", "start", "end", "arrest_date", "offense_date", "disposition_date", "discharge_date",
               "mailed_on", "date"}
 
 

@@ -216,18 +216,32 @@ class Charge(Strict):
     no_identifiable_victim: bool = False  # the attorney's statement that an empty victim list is a decision
     discretion_factors: list[Text] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))
 
+class Prosecutor(Strict):
+    """The office served with a docket's papers, when it is not the one the court directory names."""
+
+    office: Text
+    address: Address
+
+
 class Record(Strict):
     docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
     court: Court
     proceeding: Proceeding
     arrest_date: dt.date | None = None
     arresting_agency: Text | None = None
+    name_on_record: Annotated[Name | None, Field(
+        description="The name the court record carries, when it is not the petitioner's legal name")] = None
+    date_of_birth_on_record: Annotated[dt.date | None, Field(
+        description="The date of birth the court record carries, when it is not the petitioner's")] = None
+    prosecutor: Annotated[Prosecutor | None, Field(
+        description="The office to serve for this docket, when not the one the court directory names")] = None
     charges: Annotated[list[Charge], Field(min_length=1)]
 
 class Filing(Strict):
     date: dt.date | None = None
-    prosecutor_office: Text | None = None
-    prosecutor_address: Address | None = None
+    # Deprecated (kept readable): the court directory names the office for each docket; see records[].prosecutor.
+    prosecutor_office: Annotated[Text | None, Field(json_schema_extra={"deprecated": True})] = None
+    prosecutor_address: Annotated[Address | None, Field(json_schema_extra={"deprecated": True})] = None
     request_hearing: bool = True
     seal_affidavit: bool = True
     use_initials: bool | None = None
@@ -265,4 +279,9 @@ class Case(Strict):
                     found.append((f"records[{i}].charges[{j}].victims",
                                   f"victims are listed but disposition is '{charge.disposition.value}'; "
                                   "victim notice only matters for a conviction"))
+        deprecated = [f for f in ("prosecutor_office", "prosecutor_address") if getattr(self.filing, f) is not None]
+        if deprecated:
+            found.append((f"filing.{deprecated[0]}", "is deprecated: with both prosecutor fields it is served on every "
+                          "adult docket, while the court directory names the office that prosecutes each one; remove "
+                          "it, or use records[].prosecutor for a docket served elsewhere"))
         return found

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from erasure_docs import courts
 from erasure_docs.model import Case
 from erasure_docs.rules.outcome import ChargeOutcome, Report
 
@@ -107,11 +108,15 @@ def address_blockers(case: Case, report: Report) -> list[Item]:
                           "A self-represented petitioner signs with an address: give petitioner.address (an "
                           "Address Confidentiality Program address, with address_is_acp: true, if the client "
                           "has one)."))
-    vacatur = any(c.status == "eligible" and c.pathway == "54-95c" for c in report.charges)
-    if vacatur and case.filing.prosecutor_address is None:
-        found.append(Item("prosecutor_address_missing", "filing.prosecutor_address",
-                          "The application is served on the State's Attorney, but no address is given for "
-                          "that office: give filing.prosecutor_address."))
+    petitioned = dict.fromkeys(c.record_index for c in report.charges if c.status == "eligible")
+    for index in petitioned:
+        record = case.records[index]
+        office = courts.prosecutor_for(record, case.filing)
+        if office is not None and office.address is None:
+            found.append(Item("prosecutor_address_missing", f"records[{index}].prosecutor",
+                              f"The papers for docket {record.docket_number} are served on the {office.name}, whose "
+                              "address the court directory does not know: give records[].prosecutor (office and "
+                              "address)."))
     return found
 
 

@@ -80,14 +80,22 @@ def juvenile_without_discharge(data):
     del larceny(data)["discharge_date"]
 
 
+def juvenile_at_middletown(data: dict[str, Any]) -> None:
+    """A court whose prosecutor's address the directory does not know."""
+    juvenile_without_discharge(data)
+    larceny(data)["discharge_date"] = "2017-05-01"
+    data["records"][0].update(docket_number="M08-JV16-0001234", court={"kind": "juvenile", "location": "Middletown"})
+
+
 BLOCKER_CASES = [
     ("narrative_missing", lambda d: d["trafficking"].pop("narrative"), "trafficking.narrative",
      "The affidavit has no account of the trafficking"),
     ("evidence_missing", lambda d: d["trafficking"].pop("evidence"), "trafficking.evidence", "No evidence is listed"),
     ("signer_address_missing", self_represented_without_address, "petitioner.address",
      "A self-represented petitioner signs with an address"),
-    ("prosecutor_address_missing", lambda d: d["filing"].pop("prosecutor_address"), "filing.prosecutor_address",
-     "no address is given for that office"),
+    ("prosecutor_address_missing", juvenile_at_middletown, "records[0].prosecutor",
+     "are served on the Office of the State's Attorney, Juvenile Matters at Middletown, whose address the court "
+     "directory does not know"),
     ("victims_not_stated", no_victim_statement, "records[0].charges[0].victims",
      "For docket F02B-CR16-0287731-S, charge 1 (C.G.S. § 53a-125b), an offense that usually has a victim, no "
      "victim is listed"),
