@@ -55,7 +55,11 @@ EVIDENCE = (Field("kind", "Kind of evidence", "select", _choices(EvidenceKind)),
             Field("date", "Date", "date"), Field("author", "Who signed it", hint="e.g. Special Agent J. Smith, FBI"))
 RECORD = (Field("docket_number", "Docket number", required=True),
           Field("proceeding", "Proceeding", "select", _choices(Proceeding), required=True),
-          Field("arrest_date", "Arrest date", "date"), Field("arresting_agency", "Arresting agency"))
+          Field("arrest_date", "Arrest date", "date"), Field("arresting_agency", "Arresting agency"),
+          Field("name_on_record", "Name on the court record", hint="only when it is not the petitioner's legal name"),
+          Field("date_of_birth_on_record", "Date of birth on the court record", "date",
+                hint="only when it is not the petitioner's"))
+PROSECUTOR = (Field("office", "Prosecutor's office", hint="only when not the office the court directory names"),)
 COURT = (Field("kind", "Court kind", "select", _choices(CourtKind)), Field("number", "G.A. or district number", "number"),
          Field("location", "Court location", suggest="court-locations"))
 CHARGE = (Field("statute", "Statute", required=True, suggest="statutes", hint="e.g. 53a-82"),
@@ -71,7 +75,6 @@ VICTIM = (Field("name", "Victim's name"),)
 NOTICE = (Field("method", "Notice mailed by", "select", _choices(NoticeMethod, "not mailed yet")),
           Field("tracking_number", "Tracking number"), Field("mailed_on", "Mailed on", "date"))
 FILING = (Field("date", "Filing date", "date"), Field("hearing_date", "Hearing date", "date"),
-          Field("prosecutor_office", "Prosecutor's office"),
           Field("request_hearing", "Request a hearing", "select", YES_NO[1:]),
           Field("seal_affidavit", "Move to seal the affidavit", "select", YES_NO[1:]),
           Field("use_initials", "Use initials in the caption", "select", (("", "as the law requires"),) + YES_NO[1:]))
@@ -282,11 +285,10 @@ class Placed:
 def rendered_paths(data: dict[str, Any]) -> set[str]:
     """Every field path and section path the form renders for this data."""
     paths = {"petitioner", "petitioner.address", "attorney", "attorney.address", "trafficking",
-             "trafficking.predicates", "trafficking.evidence", "records", "filing", "filing.prosecutor_address"}
+             "trafficking.predicates", "trafficking.evidence", "records", "filing"}
     paths |= {f.name for f in TOP}
     paths |= {f"petitioner.{f.name}" for f in PETITIONER} | {f"attorney.{f.name}" for f in ATTORNEY}
-    paths |= {f"{p}.{a.name}" for p in ("petitioner.address", "attorney.address", "filing.prosecutor_address")
-              for a in ADDRESS}
+    paths |= {f"{p}.{a.name}" for p in ("petitioner.address", "attorney.address") for a in ADDRESS}
     paths |= {f"trafficking.{f.name}" for f in TRAFFICKING} | {"trafficking.period"}
     paths |= {f"filing.{f.name}" for f in FILING}
     trafficking = data.get("trafficking") or {}
@@ -296,7 +298,9 @@ def rendered_paths(data: dict[str, Any]) -> set[str]:
     for r, record in enumerate(data.get("records") or []):
         base = f"records[{r}]"
         paths |= {base, f"{base}.court", f"{base}.court.directory", f"{base}.charges"} | {f"{base}.{f.name}" for f in RECORD}
-        paths |= {f"{base}.court.{f.name}" for f in COURT}
+        paths |= {f"{base}.court.{f.name}" for f in COURT} | {f"{base}.prosecutor", f"{base}.prosecutor.address"}
+        paths |= {f"{base}.prosecutor.{f.name}" for f in PROSECUTOR}
+        paths |= {f"{base}.prosecutor.address.{a.name}" for a in ADDRESS}
         for c, charge in enumerate((record or {}).get("charges") or []):
             cbase = f"{base}.charges[{c}]"
             paths |= {cbase, f"{cbase}.victims"} | {f"{cbase}.{f.name}" for f in CHARGE}
@@ -320,12 +324,12 @@ def anchor_for(path: str, shown: set[str]) -> str:
 SECTION_WORDS = {"petitioner": "Petitioner", "attorney": "Attorney", "trafficking": "Trafficking", "filing": "Filing",
                  "records": "record", "charges": "charge", "victims": "victim", "evidence": "evidence",
                  "predicates": "predicate", "address": "address", "court": "court", "notice": "notice",
-                 "period": "period", "prosecutor_address": "prosecutor's address"}
+                 "period": "period", "prosecutor": "prosecutor"}
 PLURALS = {"records": "court records", "charges": "charges", "victims": "victims", "evidence": "evidence",
            "predicates": "predicates"}
 SPECS = {"": TOP, "petitioner": PETITIONER, "attorney": ATTORNEY, "trafficking": TRAFFICKING, "evidence": EVIDENCE,
          "records": RECORD, "court": COURT, "charges": CHARGE, "victims": VICTIM, "notice": NOTICE, "filing": FILING,
-         "address": ADDRESS, "prosecutor_address": ADDRESS}
+         "address": ADDRESS, "prosecutor": PROSECUTOR}
 LABELS = {(f.name.split(".")[-2] if "." in f.name else section, f.name.split(".")[-1]): f.label
           for section, spec in SPECS.items() for f in spec}
 
