@@ -77,6 +77,9 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
     # First, middle, last name by Tab, as a person at a keyboard does; the proceeding chosen by typing.
     by_id(driver, "f-petitioner-first-name").send_keys("Ana", Keys.TAB, "María", Keys.TAB, "O'Neil")
     by_id(driver, "f-records-0-proceeding").send_keys("adult")
+    saved = live.work / "cases" / "WEB-2026-0001.yaml"
+    wait_for(lambda: "Saved at" in by_id(driver, "saved").text)  # saved as it goes, without a button
+    assert "O'Neil" in saved.read_text(encoding="utf-8")
     type_into(driver, "petitioner.date_of_birth", "1998-03-14")
     type_into(driver, "trafficking.predicates[0]", "53a-192a")
     type_into(driver, "records[0].docket_number", "H14H-CR15-0123456-S")
@@ -104,7 +107,6 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
     assert no_alert(driver)
     accessible(driver, "02-intake-with-a-problem")
 
-    saved = (live.work / "cases" / "WEB-2026-0001.yaml")
     assert saved.stat().st_mode & 0o777 == 0o600 and "O'Neil" in saved.read_text(encoding="utf-8")
 
     type_into(driver, "records[0].charges[0].offense_date", "2015-03-01")
