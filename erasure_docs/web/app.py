@@ -325,27 +325,30 @@ def first_page_png(pdf: Path) -> bytes:
 
 
 def file_groups(folder: Path) -> list[dict[str, Any]]:
-    """The case folder's files by part: each court's filing set, then sealed, mailings, attorney, the rest."""
+    """The case folder's files by part: each court's filing set (named from the manifest), then sealed,
+    mailings, the attorney's copy, and the rest."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    courts = {s.get("folder"): s.get("court") for s in manifest.get("filing_sets", []) if isinstance(s, dict)}
     groups: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder)
         parts = relative.parts
-        key = "/".join(parts[:2]) if parts[0] == "filings" and len(parts) > 2 else (
-            parts[0] if len(parts) > 1 else "")
-        group = groups.setdefault(key, {"key": key, "title": group_title(parts), "bound": None, "files": []})
-        if parts[0] == "filings" and relative.name == "filing.pdf":
+        key = "/".join(parts[:2]) if parts[0] == "filings" and len(parts) > 2 else (parts[0] if len(parts) > 1 else "")
+        court = courts.get(key) or (parts[1].replace("-", " ") if key.startswith("filings/") else "")
+        title = f"Filing set: {court}" if court else GROUP_TITLES.get(key, key or "Case folder")
+        group = groups.setdefault(key, {"key": key, "title": title, "court": court, "bound": None, "files": []})
+        if key.startswith("filings/") and relative.name == "filing.pdf":
             group["bound"] = str(relative)
         group["files"].append(str(relative))
     order = {"filings": 0, "sealed": 1, "mailings": 2, "attorney": 3}
     return sorted(groups.values(), key=lambda g: (order.get(g["key"].split("/")[0], 4 if g["key"] else 5), g["key"]))
 
 
-def group_title(parts: tuple[str, ...]) -> str:
-    if parts[0] == "filings" and len(parts) > 2:
-        return "Filing set: " + parts[1].replace("-", " ").replace("_", " ")
-    return {"sealed": "Sealed (file separately, in their envelopes)", "mailings": "Victim notices and mailings",
-            "attorney": "For the attorney (not for filing)"}.get(parts[0], "Case folder" if len(parts) == 1
-                                                                   else parts[0])
+GROUP_TITLES = {"sealed": "Sealed (filed separately, each in its envelope)", "mailings": "Victim notices and their envelopes",
+                "attorney": "For the attorney (not for filing)"}
 
 
 # ---------------------------------------------------------------- suggestions for the form
