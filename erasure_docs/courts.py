@@ -114,6 +114,17 @@ class CourtEntry:
     def names(self) -> tuple[str, ...]:
         return (self.location, *self.aliases)
 
+    def to_json(self) -> dict[str, Any]:
+        """The row as plain data (for pickers, workbooks and `erasure-docs courts --json`)."""
+        def office(o: Office | None) -> dict[str, Any] | None:
+            return None if o is None else {"name": o.name, "address_lines": o.address.lines if o.address else []}
+        return {"id": self.id, "kind": self.kind, "number": self.number, "location": self.location,
+                "aliases": list(self.aliases), "district": self.district, "label": self.label, "name": self.name,
+                "caption": [self.caption_court, f"AT {self.caption_at}"], "clerk": office(self.clerk),
+                "prosecutor": office(self.prosecutor), "docket_code": self.docket_code, "status": self.status,
+                "records_at": self.records_at, "verified": self.verified, "unconfirmed": list(self.unconfirmed),
+                "source": self.source, "notes": self.notes}
+
 
 # ------------------------------------------------------------------------------------------ loading
 

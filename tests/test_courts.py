@@ -4,6 +4,7 @@ validation messages it produces (exact field path, suggestion), through the real
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -353,3 +354,19 @@ def test_juvenile_and_adult_dockets_in_hartford_are_each_served_on_their_own_pro
     assert "Office of the State's Attorney, Juvenile Matters at Hartford\n920 Broad Street\nHartford, CT 06106" \
         in juvenile_text
     assert "Geographical Area" not in juvenile_text and "Juvenile Matters at Hartford" not in adult_text
+
+
+def test_the_courts_command_lists_open_courts_and_exports_every_row(cli):
+    code, out, err = cli("courts", "--kind", "ga")
+    assert code == 0 and err == ""
+    assert "G.A. 14 — Hartford\n    Clerk, Superior Court, Geographical Area No. 14: 101 Lafayette Street; " \
+           "Hartford, CT 06106\n" in out
+    assert "G.A. 17" not in out  # closed: not offered in a picker
+    assert "Juvenile Matters" not in out
+    code, out, _ = cli("courts", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["id"] for r in rows] == [e.id for e in ROWS]
+    g17 = next(r for r in rows if r["id"] == "ga-17")
+    assert g17["status"] == "closed" and g17["records_at"] == "ga-15" and g17["clerk"] is None
+    middletown = next(r for r in rows if r["id"] == "juv-middletown")
+    assert middletown["prosecutor"]["address_lines"] == [] and middletown["verified"] is False
