@@ -50,18 +50,18 @@ class Batch:
         return {"done": self.done, "total": self.total, "running": self.running, "finished": self.finished}
 
 
-def _where(source: str) -> str:
-    """'…/sheet.csv row 4' → 'row 4': where in the sheet (the server's own path is not shown)."""
-    at = source.rfind(" row ")
-    return source[at + 1:] if at >= 0 else ""
+def _where(source: str, sheet: Path) -> str:
+    """'<work>/batches/…/input.csv row 4' → 'row 4' (or 'Cases!A2' in a workbook): the server's own path is
+    not shown."""
+    return source[len(str(sheet)):].strip() if source.startswith(str(sheet)) else ""
 
 
 def read_batch(batch_id: str, folder: Path, sheet: Path, shown_name: str) -> Batch:
     loaded = load_inputs([sheet])
     rows = []
     for item in loaded:
-        problems = [f"{_where(p.source) or 'sheet'}, {p.path or '(case)'}: {p.message}" for p in item.problems]
-        rows.append(BatchRow(item.case_id or "?", _where(item.source), problems, "" if item.ok else "invalid"))
+        problems = [f"{_where(p.source, sheet) or 'sheet'}, {p.path or '(case)'}: {p.message}" for p in item.problems]
+        rows.append(BatchRow(item.case_id or "?", _where(item.source, sheet), problems, "" if item.ok else "invalid"))
     return Batch(batch_id, folder, shown_name, rows, loaded)
 
 

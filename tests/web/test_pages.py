@@ -128,3 +128,17 @@ def test_one_court_s_files_and_the_whole_folder_download(live):
     assert client.get(f"/cases/{case_id}/files/%2e%2e/%2e%2e/settings.yaml").status_code == 404
     words = client.get(f"/cases/{case_id}/word.zip")
     assert words.status_code == 200 and words.content.startswith(b"PK")
+
+
+def test_a_clinic_workbook_is_read_case_by_case(live):
+    client = live.session()
+    csrf = live.csrf(client)
+    workbook = ROOT / "sample_cases" / "clinic-intake.xlsx"
+    response = client.post("/batches", data={"csrf": csrf}, files={"file": (workbook.name, workbook.read_bytes())})
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    expected = [c.case_id for c in ed.load_cases([workbook])]
+    assert expected and all(f"<th scope=\"row\">{case_id}</th>" in page for case_id in expected)
+    assert "Cases!A2" in page and str(live.work) not in page  # where in the workbook; never the server's path
+    bad = client.post("/batches", data={"csrf": csrf}, files={"file": ("notes.txt", b"hello")})
+    assert bad.status_code == 400
