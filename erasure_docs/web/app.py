@@ -16,9 +16,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from erasure_docs import __version__
-from erasure_docs.loading import MAX_FILE_BYTES, InputError, parse_json, decode_text
+from erasure_docs.files import atomic_write
 from erasure_docs.model import Case
-from erasure_docs.packet import atomic_write
+from erasure_docs.reading import MAX_FILE_BYTES, InputError, decode_text, parse_json
 from erasure_docs.web import forms, words
 from erasure_docs.web.jobs import Batch, read_batch, start
 from erasure_docs.web.security import Guard, SecurityMiddleware

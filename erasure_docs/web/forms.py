@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from erasure_docs import courts
-from erasure_docs.loading import format_loc, split_path
+from erasure_docs.reading import format_loc, split_path
 from erasure_docs.model import CourtKind, Disposition, EvidenceKind, NoticeMethod, Proceeding
 
 YES_NO = (("", "not decided"), ("true", "yes"), ("false", "no"))

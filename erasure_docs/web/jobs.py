@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from erasure_docs.loading import LoadedCase, load_inputs
-from erasure_docs.packet import atomic_write
+import erasure_docs as ed
+from erasure_docs.files import atomic_write
+from erasure_docs.reading import LoadedCase
 from erasure_docs.web.service import Service
 
 SUMMARY_COLUMNS = ["case_id", "rows", "result", "eligible", "needs_review", "not_eligible", "automatic",
@@ -57,7 +58,7 @@ def _where(source: str, sheet: Path) -> str:
 
 
 def read_batch(batch_id: str, folder: Path, sheet: Path, shown_name: str) -> Batch:
-    loaded = load_inputs([sheet])
+    loaded = ed.load_cases([sheet])
     rows = []
     for item in loaded:
         problems = [f"{_where(p.source, sheet) or 'sheet'}, {p.path or '(case)'}: {p.message}" for p in item.problems]

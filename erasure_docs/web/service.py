@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import erasure_docs as ed
-from erasure_docs.readiness import Readiness
+from erasure_docs.readiness import Readiness, assess
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Service:
 
     def judge(self, case: Any) -> Judged:
         report = ed.check(case)
-        return Judged(case, report, report.readiness)
+        return Judged(case, report, report.readiness if report.readiness is not None else assess(case, report))
 
     def build(self, case: Any, input_sha256: str) -> Any:
         """The case folder's files in memory; the SHA-256 of the input it came from is recorded in it."""

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from erasure_docs.loading import InputError, decode_text, parse_json, parse_yaml
-from erasure_docs.packet import atomic_write
+from erasure_docs.files import atomic_write
+from erasure_docs.reading import InputError, decode_text, parse_json, parse_yaml
 
 CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # the case file's own rule for case_id
 
