@@ -131,3 +131,11 @@ def test_the_review_sheet_asks_to_confirm_the_wording_of_subsection_d(complete):
     confirm = text[text.index("What you must confirm"):]
     assert "Confirm the exact wording of C.G.S. § 54-95c(d)" in confirm
     assert "the court shall vacate a judgment of conviction for prostitution" in confirm
+
+
+def test_a_draft_affidavit_says_the_account_is_missing_instead_of_going_straight_on(batch_drafts):
+    affidavit = next((batch_drafts / SHEET_CASES[0]).rglob("affidavit.pdf"))
+    text = " ".join(pdf_text(affidavit).split())
+    follows = text[text.index("are as follows."):]
+    assert follows.startswith("are as follows. [THE ACCOUNT OF THE TRAFFICKING HAS NOT BEEN WRITTEN: SUPPLY "
+                              "trafficking.narrative]")

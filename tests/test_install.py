@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # make test-fast leaves these out
 
 
 def test_wheel_install_has_everything(tmp_path):
@@ -34,3 +38,11 @@ main(["generate", {str(ROOT / "sample_cases" / "juvenile-adjudication.yaml")!r},
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (out / "CLINIC-2026-0011" / "packet.pdf").exists()
+    # The README's one-liner, against the installed package, from a checkout's folder (for the sample path).
+    one_liner = ("import erasure_docs as ed; case, problems = ed.validate('sample_cases/nolle.yaml'); "
+                 "print(ed.check(case).summary); print(ed.__file__)")
+    result = subprocess.run([sys.executable, "-c", one_liner], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    summary, where = result.stdout.splitlines()
+    assert summary == "{'eligible': 0, 'not_eligible': 0, 'needs_review': 0, 'automatic': 2}"
+    assert where.startswith(str(site))
