@@ -15,6 +15,8 @@ from erasure_docs.readiness import DRAFT_MARK
 from tests.conftest import SAMPLES
 from tests.textextract import docx_headers, docx_text, generate, pdf_pages, pdf_text
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 BATCH_SHEET = SAMPLES / "batch-clinic-day.csv"
 # From the clinic-day sheet: a vacatur with a victim not yet noticed, and a juvenile adjudication.
 SHEET_CASES = ("CLINIC-2026-0101", "CLINIC-2026-0102")
