@@ -24,6 +24,7 @@ demo: system-deps $(STAMP)
 	@echo "Case folders are in output/<case_id>/ — open output/CLINIC-2026-0013/filings/ga-15-new-britain/filing.pdf (for the clerk) or output/CLINIC-2026-0013/attorney/attorney-copy.pdf (for the attorney)"
 
 test: system-deps $(STAMP) lint
+	@sh scripts/system-deps.sh chromium chromium-driver
 	$(BIN)/python -m pytest -q
 
 # No WeasyPrint or docxtpl rendering: the model, the rules, the API, the contexts, the CLI's reading commands.
