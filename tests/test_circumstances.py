@@ -108,7 +108,7 @@ def test_no_interpreter_no_translators_certification(tmp_path):
     case_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, _, err = generate(case_file, tmp_path / "out", "--only", "affidavit", "--format", "pdf")
     assert code == 0, err
-    assert "TRANSLATOR" not in pdf_text(tmp_path / "out" / "CLINIC-2026-0020" / DOCKET / "affidavit.pdf")
+    assert "TRANSLATOR" not in pdf_text(placed(tmp_path / "out" / "CLINIC-2026-0020", "affidavit").with_suffix(".pdf"))
 
 
 @pytest.mark.render
