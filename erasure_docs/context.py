@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from erasure_docs.client_letter import letter_context
 from erasure_docs.model import Address, Case, CourtKind, Record
 from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
@@ -182,7 +183,7 @@ class ContextBuilder:
         return context
 
     def is_vacatur(self, ref: DocumentRef) -> bool:
-        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet")
+        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet", "client_letter")
 
     def first_record_of(self, court: tuple | None) -> Record | None:
         """The first petitioned docket in that court (any court when None): it names the court."""
@@ -321,4 +322,7 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
     if ref.kind == "review_sheet":
         context["review"] = builder.review()
+    if ref.kind == "client_letter":
+        context["letter"] = letter_context(case, builder.report)
+        context["language"] = context["letter"]["language"]
     return context

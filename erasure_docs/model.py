@@ -93,6 +93,7 @@ class Petitioner(Strict):
     address_is_acp: bool = False
     phone: Phone | None = None
     email: Email | None = None
+    language: _text(2, pattern=r"^[a-z]{2}$") | None = None  # ISO 639-1: the client letter's language
 
     @property
     def full_name(self) -> str:
@@ -254,4 +255,8 @@ class Case(Strict):
                     found.append((f"records[{i}].charges[{j}].victims",
                                   f"victims are listed but disposition is '{charge.disposition.value}'; "
                                   "victim notice only matters for a conviction"))
+        from erasure_docs.i18n import letter_language  # the catalogs decide which languages exist
+        if self.petitioner.language and letter_language(self.petitioner.language) != self.petitioner.language:
+            found.append(("petitioner.language", "no translation of the client letter for this language code; "
+                                                 "the letter will be in English"))
         return found

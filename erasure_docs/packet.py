@@ -39,7 +39,7 @@ from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cit
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
-from erasure_docs.rules.documents import charges_by_docket, docket_documents
+from erasure_docs.rules.documents import NOT_FILED, charges_by_docket, docket_documents
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
@@ -66,7 +66,7 @@ def slug(text: str) -> str:
 
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
     """Every document instance, in filing order: the cover letter, each docket's documents (one victim
-    notice per victim), then the review sheet."""
+    notice per victim), then the review sheet and the letter to the client."""
     by_court: dict[tuple, list[DocumentRef]] = {}
     for record_index, charges in charges_by_docket(report).items():
         record = case.records[record_index]
@@ -80,7 +80,7 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
     planned: list[DocumentRef] = []
     for court, refs in by_court.items():  # one cover letter for each court the packet goes to
         planned += [DocumentRef("cover_letter", court=court), *refs]
-    planned.append(DocumentRef("review_sheet"))
+    planned += [DocumentRef("review_sheet"), DocumentRef("client_letter")]
     return [ref for ref in planned if only is None or ref.kind in only]
 
 
@@ -256,7 +256,7 @@ class PacketWriter:
         """The filing summary (with the table of contents), then the filing documents in order, as one
         PDF/A-3b with the filing data attached. Adds the "packet" and "attachments" entries to `manifest`,
         which is attached as it stands (without packet.pdf's own entry)."""
-        listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
+        listed = [r for r in rendered if r.layout is not None and r.ref.kind not in NOT_FILED]
         if not listed:
             return None
         sealed = {"affidavit"} if case.filing.seal_affidavit else set()  # sealed: filed in their own envelope

@@ -27,7 +27,9 @@ TITLES = {
     "proposed_order_46b_146": "[Proposed] Order of Erasure of Juvenile Records",
     "cover_letter": "Cover Letter to the Clerk",
     "review_sheet": "Attorney Review Sheet (not for filing)",
+    "client_letter": "Letter to the Client (not filed)",
 }
+NOT_FILED = {"review_sheet", "client_letter"}  # the attorney's own papers: never bound into a filing
 
 
 def docket_documents(case: Case, charges: list[ChargeOutcome]) -> list[str]:
@@ -60,4 +62,4 @@ def planned_documents(case: Case, report: Report) -> list[str]:
         kinds += [d for d in docket_documents(case, charges) if d not in kinds]
     order = JUVENILE_DOCUMENTS + VACATUR_DOCUMENTS
     # A cover letter goes with anything to file; the review sheet is always written.
-    return (["cover_letter"] if kinds else []) + sorted(kinds, key=order.index) + ["review_sheet"]
+    return (["cover_letter"] if kinds else []) + sorted(kinds, key=order.index) + ["review_sheet", "client_letter"]
