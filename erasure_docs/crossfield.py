@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any, Iterator
+
+from erasure_docs import courts
 
 Problems = list[tuple[str, str]]
 
@@ -89,10 +92,25 @@ def record_problems(record: dict, where: str, born: dt.date | None) -> Problems:
     court = mapping(record.get("court"))
     if court.get("kind") == "ga" and court.get("number") is None:
         found.append((f"{where}.court.number", "is required when court kind is 'ga' (the G.A. number, e.g. 14)"))
+    else:
+        found += [(f"{where}.{path}", message) for path, message in court_checks(record)[0]]
     arrest = as_date(record.get("arrest_date"))
     for j, charge in enumerate(items(record.get("charges"))):
         found += charge_problems(charge, f"{where}.charges[{j}]", record.get("proceeding"), arrest, born)
     return found
+
+
+def court_checks(record: dict) -> tuple[Problems, Problems]:
+    """(problems, warnings) from the court directory for one record's court and docket number."""
+    court = mapping(record.get("court"))
+    kind, number, location = court.get("kind"), court.get("number"), court.get("location")
+    if kind not in courts.KINDS or not isinstance(location, str) or not 0 < len(location.strip()) <= 200:
+        return [], []  # the field rules report these; federal courts are not in the directory
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        return [], []
+    docket = record.get("docket_number")
+    return courts.court_findings(SimpleNamespace(kind=kind, number=number, location=location.strip()),
+                                 docket if isinstance(docket, str) else None)
 
 
 def cross_field_problems(data: dict) -> Problems:

@@ -16,7 +16,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
 from pydantic_core import PydanticCustomError
 
 from erasure_docs.citations import Citation
-from erasure_docs.crossfield import cross_field_problems
+from erasure_docs.crossfield import court_checks, cross_field_problems
 from erasure_docs.offense_class import OffenseClass
 from erasure_docs.text import clean
 
@@ -250,6 +250,8 @@ class Case(Strict):
         """Things that are allowed but probably wrong: (field path, message)."""
         found = []
         for i, record in enumerate(self.records):
+            found += [(f"records[{i}].{path}", message)
+                      for path, message in court_checks(record.model_dump(mode="json"))[1]]
             for j, charge in enumerate(record.charges):
                 if charge.victims and charge.disposition is not Disposition.convicted:
                     found.append((f"records[{i}].charges[{j}].victims",

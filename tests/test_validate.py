@@ -485,6 +485,8 @@ LENGTHS = [
 
 @pytest.mark.parametrize("where, path, limit", LENGTHS, ids=[p for _, p, _ in LENGTHS])
 def test_length_limit_itself_is_fine(cli, tmp_path, case, where, path, limit):
+    if where.endswith("court.location"):  # Superior Court locations come from the court directory
+        put(case, "records.0.court", {"kind": "federal", "location": "Hartford"})
     assert_valid(cli, tmp_path, put(case, where, "x" * limit))
 
 
