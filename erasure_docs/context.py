@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from erasure_docs.client_letter import letter_context
+from erasure_docs.instructions import court_instructions, crossing_warnings, planned_by_docket
 from erasure_docs.model import Address, Case, CourtKind, Record
 from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
@@ -183,7 +184,7 @@ class ContextBuilder:
         return context
 
     def is_vacatur(self, ref: DocumentRef) -> bool:
-        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet", "client_letter")
+        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet", "filing_instructions", "client_letter")
 
     def first_record_of(self, court: tuple | None) -> Record | None:
         """The first petitioned docket in that court (any court when None): it names the court."""
@@ -322,6 +323,13 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
     if ref.kind == "review_sheet":
         context["review"] = builder.review()
+        context["review"]["warnings"] = crossing_warnings(case, planned_by_docket(case, builder.report))
+    if ref.kind == "filing_instructions":
+        planned = planned_by_docket(case, builder.report)
+        records = [r for r in planned if court_key(case.records[r]) == ref.court]
+        context["instructions"] = court_instructions(
+            case, builder.report, {r: planned[r] for r in records}, {r: builder.docket(r)["agencies"] for r in records},
+            crossing_warnings(case, planned), builder.uses_initials(ref))
     if ref.kind == "client_letter":
         context["letter"] = letter_context(case, builder.report)
         context["language"] = context["letter"]["language"]

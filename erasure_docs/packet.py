@@ -66,7 +66,8 @@ def slug(text: str) -> str:
 
 def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> list[DocumentRef]:
     """Every document instance, in filing order: the cover letter, each docket's documents (one victim
-    notice per victim), then the review sheet and the letter to the client."""
+    notice per victim), then the review sheet, the filing instructions of each court and the letter to the
+    client."""
     by_court: dict[tuple, list[DocumentRef]] = {}
     for record_index, charges in charges_by_docket(report).items():
         record = case.records[record_index]
@@ -80,7 +81,9 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
     planned: list[DocumentRef] = []
     for court, refs in by_court.items():  # one cover letter for each court the packet goes to
         planned += [DocumentRef("cover_letter", court=court), *refs]
-    planned += [DocumentRef("review_sheet"), DocumentRef("client_letter")]
+    planned.append(DocumentRef("review_sheet"))
+    planned += [DocumentRef("filing_instructions", court=court) for court in by_court]  # one page per court
+    planned.append(DocumentRef("client_letter"))
     return [ref for ref in planned if only is None or ref.kind in only]
 
 

@@ -27,9 +27,10 @@ TITLES = {
     "proposed_order_46b_146": "[Proposed] Order of Erasure of Juvenile Records",
     "cover_letter": "Cover Letter to the Clerk",
     "review_sheet": "Attorney Review Sheet (not for filing)",
+    "filing_instructions": "Filing Instructions (attorney copy, not for filing)",
     "client_letter": "Letter to the Client (not filed)",
 }
-NOT_FILED = {"review_sheet", "client_letter"}  # the attorney's own papers: never bound into a filing
+NOT_FILED = {"review_sheet", "filing_instructions", "client_letter"}  # the attorney's own papers: never bound into a filing
 
 
 def docket_documents(case: Case, charges: list[ChargeOutcome]) -> list[str]:
@@ -62,4 +63,5 @@ def planned_documents(case: Case, report: Report) -> list[str]:
         kinds += [d for d in docket_documents(case, charges) if d not in kinds]
     order = JUVENILE_DOCUMENTS + VACATUR_DOCUMENTS
     # A cover letter goes with anything to file; the review sheet is always written.
-    return (["cover_letter"] if kinds else []) + sorted(kinds, key=order.index) + ["review_sheet", "client_letter"]
+    return (["cover_letter"] if kinds else []) + sorted(kinds, key=order.index) + ["review_sheet"] + \
+        (["filing_instructions"] if kinds else []) + ["client_letter"]

@@ -1,0 +1,155 @@
+"""What the attorney does with each court's papers, and where papers meet another case.
+
+`court_instructions` is the context of the filing-instructions page of one court (in the attorney's copy):
+the clerk's name and address from the court directory (courts.py), the papers to file in order, what to add
+that the tool does not make, how to deliver a sealed affidavit, the victim-notice steps, what to bring to the
+hearing, and what to do after the order. `crossing_warnings` lists, for the review sheet, every affidavit or
+application read by a court or a prosecuting office that also has a pending case of the client, and every
+narrative read in an adult court while the case has juvenile or erased records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from erasure_docs import courts
+from erasure_docs.model import Case, CourtKind, Disposition, Record
+from erasure_docs.rules.documents import TITLES, charges_by_docket, docket_documents
+from erasure_docs.rules.outcome import Report
+
+# Affidavits and applications: what a court or a prosecutor reads the client's own account in.
+ACCOUNTS = {"application_54_95c": "application", "affidavit": "affidavit", "petition_46b_146": "petition",
+            "affidavit_46b_146": "affidavit"}
+MAILED = {"victim_notice"}  # mailed to each victim, never filed
+ERASED_BY_LAW = {Disposition.dismissed, Disposition.nolle, Disposition.not_guilty, Disposition.youthful_offender}
+SEALED_LABEL = "Lodged conditionally under seal pending the Court's ruling on the motion to seal"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who reads a docket's papers: the court (directory row id, or the case file's court) and the office
+    that prosecutes there."""
+
+    court: str
+    court_name: str
+    prosecutor: str
+
+
+def where(record: Record) -> Where:
+    key = f"{record.court.kind.value}:{record.court.number}:{record.court.location}".lower()
+    if record.court.kind is CourtKind.federal:
+        return Where(key, f"United States District Court ({record.court.location})", f"{key}:federal")
+    try:
+        entry = courts.lookup(record.court)
+    except courts.UnknownCourt:
+        return Where(key, record.court.location, f"{key}:prosecutor")
+    office = entry.prosecutor.name if entry.prosecutor else f"{entry.id}:prosecutor"
+    return Where(entry.id, entry.name, office)
+
+
+def pending_records(case: Case) -> list[int]:
+    return [i for i, r in enumerate(case.records) if any(c.disposition is Disposition.pending for c in r.charges)]
+
+
+def crossing_warnings(case: Case, planned: dict[int, list[str]]) -> list[str]:
+    """Review-sheet warnings; `planned` maps each petitioned docket (record index) to its document kinds."""
+    warnings = []
+    pending = pending_records(case)
+    # Confidential in an adult court: juvenile and youthful-offender matters (petitioned or not), and
+    # records already erased by law.
+    hidden = [i for i, r in enumerate(case.records) if r.court.kind is CourtKind.juvenile
+              or r.proceeding.value != "adult" or all(c.disposition in ERASED_BY_LAW for c in r.charges)]
+    for index, kinds in planned.items():
+        record, papers = case.records[index], [ACCOUNTS[k] for k in kinds if k in ACCOUNTS]
+        if not papers:
+            continue
+        papers_text = " and the ".join(dict.fromkeys(papers))
+        here = where(record)
+        for other in pending:
+            if other == index:
+                continue
+            there = where(case.records[other])
+            pending_docket = case.records[other].docket_number
+            if here.court == there.court:
+                warnings.append(f"Docket {record.docket_number}: the {papers_text} will be read by the "
+                                f"{here.court_name}, where {pending_docket} is pending, and by the office "
+                                f"prosecuting {pending_docket} ({here.prosecutor}): review the narrative for "
+                                "admissions before filing.")
+            elif here.prosecutor == there.prosecutor:
+                warnings.append(f"Docket {record.docket_number}: the {papers_text} will be read by the office "
+                                f"prosecuting {pending_docket} ({here.prosecutor}): review the narrative for "
+                                "admissions before filing.")
+        if record.court.kind is not CourtKind.juvenile and case.trafficking.narrative:
+            others = [case.records[i].docket_number for i in hidden]
+            if others:
+                warnings.append(f"Docket {record.docket_number}: the affidavit's narrative will be read in an "
+                                f"adult court ({here.court_name}) while the case also has juvenile or erased "
+                                f"records ({', '.join(others)}): decide what of them the narrative may mention.")
+    return warnings
+
+
+def party_caption(case: Case, record: Record, initials: bool) -> str:
+    name = case.petitioner.initials if initials else case.petitioner.full_name
+    if record.court.kind is CourtKind.juvenile:
+        return f"In re: {name}, Docket No. {record.docket_number}"
+    return f"State of Connecticut v. {name}, Docket No. {record.docket_number}"
+
+
+def planned_by_docket(case: Case, report: Report) -> dict[int, list[str]]:
+    """Each petitioned docket's document kinds, in filing order (record index → kinds)."""
+    planned = {i: docket_documents(case, charges) for i, charges in charges_by_docket(report).items()}
+    return {i: kinds for i, kinds in planned.items() if kinds}
+
+
+def court_instructions(case: Case, report: Report, planned: dict[int, list[str]], agencies: dict[int, list[str]],
+                       warnings: list[str], initials: bool) -> dict[str, Any]:
+    """The filing-instructions page of one court: `planned` holds its petitioned dockets (record index →
+    document kinds in filing order), `agencies` each docket's agencies that receive the order."""
+    records = list(planned)
+    documents = [(kind, TITLES[kind], index) for index, kinds in planned.items() for kind in kinds]
+    first = case.records[records[0]]
+    court = where(first)
+    entry = None if first.court.kind is CourtKind.federal else _entry(first)
+    clerk = entry.clerk if entry and entry.clerk else None
+    prosecutor = entry.prosecutor if entry and entry.prosecutor else None
+    sealed = case.filing.seal_affidavit
+    vacatur = any(k == "application_54_95c" for k, _, _ in documents)
+    juvenile = first.court.kind is CourtKind.juvenile
+    by_docket = charges_by_docket(report)
+    dockets = []
+    for index in records:
+        record = case.records[index]
+        noticed = [c for c in by_docket.get(index, []) if c.status == "eligible" and c.victim_notice_required]
+        victims = [v for c in noticed for v in record.charges[c.index].victims]
+        dockets.append({
+            "number": record.docket_number, "caption": party_caption(case, record, initials),
+            "agencies": agencies.get(index, []),
+            "sealed": sealed and any(k == "motion_to_seal" and r == index for k, _, r in documents),
+            "victims": len(victims), "mailed": sum(1 for v in victims if v.notice and v.notice.mailed_on)})
+    return {
+        "court": {"name": court.court_name, "clerk": clerk.name if clerk else "",
+                  "address_lines": clerk.address.lines if clerk and clerk.address else [],
+                  "verified": bool(entry and entry.verified)},
+        "prosecutor": {"office": prosecutor.name if prosecutor else "",
+                       "address_lines": prosecutor.address.lines if prosecutor and prosecutor.address else []},
+        "juvenile": juvenile,
+        "vacatur": vacatur,
+        "dockets": dockets,
+        "documents": [{"title": TITLES["cover_letter"], "docket_number": "", "sealed": False}] +
+                     [{"title": title, "docket_number": case.records[r].docket_number,
+                       "sealed": sealed and kind == "affidavit"}
+                      for kind, title, r in documents if kind not in MAILED],
+        "any_sealed": any(d["sealed"] for d in dockets),
+        "any_victims": any(d["victims"] for d in dockets),
+        "hearing": vacatur and case.filing.request_hearing,
+        "sealed_label": SEALED_LABEL,
+        "warnings": [w for w in warnings if any(f"Docket {case.records[i].docket_number}:" in w for i in records)],
+    }
+
+
+def _entry(record: Record) -> courts.CourtEntry | None:
+    try:
+        return courts.lookup(record.court)
+    except courts.UnknownCourt:
+        return None
