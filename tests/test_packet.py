@@ -62,7 +62,8 @@ def load_case(path: Path):
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "cover_letter")) else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "cover_letter", "filing_instructions")) \
+        else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
