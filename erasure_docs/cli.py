@@ -217,6 +217,32 @@ def rules(as_json: bool) -> None:
     }, indent=2, ensure_ascii=False, default=str))
 
 
+@main.command(name="courts")
+@click.option("--kind", type=click.Choice(["ga", "jd", "juvenile"]), help="Only this kind of court.")
+@click.option("--json", "as_json", is_flag=True, help="Print every row, closed courts included, as JSON.")
+def courts_command(kind: str | None, as_json: bool) -> None:
+    """List the court directory: where each court's papers go and which office is served.
+
+    \b
+    Example:
+      erasure-docs courts --kind ga
+      erasure-docs courts --json > courts.json
+    """
+    from erasure_docs import courts
+
+    if as_json:
+        rows = [e.to_json() for e in courts.entries() if kind is None or e.kind == kind]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for entry in courts.choices(kind):
+        mark = "" if entry.verified else "  (address not verified)"
+        click.echo(f"{entry.label}{mark}")
+        for office in (entry.clerk, entry.prosecutor):
+            if office is not None:
+                where = "; ".join(office.address.lines) if office.address else "ADDRESS UNKNOWN"
+                click.echo(f"    {office.name}: {where}")
+
+
 def parse_formats(value: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in formats if f not in ("docx", "pdf")]

@@ -11,14 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from erasure_docs import courts
 from erasure_docs.client_letter import letter_context
 from erasure_docs.instructions import court_instructions, crossing_warnings, planned_by_docket
-from erasure_docs.model import Address, Case, CourtKind, Record
+from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, Proceeding, Record
 from erasure_docs.rules.documents import TITLES, charges_by_docket
 from erasure_docs.rules.engine import long_date
 from erasure_docs.rules.outcome import ChargeOutcome, Report
 from erasure_docs.rules.tables import load_tables
 
+JUVENILE_DISPOSITION_VALUES = {d.value for d in JUVENILE_DISPOSITIONS}
 JUVENILE_KINDS = {"petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"}
 AFFIDAVIT_KINDS = {"affidavit", "affidavit_46b_146"}
 DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated delinquent",
@@ -27,10 +29,19 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
                 "youthful_offender": "Youthful offender"}
 EVIDENCE = {"t_visa": "T nonimmigrant status (T visa)", "hhs_certification": "HHS certification letter",
             "hhs_eligibility_letter": "HHS eligibility letter", "law_enforcement_declaration":
-            "Law enforcement declaration (Form I-914 Supplement B)", "service_provider_letter":
+            "Declaration of a law enforcement official", "i914_supplement_b": "Form I-914 Supplement B, Declaration "
+            "of Law Enforcement Officer for Victim of Trafficking in Persons", "service_provider_letter":
             "Letter from a victim service provider", "dcf_identification": "DCF identification as a victim of trafficking",
             "trafficker_conviction": "Conviction of the trafficker", "police_report": "Police report", "other": "Other"}
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
+# Who else holds a docket's records, and the words of a sentence (on any charge of the docket) that show it:
+# an order that does not reach a holder leaves that holder's copy of the record in place.
+JUVENILE_PROBATION = "Court Support Services Division, Juvenile Probation"
+SENTENCE_HOLDERS = (
+    ("adult", "Court Support Services Division, Adult Probation Services", ("probation",)),
+    ("youthful_offender", "Court Support Services Division, Adult Probation Services", ("probation",)),
+    ("juvenile", "Department of Children and Families", ("commit", "dcf", "department of children and families")),
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,11 @@ def when(day: dt.date | None) -> str:
 
 
 def court_key(record: Record) -> tuple:
-    return (record.court.kind.value, record.court.number, record.court.location)
+    """The court a docket's papers go to: a closed court's dockets go with its successor's."""
+    if record.court.kind is CourtKind.federal:
+        return (record.court.kind.value, record.court.number, record.court.location)
+    entry = courts.lookup(record.court)
+    return (entry.kind, entry.number, entry.location)
 
 
 def cite(citation: str) -> str:
@@ -81,29 +96,51 @@ def address_lines(address: Address | None) -> list[str]:
     return [address.street, f"{address.city}, {address.state} {address.zip}"]
 
 
-def court_names(record: Record) -> dict[str, str]:
+def court_names(record: Record) -> dict[str, Any]:
+    """How papers name a docket's court, and where its clerk receives mail (from the court directory)."""
     court, town = record.court, record.court.location
-    if court.kind is CourtKind.ga:
-        name = f"G.A. {court.number}"
-    elif court.kind is CourtKind.jd:
-        name = f"Judicial District of {town}"
-    elif court.kind is CourtKind.juvenile:
-        name = "Superior Court for Juvenile Matters"
-    else:
+    if court.kind is CourtKind.federal:
         name = f"United States District Court ({town})"
-    full = name if court.kind is CourtKind.juvenile else f"Superior Court, {name}"
-    return {"name": name, "town": town, "full": f"{full}, at {town}"}
+        return {"name": name, "town": town, "full": f"{name}, at {town}", "clerk": "", "address_lines": [],
+                "caption": [], "address_missing": False}
+    entry = courts.lookup(court)
+    clerk = entry.clerk
+    name = {"ga": f"G.A. {entry.number}", "jd": f"Judicial District of {entry.district}"}.get(
+        entry.kind, "Superior Court for Juvenile Matters")
+    return {"name": name, "town": entry.location, "full": entry.name,
+            "clerk": clerk.name if clerk else f"Clerk, {entry.name}",
+            "address_lines": clerk.address.lines if clerk and clerk.address else [],
+            "address_missing": not (clerk and clerk.address),
+            "caption": (["SUPERIOR COURT FOR", "JUVENILE MATTERS"] if entry.kind == "juvenile"
+                        else ["SUPERIOR COURT", entry.caption_court]) + [f"AT {entry.caption_at}"]}
 
 
-def caption_rows(record: Record, name: str, filing_date: dt.date) -> list[dict[str, str]]:
-    date, town = when(filing_date).upper(), record.court.location.upper()
+def defendant_caption(record: Record, legal_name: str) -> str:
+    """The defendant as the court file names the person: 'BREE COLLINS (a/k/a Brianna M. O'Neil)'."""
+    if record.name_on_record and record.name_on_record != legal_name:
+        return f"{record.name_on_record.upper()} (a/k/a {legal_name})"
+    return legal_name.upper()
+
+
+def caption_rows(record: Record, name: str, filing_date: dt.date, initials: bool = False) -> list[dict[str, str]]:
+    """`name`: the initials (`initials` true: a juvenile or an initials-only filing), else the legal name."""
+    date = when(filing_date).upper()
     docket = f"DOCKET NO. {record.docket_number}"
+    right = [*court_names(record)["caption"], date]
     if record.court.kind is CourtKind.juvenile:
-        left, right = [docket, f"IN RE: {name}", "", ""], ["SUPERIOR COURT FOR", "JUVENILE MATTERS", f"AT {town}", date]
+        left = [docket, f"IN RE: {name}", "", ""]
     else:
-        court = court_names(record)["name"].upper()
-        left, right = [docket, "STATE OF CONNECTICUT", "V.", name.upper()], ["SUPERIOR COURT", court, f"AT {town}", date]
+        defendant = name.upper() if initials else defendant_caption(record, name)
+        left = [docket, "STATE OF CONNECTICUT", "V.", defendant]
     return [{"left": a, "right": b} for a, b in zip(left, right)]
+
+
+def caption_line(record: Record, petitioner: dict[str, Any], filing_date: dt.date) -> str:
+    """A docket's caption as one line, for a label: 'DOCKET NO. …, STATE OF CONNECTICUT V. …, SUPERIOR COURT, …'
+    (without the date)."""
+    rows = caption_rows(record, petitioner["caption_name"], filing_date, petitioner["caption_initials"])
+    left = " ".join(row["left"] for row in rows if row["left"]).replace(" STATE OF", ", STATE OF")
+    return f"{left}, {', '.join(row['right'] for row in rows[:-1])}"
 
 
 class ContextBuilder:
@@ -131,9 +168,17 @@ class ContextBuilder:
     def petitioner(self, ref: DocumentRef) -> dict[str, Any]:
         p = self.case.petitioner
         initials = self.uses_initials(ref)
+        # A juvenile paper is filed in the confidential juvenile file: its caption keeps the initials, but the
+        # petition, affidavit and order identify the person fully so that every agency can act on the order.
+        in_body = p.full_name if ref.kind in JUVENILE_KINDS else p.initials if initials else p.full_name
         aliases = [] if initials else list(p.aliases)
         sentence = f"I have also been known as {join_words(aliases)}" if aliases else ""
-        return {"name": p.initials if initials else p.full_name, "full_name": p.full_name, "initials": p.initials,
+        born = p.date_of_birth
+        filed = self.case.filing_date
+        adult = (filed.year - born.year - ((filed.month, filed.day) < (born.month, born.day))) >= 18
+        return {"name": in_body, "caption_name": p.initials if initials else p.full_name,
+                "caption_initials": initials, "full_name": p.full_name, "initials": p.initials,
+                "date_of_birth": when(born), "adult": adult,
                 "aliases": aliases, "aliases_text": join_words(aliases),
                 "aliases_sentence": sentence if sentence.endswith(".") else sentence + "." if sentence else "",
                 "address_lines": address_lines(p.address),
@@ -153,11 +198,12 @@ class ContextBuilder:
                 "email": petitioner["email"], "juris_number": ""}
 
     def prosecutor(self, record: Record | None) -> dict[str, Any]:
-        filing = self.case.filing
-        office = filing.prosecutor_office
-        if not office:
-            office = "Office of the State's Attorney" + (f", {court_names(record)['name']}" if record else "")
-        return {"office": office, "address_lines": address_lines(filing.prosecutor_address)}
+        """The office that prosecutes this docket, from the court directory (or the record's override)."""
+        office = courts.prosecutor_for(record, self.case.filing) if record else None
+        if office is None:
+            return {"office": "", "address_lines": [], "missing": True}
+        lines = office.address.lines if office.address else []
+        return {"office": office.name, "address_lines": lines, "missing": not lines}
 
     def common(self, ref: DocumentRef) -> dict[str, Any]:
         case = self.case
@@ -178,8 +224,10 @@ class ContextBuilder:
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit},
-            "court": court_names(record) if record else {"name": "", "town": "", "full": ""},
-            "caption": {"rows": caption_rows(record, petitioner["name"], case.filing_date)} if record else {"rows": []},
+            "court": court_names(record) if record else {"name": "", "town": "", "full": "", "clerk": "",
+                                                         "address_lines": [], "address_missing": True},
+            "caption": {"rows": caption_rows(record, petitioner["caption_name"], case.filing_date,
+                                             petitioner["caption_initials"])} if record else {"rows": []},
         }
         return context
 
@@ -199,16 +247,31 @@ class ContextBuilder:
         record = self.case.records[record_index]
         eligible = [c for c in self.by_docket.get(record_index, []) if c.status == "eligible"]
         charges = [self.charge(record, outcome) for outcome in eligible]
-        agencies = [a for a in [record.arresting_agency, f"Clerk, {court_names(record)['full']}", STATE_POLICE,
-                                self.prosecutor(record)["office"]] if a]
-        if record.court.kind is CourtKind.juvenile:
-            agencies.append("Court Support Services Division, Juvenile Probation")
+        agencies = [a for a in [record.arresting_agency, court_names(record)["clerk"], STATE_POLICE,
+                                self.prosecutor(record)["office"], *record_holders(record)] if a]
+        discharges = [record.charges[c.index] for c in eligible
+                      if record.charges[c.index].disposition.value in JUVENILE_DISPOSITION_VALUES]
+        discharged = [c.discharge_date for c in discharges if c.discharge_date]
         return {"number": record.docket_number, "arrest_date": when(record.arrest_date),
+                "identity": self.identity(record),
+                "discharge_date": when(max(discharged)) if discharged and len(discharged) == len(discharges) else "",
                 "arresting_agency": record.arresting_agency or "", "charges": charges,
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
                 "agencies": list(dict.fromkeys(agencies)),
                 "victims": [v for c in eligible for v in self.notified_victims(record, c)]}
+
+    def identity(self, record: Record) -> dict[str, Any]:
+        """How the court record names the person, for captions, the identity paragraph and the order."""
+        p = self.case.petitioner
+        juvenile = record.court.kind is CourtKind.juvenile
+        initials = not juvenile and self.case.filing.use_initials is True
+        named = record.name_on_record or p.full_name
+        born = record.date_of_birth_on_record or p.date_of_birth
+        return {"name_on_record": p.initials if initials else named, "date_of_birth_on_record": when(born),
+                "legal_name": p.initials if initials else p.full_name, "date_of_birth": when(p.date_of_birth),
+                "name_differs": named != p.full_name and not initials, "date_differs": born != p.date_of_birth,
+                "differs": (named != p.full_name and not initials) or born != p.date_of_birth}
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
@@ -292,10 +355,47 @@ class ContextBuilder:
             if "federal_conviction" in c.flags:
                 items.append(f"Docket {c.docket_number}: a federal conviction cannot be cleared here; consider "
                              "federal remedies.")
+        items += self.routing_to_confirm()
         if any(c.status == "not_eligible" for c in report.charges):
             items.append("For charges that are not eligible here, consider other remedies (e.g. Clean Slate "
                          "erasure under § 54-142a(e), a pardon).")
         return items
+
+
+    def routing_to_confirm(self) -> list[str]:
+        """What the court directory could not settle for the dockets this packet files."""
+        items = []
+        for r in self.petitioned_records():
+            record = self.case.records[r]
+            if record.court.kind is CourtKind.federal:
+                continue
+            entry, docket = courts.lookup(record.court), record.docket_number
+            if court_names(record)["address_missing"]:
+                items.append(f"Docket {docket}: the clerk's mailing address for the {entry.name} is not in the court "
+                             "directory; the cover letter is a DRAFT until it is added to erasure_docs/law/courts.yaml.")
+            if self.prosecutor(record)["missing"]:
+                items.append(f"Docket {docket}: the address of the office to be served is not known; the "
+                             "certification of service is a DRAFT until records[].prosecutor gives it.")
+            if not entry.verified and record.prosecutor is None:
+                items.append(f"Docket {docket}: confirm the addresses of the {entry.name} and of the "
+                             f"{entry.prosecutor.name if entry.prosecutor else 'prosecutor'} with the clerk (the "
+                             "court directory marks them as not verified).")
+            if record.proceeding is Proceeding.juvenile and not self.docket(r)["discharge_date"]:
+                items.append(f"Docket {docket}: give each adjudicated charge's discharge_date; the petition "
+                             "alleges discharge and says DRAFT until the date is supplied.")
+            if record.name_on_record or record.date_of_birth_on_record:
+                items.append(f"Docket {docket}: confirm that the name and date of birth on record match the "
+                             "court file exactly; the caption and the order are written from them.")
+        return items
+
+
+def record_holders(record: Record) -> list[str]:
+    """Agencies beyond the police, the court and the State Police that hold this docket's records."""
+    holders = [JUVENILE_PROBATION] if record.proceeding is Proceeding.juvenile else []
+    sentences = " ".join(c.sentence or "" for c in record.charges).casefold()
+    holders += [name for proceeding, name, words in SENTENCE_HOLDERS
+                if record.proceeding.value == proceeding and any(w in sentences for w in words)]
+    return holders
 
 
 def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
@@ -329,7 +429,7 @@ def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[Document
         records = [r for r in planned if court_key(case.records[r]) == ref.court]
         context["instructions"] = court_instructions(
             case, builder.report, {r: planned[r] for r in records}, {r: builder.docket(r)["agencies"] for r in records},
-            crossing_warnings(case, planned), builder.uses_initials(ref))
+            {r: caption_line(case.records[r], context["petitioner"], case.filing_date) for r in records}, crossing_warnings(case, planned))
     if ref.kind == "client_letter":
         context["letter"] = letter_context(case, builder.report)
         context["language"] = context["letter"]["language"]

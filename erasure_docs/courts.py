@@ -114,6 +114,17 @@ class CourtEntry:
     def names(self) -> tuple[str, ...]:
         return (self.location, *self.aliases)
 
+    def to_json(self) -> dict[str, Any]:
+        """The row as plain data (for pickers, workbooks and `erasure-docs courts --json`)."""
+        def office(o: Office | None) -> dict[str, Any] | None:
+            return None if o is None else {"name": o.name, "address_lines": o.address.lines if o.address else []}
+        return {"id": self.id, "kind": self.kind, "number": self.number, "location": self.location,
+                "aliases": list(self.aliases), "district": self.district, "label": self.label, "name": self.name,
+                "caption": [self.caption_court, f"AT {self.caption_at}"], "clerk": office(self.clerk),
+                "prosecutor": office(self.prosecutor), "docket_code": self.docket_code, "status": self.status,
+                "records_at": self.records_at, "verified": self.verified, "unconfirmed": list(self.unconfirmed),
+                "source": self.source, "notes": self.notes}
+
 
 # ------------------------------------------------------------------------------------------ loading
 
@@ -313,3 +324,30 @@ def court_findings(court: CourtLike, docket: str | None) -> tuple[list[tuple[str
     if docket:
         warnings += [("docket_number", message) for message in docket_warnings(docket, entry)]
     return [], warnings
+
+
+# ------------------------------------------------------------------------------------------ routing
+
+def _mailing(address: Any) -> MailingAddress | None:
+    return None if address is None else MailingAddress(address.street, address.city, address.state, address.zip)
+
+
+def prosecutor_for(record: Any, filing: Any = None) -> Office | None:
+    """The office served with one docket's papers (None for a federal record, which gets no papers).
+
+    In order: the record's own `prosecutor`; for an adult docket, the deprecated case-level
+    `filing.prosecutor_office` with `prosecutor_address` (both, or neither is used); the directory's office
+    for the court that holds the record. A juvenile docket is served on the juvenile prosecutor only."""
+    if record.prosecutor is not None:
+        return Office(record.prosecutor.office, _mailing(record.prosecutor.address))
+    if _kind(record.court) == "federal":
+        return None
+    entry = lookup(record.court)
+    if entry.kind != "juvenile" and filing is not None and filing.prosecutor_office and filing.prosecutor_address:
+        return Office(filing.prosecutor_office, _mailing(filing.prosecutor_address))
+    return entry.prosecutor
+
+
+def clerk_for(record: Any) -> Office | None:
+    """The clerk a docket's cover letter is addressed to (None for a federal record)."""
+    return None if _kind(record.court) == "federal" else lookup(record.court).clerk

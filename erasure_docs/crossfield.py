@@ -17,7 +17,7 @@ from erasure_docs import courts
 Problems = list[tuple[str, str]]
 
 JUVENILE_DISPOSITIONS = {"adjudicated_delinquent", "fwsn", "statement_of_responsibility"}
-PAST_DATES = {"date_of_birth", "start", "end", "arrest_date", "offense_date", "disposition_date", "discharge_date",
+PAST_DATES = {"date_of_birth", "date_of_birth_on_record", "start", "end", "arrest_date", "offense_date", "disposition_date", "discharge_date",
               "mailed_on", "date"}
 
 
@@ -74,6 +74,8 @@ def charge_problems(charge: dict, where: str, proceeding: Any, arrest: dt.date |
         found.append((f"{where}.disposition_date", f"{disposed} is before arrest_date {arrest}"))
     if offense and born and offense < born:
         found.append((f"{where}.offense_date", f"{offense} is before the petitioner's date_of_birth"))
+    if charge.get("no_identifiable_victim") is True and charge.get("victims"):
+        found.append((f"{where}.no_identifiable_victim", "is true, but victims are listed; keep one or the other"))
     if proceeding in ("adult", "juvenile", "youthful_offender"):
         if disposition in JUVENILE_DISPOSITIONS and proceeding != "juvenile":
             found.append((f"{where}.disposition",
@@ -130,6 +132,10 @@ def cross_field_problems(data: dict) -> Problems:
             if key in seen:
                 found.append((f"records[{i}].docket_number", f"{docket.strip()} appears twice (also records[{seen[key]}])"))
             seen.setdefault(key, i)
+    filing = mapping(data.get("filing"))
+    filed, hearing = as_date(filing.get("date")), as_date(filing.get("hearing_date"))
+    if filed and hearing and hearing < filed:
+        found.append(("filing.hearing_date", f"{hearing} is before the filing date {filed}"))
     as_of = as_date(data.get("as_of")) or dt.date.today()
     for path, value in dated_fields(data):
         if value > as_of:

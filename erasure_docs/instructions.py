@@ -36,16 +36,15 @@ class Where:
     prosecutor: str
 
 
-def where(record: Record) -> Where:
+def where(record: Record, filing: Any) -> Where:
     key = f"{record.court.kind.value}:{record.court.number}:{record.court.location}".lower()
     if record.court.kind is CourtKind.federal:
         return Where(key, f"United States District Court ({record.court.location})", f"{key}:federal")
-    try:
-        entry = courts.lookup(record.court)
-    except courts.UnknownCourt:
+    entry = _entry(record)
+    if entry is None:
         return Where(key, record.court.location, f"{key}:prosecutor")
-    office = entry.prosecutor.name if entry.prosecutor else f"{entry.id}:prosecutor"
-    return Where(entry.id, entry.name, office)
+    office = courts.prosecutor_for(record, filing)
+    return Where(entry.id, entry.name, office.name if office else f"{entry.id}:prosecutor")
 
 
 def pending_records(case: Case) -> list[int]:
@@ -65,11 +64,11 @@ def crossing_warnings(case: Case, planned: dict[int, list[str]]) -> list[str]:
         if not papers:
             continue
         papers_text = " and the ".join(dict.fromkeys(papers))
-        here = where(record)
+        here = where(record, case.filing)
         for other in pending:
             if other == index:
                 continue
-            there = where(case.records[other])
+            there = where(case.records[other], case.filing)
             pending_docket = case.records[other].docket_number
             if here.court == there.court:
                 warnings.append(f"Docket {record.docket_number}: the {papers_text} will be read by the "
@@ -89,13 +88,6 @@ def crossing_warnings(case: Case, planned: dict[int, list[str]]) -> list[str]:
     return warnings
 
 
-def party_caption(case: Case, record: Record, initials: bool) -> str:
-    name = case.petitioner.initials if initials else case.petitioner.full_name
-    if record.court.kind is CourtKind.juvenile:
-        return f"In re: {name}, Docket No. {record.docket_number}"
-    return f"State of Connecticut v. {name}, Docket No. {record.docket_number}"
-
-
 def planned_by_docket(case: Case, report: Report) -> dict[int, list[str]]:
     """Each petitioned docket's document kinds, in filing order (record index → kinds)."""
     planned = {i: docket_documents(case, charges) for i, charges in charges_by_docket(report).items()}
@@ -103,19 +95,15 @@ def planned_by_docket(case: Case, report: Report) -> dict[int, list[str]]:
 
 
 def court_instructions(case: Case, report: Report, planned: dict[int, list[str]], agencies: dict[int, list[str]],
-                       warnings: list[str], initials: bool) -> dict[str, Any]:
-    """The filing-instructions page of one court: `planned` holds its petitioned dockets (record index →
-    document kinds in filing order), `agencies` each docket's agencies that receive the order."""
+                       captions: dict[int, str], warnings: list[str]) -> dict[str, Any]:
+    """The filing-instructions page of one court (its name, clerk and prosecutor are the common context's):
+    `planned` holds the court's petitioned dockets (record index → document kinds in filing order),
+    `agencies` each docket's agencies that receive the order, `captions` each docket's caption in one line."""
     records = list(planned)
-    documents = [(kind, TITLES[kind], index) for index, kinds in planned.items() for kind in kinds]
-    first = case.records[records[0]]
-    court = where(first)
-    entry = None if first.court.kind is CourtKind.federal else _entry(first)
-    clerk = entry.clerk if entry and entry.clerk else None
-    prosecutor = entry.prosecutor if entry and entry.prosecutor else None
+    documents = [(kind, index) for index, kinds in planned.items() for kind in kinds]
+    entry = _entry(case.records[records[0]])
     sealed = case.filing.seal_affidavit
-    vacatur = any(k == "application_54_95c" for k, _, _ in documents)
-    juvenile = first.court.kind is CourtKind.juvenile
+    vacatur = any(kind == "application_54_95c" for kind, _ in documents)
     by_docket = charges_by_docket(report)
     dockets = []
     for index in records:
@@ -123,28 +111,22 @@ def court_instructions(case: Case, report: Report, planned: dict[int, list[str]]
         noticed = [c for c in by_docket.get(index, []) if c.status == "eligible" and c.victim_notice_required]
         victims = [v for c in noticed for v in record.charges[c.index].victims]
         dockets.append({
-            "number": record.docket_number, "caption": party_caption(case, record, initials),
-            "agencies": agencies.get(index, []),
-            "sealed": sealed and any(k == "motion_to_seal" and r == index for k, _, r in documents),
+            "number": record.docket_number, "caption": captions[index], "agencies": agencies.get(index, []),
+            "sealed": sealed and "motion_to_seal" in planned[index],
             "victims": len(victims), "mailed": sum(1 for v in victims if v.notice and v.notice.mailed_on)})
+    numbers = {case.records[i].docket_number for i in records}
     return {
-        "court": {"name": court.court_name, "clerk": clerk.name if clerk else "",
-                  "address_lines": clerk.address.lines if clerk and clerk.address else [],
-                  "verified": bool(entry and entry.verified)},
-        "prosecutor": {"office": prosecutor.name if prosecutor else "",
-                       "address_lines": prosecutor.address.lines if prosecutor and prosecutor.address else []},
-        "juvenile": juvenile,
-        "vacatur": vacatur,
+        "verified": bool(entry and entry.verified),
+        "juvenile": case.records[records[0]].court.kind is CourtKind.juvenile,
         "dockets": dockets,
         "documents": [{"title": TITLES["cover_letter"], "docket_number": "", "sealed": False}] +
-                     [{"title": title, "docket_number": case.records[r].docket_number,
-                       "sealed": sealed and kind == "affidavit"}
-                      for kind, title, r in documents if kind not in MAILED],
+                     [{"title": TITLES[kind], "docket_number": case.records[index].docket_number,
+                       "sealed": sealed and kind == "affidavit"} for kind, index in documents if kind not in MAILED],
         "any_sealed": any(d["sealed"] for d in dockets),
         "any_victims": any(d["victims"] for d in dockets),
         "hearing": vacatur and case.filing.request_hearing,
         "sealed_label": SEALED_LABEL,
-        "warnings": [w for w in warnings if any(f"Docket {case.records[i].docket_number}:" in w for i in records)],
+        "warnings": [w for w in warnings if w.split(":")[0].removeprefix("Docket ") in numbers],
     }
 
 

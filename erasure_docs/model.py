@@ -89,6 +89,10 @@ class Petitioner(Strict):
     suffix: _text(20) | None = None
     aliases: list[Name] = []
     date_of_birth: dt.date
+    # Circumstances that change the papers (docs/case-file.md): an affidavit translated for the client gets a
+    # translator's certification; a non-citizen client gets the immigration warning on the review sheet.
+    interpreter_language: Name | None = None
+    non_citizen: bool = False
     address: Address | None = None
     address_is_acp: bool = False
     phone: Phone | None = None
@@ -129,6 +133,7 @@ class EvidenceKind(str, Enum):
     dcf_identification = "dcf_identification"
     trafficker_conviction = "trafficker_conviction"
     police_report = "police_report"
+    i914_supplement_b = "i914_supplement_b"
     other = "other"
 
 
@@ -136,6 +141,7 @@ class Evidence(Strict):
     kind: EvidenceKind
     description: Text | None = None
     date: dt.date | None = None
+    author: Text | None = None  # who signed it: "Special Agent J. Smith, Federal Bureau of Investigation"
 
 
 class Trafficking(Strict):
@@ -208,6 +214,15 @@ class Charge(Strict):
     discharge_date: dt.date | None = None
     related_to_trafficking: bool | None = None
     victims: list[Victim] = []
+    no_identifiable_victim: bool = False  # the attorney's statement that an empty victim list is a decision
+    discretion_factors: list[Text] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))
+
+class Prosecutor(Strict):
+    """The office served with a docket's papers, when it is not the one the court directory names."""
+
+    office: Text
+    address: Address
+
 
 class Record(Strict):
     docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
@@ -215,15 +230,23 @@ class Record(Strict):
     proceeding: Proceeding
     arrest_date: dt.date | None = None
     arresting_agency: Text | None = None
+    name_on_record: Annotated[Name | None, Field(
+        description="The name the court record carries, when it is not the petitioner's legal name")] = None
+    date_of_birth_on_record: Annotated[dt.date | None, Field(
+        description="The date of birth the court record carries, when it is not the petitioner's")] = None
+    prosecutor: Annotated[Prosecutor | None, Field(
+        description="The office to serve for this docket, when not the one the court directory names")] = None
     charges: Annotated[list[Charge], Field(min_length=1)]
 
 class Filing(Strict):
     date: dt.date | None = None
-    prosecutor_office: Text | None = None
-    prosecutor_address: Address | None = None
+    # Deprecated (kept readable): the court directory names the office for each docket; see records[].prosecutor.
+    prosecutor_office: Annotated[Text | None, Field(json_schema_extra={"deprecated": True})] = None
+    prosecutor_address: Annotated[Address | None, Field(json_schema_extra={"deprecated": True})] = None
     request_hearing: bool = True
     seal_affidavit: bool = True
     use_initials: bool | None = None
+    hearing_date: dt.date | None = None  # when set, a notice of the hearing goes to each victim
 
 
 class Case(Strict):
@@ -261,4 +284,9 @@ class Case(Strict):
         if self.petitioner.language and letter_language(self.petitioner.language) != self.petitioner.language:
             found.append(("petitioner.language", "no translation of the client letter for this language code; "
                                                  "the letter will be in English"))
+        deprecated = [f for f in ("prosecutor_office", "prosecutor_address") if getattr(self.filing, f) is not None]
+        if deprecated:
+            found.append((f"filing.{deprecated[0]}", "is deprecated: with both prosecutor fields it is served on every "
+                          "adult docket, while the court directory names the office that prosecutes each one; remove "
+                          "it, or use records[].prosecutor for a docket served elsewhere"))
         return found

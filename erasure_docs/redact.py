@@ -30,6 +30,12 @@ def redact_case(case: Case) -> dict[str, Any]:
     for evidence in data["trafficking"].get("evidence", []):
         evidence.pop("description", None)
     for record in data["records"]:
+        if "name_on_record" in record:
+            record["name_on_record"] = initials(record["name_on_record"])
+        if "date_of_birth_on_record" in record:
+            record["birth_year_on_record"] = int(record.pop("date_of_birth_on_record")[:4])
+        if "prosecutor" in record:
+            record["prosecutor"].pop("address", None)
         for charge in record["charges"]:
             charge.pop("description", None)  # free text: it can quote a name or an alias
             charge.pop("sentence", None)

@@ -21,7 +21,8 @@ CASE_COLUMNS = ["first_name", "middle_name", "last_name", "suffix", "date_of_bir
                 "attorney_name", "juris_number", "firm", "attorney_street", "attorney_city", "attorney_state",
                 "attorney_zip", "predicates", "trafficking_start", "trafficking_end", "filing_date",
                 "prosecutor_office", "as_of"]
-RECORD_COLUMNS = ["court_kind", "court_number", "court_location", "proceeding", "arrest_date", "arresting_agency"]
+RECORD_COLUMNS = ["court_kind", "court_number", "court_location", "proceeding", "arrest_date", "arresting_agency",
+                  "name_on_record", "date_of_birth_on_record"]
 CHARGE_COLUMNS = ["statute", "description", "offense_class", "max_term_years", "offense_date", "disposition",
                   "disposition_date", "sentence", "related_to_trafficking", "victim_name", "victim_street",
                   "victim_city", "victim_state", "victim_zip"]
@@ -139,7 +140,9 @@ def _record_data(row: Row) -> dict:
     court = _drop_empty({"kind": row.get("court_kind", ""), "number": row.get("court_number", ""),
                          "location": row.get("court_location", "")})
     record = _drop_empty({"docket_number": row["docket_number"], "court": court, "proceeding": row.get("proceeding", ""),
-                          "arrest_date": row.get("arrest_date", ""), "arresting_agency": row.get("arresting_agency", "")})
+                          "arrest_date": row.get("arrest_date", ""), "arresting_agency": row.get("arresting_agency", ""),
+                          "name_on_record": row.get("name_on_record", ""),
+                          "date_of_birth_on_record": row.get("date_of_birth_on_record", "")})
     record["charges"] = []
     return record
 

@@ -28,7 +28,7 @@ def test_json_is_one_document_for_one_case_and_an_array_for_several(cli):
     several = json.loads(cli("check", SAMPLES / "nolle.yaml", SAMPLES / "youthful-offender.yaml", "--json")[1])
     assert [r["case_id"] for r in several] == ["CLINIC-2026-0016", "CLINIC-2026-0017"]
     assert list(one) == ["case_id", "as_of", "rules_version", "predicates", "predicate_qualifies", "charges",
-                         "summary", "documents"]
+                         "summary", "documents", "readiness"]
 
 
 def test_as_of_changes_the_law_applied(cli):

@@ -4,6 +4,7 @@ validation messages it produces (exact field path, suggestion), through the real
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -210,3 +211,162 @@ def test_a_ga_number_at_another_towns_name_is_a_warning(cli, tmp_path):
     assert code == 0
     assert any("records[0].court.location: G.A. 14 sits at Hartford; the papers are addressed there" in w
                for w in warnings), warnings
+
+
+# ---------------------------------------------------------------- routing (which office is served)
+
+def loaded(data: dict):
+    from erasure_docs.loading import validate_data
+
+    case, problems = validate_data(data, "case.yaml")
+    assert case is not None, problems
+    return case
+
+
+OVERRIDE = {"office": "Office of the Chief State's Attorney", "address": {"street": "300 Corporate Place",
+                                                                            "city": "Rocky Hill", "state": "CT",
+                                                                            "zip": "06067"}}
+OLD = {"prosecutor_office": "Office of the State's Attorney, Judicial District of Hartford",
+       "prosecutor_address": {"street": "101 Lafayette St", "city": "Hartford", "state": "CT", "zip": "06106"}}
+JUVENILE = {"docket_number": "H12-JV16-0029954", "court": {"kind": "juvenile", "location": "Hartford"},
+            "proceeding": "juvenile",
+            "charges": [{"statute": "53a-82", "offense_date": "2004-06-01", "disposition": "adjudicated_delinquent",
+                         "disposition_date": "2004-08-01", "discharge_date": "2005-02-01",
+                         "related_to_trafficking": True}]}
+
+
+def test_each_docket_is_served_on_the_office_the_directory_names():
+    case = loaded(copy.deepcopy(BASE))
+    ga, jd = (courts.prosecutor_for(r, case.filing) for r in case.records)
+    assert ga == courts.by_id("ga-14").prosecutor and ga.name == "Office of the State's Attorney, Geographical Area No. 14"
+    assert ga.address.lines == ["101 Lafayette Street", "Hartford, CT 06106"]
+    assert jd == courts.by_id("jd-hartford").prosecutor
+    assert courts.clerk_for(case.records[1]).name == "Clerk, Superior Court, Judicial District of Hartford"
+
+
+def test_a_record_override_replaces_the_directory():
+    data = copy.deepcopy(BASE)
+    data["records"][0]["prosecutor"] = OVERRIDE
+    data["filing"].update(OLD)
+    case = loaded(data)
+    office = courts.prosecutor_for(case.records[0], case.filing)
+    assert office.name == OVERRIDE["office"] and office.address.lines == ["300 Corporate Place", "Rocky Hill, CT 06067"]
+
+
+def test_the_deprecated_case_level_fields_still_serve_adult_dockets_but_never_a_juvenile_one():
+    data = copy.deepcopy(BASE)
+    data["filing"].update(OLD)
+    data["records"].append(copy.deepcopy(JUVENILE))
+    case = loaded(data)
+    adult, _, juvenile = (courts.prosecutor_for(r, case.filing) for r in case.records)
+    assert adult.name == OLD["prosecutor_office"] and adult.address.street == "101 Lafayette St"
+    assert juvenile == courts.by_id("juv-hartford").prosecutor
+    data["filing"].pop("prosecutor_address")  # an office without an address cannot be served: the directory is
+    case = loaded(data)
+    assert courts.prosecutor_for(case.records[0], case.filing) == courts.by_id("ga-14").prosecutor
+
+
+def test_the_deprecated_fields_give_one_warning_at_their_path(cli, tmp_path):
+    data = copy.deepcopy(BASE)
+    data["filing"].update(OLD)
+    code, errors, warnings = validate(cli, tmp_path, data)
+    assert code == 0 and errors == []
+    assert len(warnings) == 1
+    assert f"[{CASE_ID}] filing.prosecutor_office: is deprecated: with both prosecutor fields it is served on " \
+           "every adult docket" in warnings[0]
+
+
+def test_a_federal_record_is_served_on_no_one():
+    data = copy.deepcopy(BASE)
+    data["records"][1]["court"] = {"kind": "federal", "location": "Hartford"}
+    case = loaded(data)
+    assert courts.prosecutor_for(case.records[1], case.filing) is None and courts.clerk_for(case.records[1]) is None
+
+
+def test_name_and_birth_date_on_record_are_checked_like_other_fields(cli, tmp_path):
+    data = with_record(0, name_on_record="Bree Collins", date_of_birth_on_record="2099-01-01")
+    code, errors, _ = validate(cli, tmp_path, data)
+    assert code == 1 and len(errors) == 1
+    assert f"[{CASE_ID}] records[0].date_of_birth_on_record: 2099-01-01 is after as_of" in errors[0]
+    data = with_record(0, name_on_record="", date_of_birth_on_record="1990-01-01")
+    code, errors, _ = validate(cli, tmp_path, data)
+    assert code == 1 and any(f"[{CASE_ID}] records[0].name_on_record:" in e for e in errors), errors
+
+
+def test_an_unknown_address_makes_the_papers_a_draft_and_the_review_sheet_asks_for_it():
+    from erasure_docs.context import ContextBuilder
+    from erasure_docs.rules.engine import evaluate
+
+    case = loaded(middletown_juvenile_case())
+    builder = ContextBuilder(case, evaluate(case))
+    assert builder.prosecutor(case.records[0]) == {"office": "Office of the State's Attorney, Juvenile Matters at "
+                                                   "Middletown", "address_lines": [], "missing": True}
+    to_confirm = "\n".join(builder.to_confirm())
+    assert "Docket M08-JV04-0012345: the address of the office to be served is not known" in to_confirm
+    assert "the clerk's mailing address for the Superior Court for Juvenile Matters at Middletown is not in" in to_confirm
+    assert "confirm the addresses of the Superior Court for Juvenile Matters at Middletown" in to_confirm
+
+
+def middletown_juvenile_case() -> dict:
+    data = copy.deepcopy(BASE)
+    data["records"] = [copy.deepcopy(JUVENILE)]
+    data["records"][0]["court"] = {"kind": "juvenile", "location": "Middletown"}
+    data["records"][0]["docket_number"] = "M08-JV04-0012345"
+    data["petitioner"]["date_of_birth"] = "1990-02-03"
+    data["trafficking"]["period"] = {"start": "2003-01-01", "end": "2005-01-01"}
+    return data
+
+
+def test_the_draft_mark_is_printed_where_the_address_would_be(tmp_path):
+    from tests.textextract import docx_text, generate
+
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(yaml.safe_dump(middletown_juvenile_case(), sort_keys=False, allow_unicode=True),
+                         encoding="utf-8")
+    code, out, err = generate(case_file, tmp_path / "out", "--format", "docx", "--only", "petition_46b_146",
+                              "--only", "cover_letter")
+    assert code == 0, err
+    [petition] = (tmp_path / "out").rglob("petition_46b_146.docx")
+    assert ("Office of the State's Attorney, Juvenile Matters at Middletown\nDRAFT — the mailing address of this "
+            "office must be supplied before filing (Practice Book § 10-14).") in docx_text(petition)
+    [letter] = (tmp_path / "out").rglob("cover_letter*.docx")
+    assert ("Clerk, Superior Court for Juvenile Matters at Middletown\nDRAFT — the clerk's mailing address must be "
+            "supplied before mailing.") in docx_text(letter)
+
+
+def test_juvenile_and_adult_dockets_in_hartford_are_each_served_on_their_own_prosecutor(tmp_path):
+    from tests.textextract import docx_text, generate
+
+    data = copy.deepcopy(BASE)
+    data["records"] = [data["records"][0], copy.deepcopy(JUVENILE)]
+    data["petitioner"]["date_of_birth"] = "1988-02-03"
+    data["trafficking"]["period"] = {"start": "2003-01-01", "end": "2016-01-01"}
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out, err = generate(case_file, tmp_path / "out", "--format", "docx", "--only", "certification_of_service",
+                              "--only", "petition_46b_146")
+    assert code == 0, err
+    [adult] = (tmp_path / "out").rglob("certification_of_service.docx")
+    [juvenile] = (tmp_path / "out").rglob("petition_46b_146.docx")
+    adult_text, juvenile_text = docx_text(adult), docx_text(juvenile)
+    assert "Office of the State's Attorney, Geographical Area No. 14\n101 Lafayette Street\nHartford, CT 06106" \
+        in adult_text
+    assert "Office of the State's Attorney, Juvenile Matters at Hartford\n920 Broad Street\nHartford, CT 06106" \
+        in juvenile_text
+    assert "Geographical Area" not in juvenile_text and "Juvenile Matters at Hartford" not in adult_text
+
+
+def test_the_courts_command_lists_open_courts_and_exports_every_row(cli):
+    code, out, err = cli("courts", "--kind", "ga")
+    assert code == 0 and err == ""
+    assert "G.A. 14 — Hartford\n    Clerk, Superior Court, Geographical Area No. 14: 101 Lafayette Street; " \
+           "Hartford, CT 06106\n" in out
+    assert "G.A. 17" not in out  # closed: not offered in a picker
+    assert "Juvenile Matters" not in out
+    code, out, _ = cli("courts", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["id"] for r in rows] == [e.id for e in ROWS]
+    g17 = next(r for r in rows if r["id"] == "ga-17")
+    assert g17["status"] == "closed" and g17["records_at"] == "ga-15" and g17["clerk"] is None
+    middletown = next(r for r in rows if r["id"] == "juv-middletown")
+    assert middletown["prosecutor"]["address_lines"] == [] and middletown["verified"] is False

@@ -80,7 +80,8 @@ def test_one_instructions_page_per_court_with_its_own_address(two_places):
         assert "He took my papers" not in page  # the narrative stays in the affidavit
     # the sealed affidavit and the victim-notice steps, only where they apply
     assert "“Lodged conditionally under seal pending the Court's ruling on the motion to seal”" in hartford
-    assert "State of Connecticut v. Ana Ruiz, Docket No. H14H-CR15-0100001-S" in hartford
+    assert ("DOCKET NO. H14H-CR15-0100001-S, STATE OF CONNECTICUT V. ANA RUIZ, SUPERIOR COURT, G.A. 14, AT HARTFORD: "
+            "“Lodged") in hartford
     assert "certified or registered mail" in hartford and "postal receipts" in hartford
     assert "1 victim notice; 0 recorded as mailed" in hartford
     assert "Pat Shopkeeper" not in hartford and "9 Elm St" not in hartford

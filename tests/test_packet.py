@@ -21,7 +21,9 @@ import yaml
 from docx import Document
 
 from erasure_docs.loading import load_inputs
+from erasure_docs import courts
 from erasure_docs.model import CourtKind
+from erasure_docs.rules.engine import long_date
 from erasure_docs.packet import HIDDEN_PREFIX, slug
 from tests.textextract import (SAMPLES, case_id_of, docx_text, generate, normalise, normalise_lines, pdf_text,
                                sample_files, sample_packets)
@@ -157,7 +159,16 @@ def test_petitions_name_docket_citations_and_petitioner(packets, sample):
             assert normalise(citation) in text, f"{where}: {citation} missing"
         name = expected_name(case, record_index)
         assert normalise(name) in text, f"{where}: petitioner named other than {name!r}"
-        if name == case.petitioner.initials:  # a juvenile document never spells the name out
+        if record.court.kind is CourtKind.juvenile:
+            # the caption keeps the initials; the confidential petition, affidavit and order identify the
+            # person fully (name and date of birth), so that every agency can act on the order
+            caption = cached_text(path).split("CONFIDENTIAL")[0]
+            assert f"IN RE: {case.petitioner.initials}" in caption, where
+            for part in (case.petitioner.first_name, case.petitioner.last_name):
+                assert not re.search(rf"\b{re.escape(part)}\b", caption), f"{where}: {part} in the caption"
+            assert normalise(case.petitioner.full_name) in text, where
+            assert normalise(long_date(case.petitioner.date_of_birth)) in text, where
+        elif name == case.petitioner.initials:  # an initials-only filing never spells the name out
             for part in (case.petitioner.first_name, case.petitioner.last_name):
                 assert not re.search(rf"\b{re.escape(part)}\b", cached_text(path)), f"{where}: {part} appears"
         checked += 1
@@ -650,16 +661,97 @@ def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets):
 
 
 def test_cover_letter_addressed_to_every_court_it_files_in(packets):
-    wrong = []
+    """Each cover letter goes to the clerk of the court (from the court directory), with its mailing address,
+    and lists only dockets of that court."""
+    checked = 0
     for sample, folder in packets.items():
+        case = load_case(SAMPLES / f"{sample}.yaml")
+        by_docket = {r.docket_number: r for r in case.records}
         for letter in folder.glob("cover_letter*.pdf"):
-            lines = cached_text(letter).splitlines()
-            addressee = next(line for line in lines if line.startswith("Clerk, ")).removeprefix("Clerk, ").strip()
-            courts = {line.split(", ", 1)[1].strip() for line in lines if line.strip().startswith("Docket No. ")
-                      and ", " in line}
-            if any(not addressee.startswith(court) for court in courts):  # a long name wraps its town
-                wrong.append(f"{sample}: to {addressee}, files in {sorted(courts)}")
-    assert not wrong, wrong
+            lines = [line.strip() for line in cached_text(letter).splitlines()]
+            dockets = [line.split(",")[0].removeprefix("Docket No. ") for line in lines
+                       if line.startswith("Docket No. ") and "," in line]
+            entries = {courts.lookup(by_docket[d].court).id for d in dockets}
+            assert len(entries) == 1, f"{sample}/{letter.name}: {entries}"
+            entry = courts.by_id(entries.pop())
+            at = lines.index(entry.clerk.name)
+            assert lines[at + 1:at + 3] == entry.clerk.address.lines, f"{sample}/{letter.name}"
+            checked += 1
+    assert checked >= len(FILED_SAMPLES)
+
+
+def test_every_certification_of_service_names_the_office_for_its_docket_with_an_address(packets):
+    """A G.A. docket is served on that G.A.'s office, a Part A docket on the district's State's Attorney, a
+    juvenile docket on the juvenile prosecutor only; no certification in any sample lacks an address."""
+    checked = 0
+    for sample, folder in packets.items():
+        case = load_case(SAMPLES / f"{sample}.yaml")
+        for record in case.records:
+            docket_folder = folder / slug(record.docket_number)
+            papers = [p for p in docket_folder.glob("*.pdf") if "I certify that a copy" in flat(cached_text(p))]
+            if record.court.kind is CourtKind.federal or not papers:
+                continue
+            office = courts.prosecutor_for(record, case.filing)
+            expected = courts.lookup(record.court).prosecutor if record.prosecutor is None else office
+            assert office == expected and office.address is not None, f"{sample} {record.docket_number}"
+            for paper in papers:
+                lines = [line.strip() for line in cached_text(paper).splitlines()]
+                assert office.name in lines, f"{sample}/{paper.name}"
+                at = lines.index(office.name)
+                assert lines[at + 1:at + 3] == office.address.lines, f"{sample}/{paper.name}"
+                assert "DRAFT" not in cached_text(paper)
+                if record.court.kind is CourtKind.juvenile:
+                    assert "Juvenile Matters" in office.name
+                    assert not any(line.startswith("Office of the State's Attorney, Geographical Area")
+                                   or line.startswith("Office of the State's Attorney, Judicial District")
+                                   for line in lines), f"{sample}/{paper.name}: an adult office is served"
+                checked += 1
+    assert checked > 10
+
+
+def flat(text: str) -> str:
+    """Text with every run of white space made one space (lines joined)."""
+    return " ".join(text.split())
+
+
+def test_the_alias_docket_is_captioned_by_the_name_on_record(packets):
+    folder = packets["adult-prostitution"] / "N23N-CR16-0155871-S"
+    for kind in ("application_54_95c", "proposed_order", "certification_of_service"):
+        text = flat(cached_text(folder / f"{kind}.pdf"))
+        assert "V. : AT NEW HAVEN BREE COLLINS (a/k/a Brianna M. O'Neil)" in text, kind
+    order = flat(cached_text(folder / "proposed_order.pdf"))
+    assert ("name on record, Bree Collins; date of birth on record, December 5, 1995 (legal name Brianna M. "
+            "O'Neil, born December 5, 1998); Docket No. N23N-CR16-0155871-S; date of arrest, April 9, 2016") in order
+    application = flat(cached_text(folder / "application_54_95c.pdf"))
+    assert "The court record of this case names the defendant as Bree Collins, with a date of birth of " \
+           "December 5, 1995." in application
+    other = flat(cached_text(packets["adult-prostitution"] / "N23N-CR17-0168230-S" / "application_54_95c.pdf"))
+    assert "BRIANNA M. O'NEIL" in other and "a/k/a" not in other and "names the defendant as" not in other
+
+
+def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_holder(packets):
+    folder = packets["juvenile-adjudication"]
+    order = flat(cached_text(folder / "H12-JV16-0031187" / "proposed_order_46b_146.pdf"))
+    assert "Ana Lucía Ferreira, born February 3, 2001" in order
+    for holder in ("Hartford Police Department", "State Police Bureau of Identification",
+                   "Department of Children and Families", "Court Support Services Division, Juvenile Probation",
+                   "Office of the State's Attorney, Juvenile Matters at Hartford"):
+        assert holder in order, holder
+    first = flat(cached_text(folder / "H12-JV16-0029954" / "proposed_order_46b_146.pdf"))
+    assert "Department of Children and Families" not in first  # probation only: no commitment on that docket
+    petition = flat(cached_text(folder / "H12-JV16-0031187" / "petition_46b_146.pdf"))
+    assert "is now an adult and, as a child, was the subject" in petition
+    assert "The Petitioner was discharged from the supervision of the Court in that matter on September 14, " \
+           "2017." in petition
+    assert "the child who is" not in petition
+
+
+def test_orders_copy_adult_probation_where_probation_was_imposed(packets):
+    folder = packets["adult-prostitution"]
+    with_probation = flat(cached_text(folder / "N07M-CR18-0141127-S" / "proposed_order.pdf"))
+    without = flat(cached_text(folder / "N23N-CR16-0155871-S" / "proposed_order.pdf"))
+    assert "Court Support Services Division, Adult Probation Services" in with_probation
+    assert "Adult Probation" not in without
 
 
 def test_no_doubled_periods(packets):

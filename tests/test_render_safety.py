@@ -38,7 +38,9 @@ def hostile_case() -> dict:
             for victim in charge.get("victims", []):
                 victim["name"] = PAYLOAD
                 victim["address"]["street"] = PAYLOAD
-    data["filing"]["prosecutor_office"] = PAYLOAD
+        record["name_on_record"] = PAYLOAD
+        record["prosecutor"] = {"office": PAYLOAD, "address": {"street": PAYLOAD, "city": "Hartford",
+                                                               "state": "CT", "zip": "06106"}}
     return data
 
 

@@ -354,7 +354,7 @@ def test_enumerations_refuse_other_values(cli, tmp_path, case, where, path, bad)
 
 @pytest.mark.parametrize("kind", ["t_visa", "hhs_certification", "hhs_eligibility_letter",
                                   "law_enforcement_declaration", "service_provider_letter", "dcf_identification",
-                                  "trafficker_conviction", "police_report", "other"])
+                                  "trafficker_conviction", "police_report", "i914_supplement_b", "other"])
 def test_every_evidence_kind(cli, tmp_path, case, kind):
     assert_valid(cli, tmp_path, put(case, "trafficking.evidence.0.kind", kind))
 

@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from erasure_docs.readiness import Readiness
 from erasure_docs.rules.outcome import Report
 from erasure_docs.rules.tables import Tables
 
@@ -35,7 +36,24 @@ def report_table(report: Report, width: int = 100) -> str:
         lines += textwrap.wrap(why, width=width, initial_indent=indent, subsequent_indent=indent)
     summary = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in report.summary.items())
     lines.append(f"Summary: {summary}. Documents: {', '.join(report.documents)}")
+    if report.readiness is not None:
+        lines += readiness_lines(report.readiness, width)
     return "\n".join(lines)
+
+
+def readiness_lines(readiness: Readiness, width: int = 100) -> list[str]:
+    """'Ready to file', or the blockers, then the warnings: each id and field path, then what to do."""
+    count = len(readiness.blockers)
+    lines = [click.style("Ready to file." if readiness.ready else
+                         f"Not ready to file: {count} blocker{'s' if count != 1 else ''} (the packet is a draft).",
+                         fg="green" if readiness.ready else "red", bold=True)]
+    for heading, items in (("Blockers", readiness.blockers), ("Warnings", readiness.warnings)):
+        if items:
+            lines.append(f"{heading}:")
+        for item in items:
+            lines.append(f"  [{item.id}] {item.path}")
+            lines += textwrap.wrap(item.message, width=width, initial_indent=" " * 4, subsequent_indent=" " * 4)
+    return lines
 
 
 def tables_text(tables: Tables, rules: list[tuple[str, str, str]]) -> str:

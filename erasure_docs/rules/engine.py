@@ -521,7 +521,7 @@ def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[F
     if any(row.trafficking_related for row in facts.rows):
         flags.append("trafficking_related")
     if (charge.disposition is Disposition.convicted and not facts.is_federal and not charge.victims
-            and any(row.has_victim for row in facts.rows)):
+            and not charge.no_identifiable_victim and any(row.has_victim for row in facts.rows)):
         flags.append("victim_list_missing")
         extra.append(Finding(INFO, Reason("notice.victim_list_missing",
                                           "This offense usually has an identifiable victim, but none is listed; "
@@ -611,4 +611,7 @@ def evaluate(case: Case, as_of: dt.date | None = None, tables: Tables | None = N
     report = Report(case.case_id, case.as_of, str(tables.param("rules_version")), predicates,
                     any(p.qualifies for p in predicates), charges)
     report.documents = planned_documents(case, report)
+    from erasure_docs.readiness import assess
+
+    report.readiness = assess(case, report)
     return report

@@ -77,6 +77,7 @@ class Report:
     predicate_qualifies: bool
     charges: list[ChargeOutcome]
     documents: list[str] = field(default_factory=list)
+    readiness: Any = None  # readiness.Readiness, set by the engine once the documents are planned
 
     @property
     def summary(self) -> dict[str, int]:
@@ -92,4 +93,5 @@ class Report:
             "charges": [c.to_json() for c in self.charges],
             "summary": self.summary,
             "documents": self.documents,
+            **({"readiness": self.readiness.to_json()} if self.readiness is not None else {}),
         }
