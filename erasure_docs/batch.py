@@ -27,7 +27,7 @@ from erasure_docs.packet import REDACTED, atomic_write, json_bytes, remove_lefto
 
 RECYCLE_AFTER = 250
 GC_EVERY = 50
-SUMMARY_COLUMNS = ["case_id", "source", "status", "eligible", "needs_review", "not_eligible", "automatic",
+SUMMARY_COLUMNS = ["case_id", "source", "status", "ready", "blockers", "eligible", "needs_review", "not_eligible", "automatic",
                    "documents", "files", "seconds", "stage", "error"]
 
 
@@ -38,6 +38,8 @@ class CaseRow:
     case_id: str
     source: str
     status: str  # produced | skipped | failed | would_produce
+    ready: bool | None = None  # ready to file (readiness.py); None when the case was not judged in this run
+    blockers: list[str] = field(default_factory=list)  # the blocker ids, each once, in order
     eligible: int = 0
     needs_review: int = 0
     not_eligible: int = 0
@@ -102,8 +104,8 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | 
         built = _writer.build(loaded, as_of, only)
         write_folder(out_dir, built.report.case_id, built.outputs)
         summary = built.report.summary
-        row = CaseRow(built.report.case_id, loaded.source, "produced", summary["eligible"], summary["needs_review"],
-                      summary["not_eligible"], summary["automatic"],
+        row = CaseRow(built.report.case_id, loaded.source, "produced", *readiness_cells(built.report),
+                      summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
                       documents=len([f for f in built.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
                                      and f["path"] != "packet.pdf"]), files=len(built.outputs))
     except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
@@ -144,6 +146,11 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         return False
 
 
+def readiness_cells(report: Any) -> tuple[bool, list[str]]:
+    readiness = report.readiness
+    return readiness.ready, list(dict.fromkeys(item.id for item in readiness.blockers))
+
+
 def failed_row(loaded: LoadedCase) -> CaseRow:
     first = loaded.problems[0] if loaded.problems else None
     message = f"{first.path + ': ' if first and first.path else ''}{first.message if first else 'invalid'}"
@@ -159,7 +166,8 @@ def dry_run_row(loaded: LoadedCase, as_of: Any) -> CaseRow:
 
     report = evaluate(loaded.case, as_of)  # type: ignore[arg-type]
     summary = report.summary
-    return CaseRow(report.case_id, loaded.source, "would_produce", summary["eligible"], summary["needs_review"],
+    return CaseRow(report.case_id, loaded.source, "would_produce", *readiness_cells(report), summary["eligible"],
+                   summary["needs_review"],
                    summary["not_eligible"], summary["automatic"],
                    documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
 
@@ -248,8 +256,11 @@ def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResul
 # ---------------------------------------------------------------- the account of the run
 
 def csv_cell(value: Any) -> str:
-    """Spreadsheet-safe text: a cell that starts like a formula is written as text."""
-    text = str(value)
+    """Spreadsheet-safe text: a cell that starts like a formula is written as text. Readiness reads
+    yes / no (empty when not judged); a list of ids is joined with '; '."""
+    if value is None or isinstance(value, bool):
+        return {None: "", True: "yes", False: "no"}[value]
+    text = "; ".join(value) if isinstance(value, list) else str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -259,6 +270,7 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
                                                                              "would_produce")}
     for key in ("eligible", "needs_review", "not_eligible", "automatic", "documents"):
         totals[key] = sum(getattr(r, key) for r in rows)
+    totals["ready"], totals["drafts"] = sum(r.ready is True for r in rows), sum(r.ready is False for r in rows)
     summary = {"tool": "erasure-docs", "tool_version": __version__, "rules_version": rules_version,
                "as_of": options.as_of.isoformat() if options.as_of else "per case",
                "wall_seconds": round(result.wall_seconds, 3), "workers": options.workers,
@@ -271,7 +283,8 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
     for row in rows:
         writer.writerow([csv_cell(getattr(row, column)) for column in SUMMARY_COLUMNS])
     writer.writerow(["TOTAL", "", f"{totals['produced']} produced, {totals['skipped']} skipped, "
-                     f"{totals['failed']} failed", *[totals[k] for k in ("eligible", "needs_review", "not_eligible",
+                     f"{totals['failed']} failed", f"{totals['ready']} ready", f"{totals['drafts']} drafts",
+                     *[totals[k] for k in ("eligible", "needs_review", "not_eligible",
                                                                           "automatic", "documents")],
                      "", round(result.wall_seconds, 1), "", ""])
     return (atomic_write(options.out_dir / "batch-summary.json", json_bytes(summary)),

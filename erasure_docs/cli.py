@@ -259,20 +259,26 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
 @click.option("--only", "only", multiple=True, metavar="DOC",
               help="Write only these documents (repeatable), e.g. --only application_54_95c.")
+@click.option("--require-ready", is_flag=True,
+              help="Exit with status 1 when the packet is a draft (it is still written, marked as a draft).")
 @TEMPLATES
 @UMASK
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
     report and a manifest, into OUT/<case_id>/.
 
-    Only eligible charges go into petitions; every charge appears on the attorney review sheet.
+    Only eligible charges go into petitions; every charge appears on the attorney review sheet. A case that
+    is not ready to file (see `check`) still gets its packet, with "DRAFT — NOT READY TO FILE" on every page
+    and its blockers at the top of the review sheet; the last line printed says "draft: N blockers".
+    Exit status 0 when written (1 with --require-ready when it is a draft), 1 when it could not be.
 
     \b
     Example:
       erasure-docs generate sample_cases/adult-prostitution.yaml
       erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
+      erasure-docs generate case.yaml --require-ready     # exit 1 unless ready to file
     """
     from erasure_docs.rules.documents import TITLES
 
@@ -300,6 +306,14 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
             continue
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
         click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
+        readiness = result.report.readiness
+        if readiness.ready:
+            click.echo(f"{result.case_id}: ready to file")
+        else:
+            count = len(readiness.blockers)
+            click.echo(f"{result.case_id}: draft: {count} blocker{'s' if count != 1 else ''} "
+                       f"({', '.join(dict.fromkeys(b.id for b in readiness.blockers))}); see the review sheet")
+            status = status or int(require_ready)
     sys.exit(status)
 
 
@@ -410,6 +424,8 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         where = " (dry run: nothing written)"
     counts = {s: sum(r.status == s for r in result.rows) for s in ("produced", "would_produce", "skipped", "failed")}
     text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
+    drafts = sum(r.ready is False for r in result.rows)
+    text += f" ({drafts} draft{'s' if drafts != 1 else ''}: see the ready and blockers columns)" if drafts else ""
     click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
     sys.exit(status)
 

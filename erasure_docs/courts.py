@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 import yaml
@@ -200,9 +201,20 @@ def choices(kind: str | None = None) -> list[CourtEntry]:
     return sorted(found, key=lambda e: (KINDS.index(e.kind), e.number or 0, e.location))
 
 
+@cache
 def locations(kind: str) -> list[str]:
     """The location names a case file may give for a kind of court (open and closed, aliases too)."""
     return sorted({name for e in entries() if e.kind == kind for name in e.names()})
+
+
+@cache
+def _by_name() -> dict[tuple[str, str], CourtEntry]:
+    """(kind, normalised location or alias) -> the first row with that name."""
+    index: dict[tuple[str, str], CourtEntry] = {}
+    for entry in entries():
+        for name in entry.names():
+            index.setdefault((entry.kind, _key(name)), entry)
+    return index
 
 
 def ga_numbers() -> list[int]:
@@ -230,7 +242,7 @@ def _kind(court: CourtLike) -> str:
 
 def find(court: CourtLike) -> CourtEntry:
     """The directory row a case file's court names, closed courts included; UnknownCourt if none."""
-    kind = _kind(court)
+    kind, key = _kind(court), _key(court.location)
     if kind not in KINDS:
         raise UnknownCourt("court.kind", f"the directory has no {kind} courts")
     if kind == "ga":
@@ -238,12 +250,11 @@ def find(court: CourtLike) -> CourtEntry:
         if not rows:
             numbers = ", ".join(str(n) for n in ga_numbers())
             raise UnknownCourt("court.number", f"there is no G.A. with this number (G.A. courts: {numbers})")
-        if not any(_key(court.location) == _key(n) for n in locations("ga")):
+        if ("ga", key) not in _by_name():
             raise UnknownCourt("court.location", f"no G.A. court sits at this location{_suggestion(court.location, 'ga')}")
         return rows[0]
-    for entry in entries():
-        if entry.kind == kind and any(_key(court.location) == _key(n) for n in entry.names()):
-            return entry
+    if (kind, key) in _by_name():
+        return _by_name()[(kind, key)]
     raise UnknownCourt("court.location",
                        f"no {KIND_NAMES[kind]} court sits at this location{_suggestion(court.location, kind)}")
 
@@ -306,24 +317,30 @@ def court_findings(court: CourtLike, docket: str | None) -> tuple[list[tuple[str
 
     Problems refuse the file: a G.A. number or a location the directory does not know. Warnings do not: a
     closed court (papers go to its successor), a G.A. location that is not that G.A.'s seat, a docket code
-    that disagrees with the court, an entry counsel has not verified."""
-    if _kind(court) == "federal":
-        return [], []
+    that disagrees with the court."""
+    problems, warnings, entry = _court_findings(_kind(court), court.number, court.location)
+    if entry is not None and docket:
+        warnings += tuple(("docket_number", message) for message in docket_warnings(docket, entry))
+    return list(problems), list(warnings)
+
+
+@lru_cache(maxsize=1024)  # a clinic's sheet repeats the same few courts on thousands of rows
+def _court_findings(kind: str, number: int | None, location: str) -> tuple[tuple, tuple, CourtEntry | None]:
+    if kind == "federal":
+        return (), (), None
     try:
-        entry = find(court)
+        entry = find(SimpleNamespace(kind=kind, number=number, location=location))
     except UnknownCourt as exc:
-        return [(exc.path, exc.message)], []
+        return ((exc.path, exc.message),), (), None
     warnings: list[tuple[str, str]] = []
-    if entry.kind == "ga" and not any(_key(court.location) == _key(n) for n in entry.names()):
+    if entry.kind == "ga" and not any(_key(location) == _key(n) for n in entry.names()):
         warnings.append(("court.location", f"G.A. {entry.number} sits at {entry.location}; the papers are "
                                            f"addressed there"))
     if not entry.is_open:
         now = by_id(entry.records_at or entry.id)
         warnings.append(("court", f"this court is closed; its records are held by the {now.name}, and the "
                                   "papers are addressed there"))
-    if docket:
-        warnings += [("docket_number", message) for message in docket_warnings(docket, entry)]
-    return [], warnings
+    return (), tuple(warnings), entry
 
 
 # ------------------------------------------------------------------------------------------ routing

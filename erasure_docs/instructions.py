@@ -15,13 +15,13 @@ from typing import Any
 
 from erasure_docs import courts
 from erasure_docs.model import Case, CourtKind, Disposition, Record
-from erasure_docs.rules.documents import TITLES, charges_by_docket, docket_documents
+from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket, docket_documents
 from erasure_docs.rules.outcome import Report
 
 # Affidavits and applications: what a court or a prosecutor reads the client's own account in.
 ACCOUNTS = {"application_54_95c": "application", "affidavit": "affidavit", "petition_46b_146": "petition",
             "affidavit_46b_146": "affidavit"}
-MAILED = {"victim_notice"}  # mailed to each victim, never filed
+MAILED = set(VICTIM_NOTICES)  # mailed to each victim, never filed
 ERASED_BY_LAW = {Disposition.dismissed, Disposition.nolle, Disposition.not_guilty, Disposition.youthful_offender}
 SEALED_LABEL = "Lodged conditionally under seal pending the Court's ruling on the motion to seal"
 
@@ -94,39 +94,32 @@ def planned_by_docket(case: Case, report: Report) -> dict[int, list[str]]:
     return {i: kinds for i, kinds in planned.items() if kinds}
 
 
-def court_instructions(case: Case, report: Report, planned: dict[int, list[str]], agencies: dict[int, list[str]],
+def court_instructions(case: Case, planned: dict[int, list[str]], dockets: dict[int, dict[str, Any]],
                        captions: dict[int, str], warnings: list[str]) -> dict[str, Any]:
     """The filing-instructions page of one court (its name, clerk and prosecutor are the common context's):
     `planned` holds the court's petitioned dockets (record index → document kinds in filing order),
-    `agencies` each docket's agencies that receive the order, `captions` each docket's caption in one line."""
+    `dockets` their `docket` contexts (agencies, victims), `captions` each docket's caption in one line."""
     records = list(planned)
     documents = [(kind, index) for index, kinds in planned.items() for kind in kinds]
     entry = _entry(case.records[records[0]])
     sealed = case.filing.seal_affidavit
     vacatur = any(kind == "application_54_95c" for kind, _ in documents)
-    by_docket = charges_by_docket(report)
-    dockets = []
-    for index in records:
-        record = case.records[index]
-        noticed = [c for c in by_docket.get(index, []) if c.status == "eligible" and c.victim_notice_required]
-        victims = [v for c in noticed for v in record.charges[c.index].victims]
-        dockets.append({
-            "number": record.docket_number, "caption": captions[index], "agencies": agencies.get(index, []),
-            "sealed": sealed and "motion_to_seal" in planned[index],
-            "victims": len(victims), "mailed": sum(1 for v in victims if v.notice and v.notice.mailed_on)})
+    lines = [{"number": case.records[i].docket_number, "caption": captions[i], "agencies": dockets[i]["agencies"],
+              "sealed": sealed and "motion_to_seal" in planned[i], "victims": len(dockets[i]["victims"]),
+              "mailed": sum(1 for v in dockets[i]["victims"] if v["mailed"])} for i in records]
     numbers = {case.records[i].docket_number for i in records}
     return {
         "verified": bool(entry and entry.verified),
         "juvenile": case.records[records[0]].court.kind is CourtKind.juvenile,
-        "dockets": dockets,
+        "dockets": lines,
         "documents": [{"title": TITLES["cover_letter"], "docket_number": "", "sealed": False}] +
                      [{"title": TITLES[kind], "docket_number": case.records[index].docket_number,
                        "sealed": sealed and kind == "affidavit"} for kind, index in documents if kind not in MAILED],
-        "any_sealed": any(d["sealed"] for d in dockets),
-        "any_victims": any(d["victims"] for d in dockets),
+        "any_sealed": any(d["sealed"] for d in lines),
+        "any_victims": any(d["victims"] for d in lines),
         "hearing": vacatur and case.filing.request_hearing,
         "sealed_label": SEALED_LABEL,
-        "warnings": [w for w in warnings if w.split(":")[0].removeprefix("Docket ") in numbers],
+        "warnings": [w for w in warnings if any(w.startswith(f"Docket {number}:") for number in numbers)],
     }
 
 

@@ -16,7 +16,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
 from pydantic_core import PydanticCustomError
 
 from erasure_docs.citations import Citation
-from erasure_docs.crossfield import court_checks, cross_field_problems
+from erasure_docs import courts
+from erasure_docs.crossfield import cross_field_problems
 from erasure_docs.offense_class import OffenseClass
 from erasure_docs.text import clean
 
@@ -274,7 +275,7 @@ class Case(Strict):
         found = []
         for i, record in enumerate(self.records):
             found += [(f"records[{i}].{path}", message)
-                      for path, message in court_checks(record.model_dump(mode="json"))[1]]
+                      for path, message in courts.court_findings(record.court, record.docket_number)[1]]
             for j, charge in enumerate(record.charges):
                 if charge.victims and charge.disposition is not Disposition.convicted:
                     found.append((f"records[{i}].charges[{j}].victims",

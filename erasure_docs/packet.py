@@ -35,11 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, when
+from erasure_docs.context import (ContextBuilder, DocumentRef, build_context, cite, court_key, court_names, draft_mark,
+                                  when)
 from erasure_docs.loading import LoadedCase
 from erasure_docs.model import Case
 from erasure_docs.redact import redact_case
-from erasure_docs.rules.documents import NOT_FILED, charges_by_docket, docket_documents
+from erasure_docs.rules.documents import NOT_FILED, VICTIM_NOTICES, charges_by_docket, docket_documents
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
@@ -74,7 +75,7 @@ def plan_documents(case: Case, report: Report, only: set[str] | None = None) -> 
         victims = sum(len(record.charges[c.index].victims) for c in charges if c.victim_notice_required)
         for kind in docket_documents(case, charges):
             refs = by_court.setdefault(court_key(record), [])
-            if kind == "victim_notice":
+            if kind in VICTIM_NOTICES:
                 refs += [DocumentRef(kind, record_index, v) for v in range(victims)]
             else:
                 refs.append(DocumentRef(kind, record_index))
@@ -145,6 +146,21 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
     return sha256(canonical)[:16]
 
 
+def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
+    """What the summary says of an eligible conviction with no victim listed: ruled out by counsel, or not yet
+    decided (then the packet is a draft: readiness blocker victims_not_stated)."""
+    lines = []
+    for outcome in sought:
+        charge = record.charges[outcome.index]
+        where = f"Docket {record.docket_number}, charge {outcome.index + 1} ({cite(outcome.citation)}): "
+        if charge.no_identifiable_victim:
+            lines.append(where + "counsel states that the offense has no identifiable victim; no notice is required.")
+        elif "victim_list_missing" in outcome.flags:
+            lines.append(where + "an offense that usually has a victim, with no victim listed; whether notice is "
+                         "required is not yet decided.")
+    return lines
+
+
 def pages_word(pages: str) -> str:
     return "pages" if "–" in pages else "page"
 
@@ -185,7 +201,7 @@ class PacketWriter:
     def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
-            layout = self.pdf.layout(self.pdf.html(ref.kind, context))
+            layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
         return rendered
@@ -235,6 +251,7 @@ class PacketWriter:
                 line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
                          else "certification of notice not enclosed.")
                 notices.append(line)
+            notices += undecided_notices(case, record, sought)
         sealed_lines = []
         for item in listed:
             if item.ref.kind in sealed:
@@ -270,7 +287,7 @@ class PacketWriter:
         summary_pages = self._summary_pages.get(size, 1)
         while True:
             context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
-            summary = self.pdf.layout(self.pdf.html("summary", context))
+            summary = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
             if len(summary.pages) == summary_pages:
                 break
             summary_pages = len(summary.pages)

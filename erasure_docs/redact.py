@@ -26,9 +26,10 @@ def redact_case(case: Case) -> dict[str, Any]:
     }
     if "attorney" in data:
         data["attorney"].pop("address", None)
-    data["trafficking"].pop("narrative", None)
+    data["trafficking"].pop("narrative", None)  # (interpreter language and citizenship went with the petitioner)
     for evidence in data["trafficking"].get("evidence", []):
         evidence.pop("description", None)
+        evidence.pop("author", None)  # a named official
     for record in data["records"]:
         if "name_on_record" in record:
             record["name_on_record"] = initials(record["name_on_record"])
@@ -39,6 +40,7 @@ def redact_case(case: Case) -> dict[str, Any]:
         for charge in record["charges"]:
             charge.pop("description", None)  # free text: it can quote a name or an alias
             charge.pop("sentence", None)
+            charge.pop("discretion_factors", None)  # free text about the person's life
             count = len(charge.pop("victims", []))
             if count:
                 charge["victim_count"] = count

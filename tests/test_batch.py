@@ -34,7 +34,7 @@ import pytest
 from click.testing import CliRunner
 
 from erasure_docs import __version__
-from erasure_docs.batch import SUMMARY_COLUMNS
+from erasure_docs.batch import SUMMARY_COLUMNS, csv_cell
 from erasure_docs.cli import main
 from erasure_docs.rules.tables import load_tables
 
@@ -119,7 +119,7 @@ def check_summary(out: Path, produced: set[str], failed: dict[str, str]) -> dict
     for row in rows:  # the CSV says what the JSON says
         case = by_id[row["case_id"]]
         for column in SUMMARY_COLUMNS:
-            assert row[column] == str(case[column]), (row["case_id"], column)
+            assert row[column] == csv_cell(case[column]), (row["case_id"], column)
     for case_id in produced:
         case = by_id[case_id]
         assert case["status"] == "produced" and case["error"] == ""

@@ -106,12 +106,14 @@ def test_a_malformed_directory_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "courts.yaml"
     path.write_text(yaml.safe_dump(broken), encoding="utf-8")
     monkeypatch.setattr(courts, "COURTS_FILE", path)
-    courts.entries.cache_clear()
+    for cached in (courts.entries, courts.locations, courts._by_name, courts._court_findings):
+        cached.cache_clear()
     try:
         with pytest.raises(courts.DirectoryError, match="ga-1"):
             courts.entries()
     finally:
-        courts.entries.cache_clear()
+        for cached in (courts.entries, courts.locations, courts._by_name, courts._court_findings):
+            cached.cache_clear()
 
 
 # ---------------------------------------------------------------- docket numbers

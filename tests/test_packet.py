@@ -64,7 +64,7 @@ def load_case(path: Path):
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith(("victim_notice", "cover_letter", "filing_instructions")) \
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter", "filing_instructions")) \
         else path.stem
 
 
@@ -301,7 +301,7 @@ def test_victim_address_only_in_that_victims_notice(packets, sample):
                 street = normalise(victim.address.street)
                 for path in documents(folder, "pdf") + documents(folder, "docx"):
                     text = normalise(cached_text(path))
-                    if kind_of(path) == "victim_notice" and normalise(victim.name) in text:
+                    if kind_of(path) in ("victim_notice", "victim_hearing_notice") and normalise(victim.name) in text:
                         assert street in text, path.relative_to(folder)
                     else:
                         assert street not in text, f"{victim.name}'s address in {path.relative_to(folder)}"
@@ -374,8 +374,9 @@ def test_court_and_notary_lines_blank(packets, sample):
                 assert re.fullmatch(r"_+", lines[i - 1]), f"{path.relative_to(folder)}: {lines[i - 1]!r}"
             if line.startswith("Notary Public"):
                 assert re.fullmatch(r"_+", lines[i - 1]), f"{path.relative_to(folder)}: {lines[i - 1]!r}"
+            mailed = kind_of(path) == "victim_notice" and re.fullmatch(r"Date: [A-Z][a-z]+ \d{1,2}, \d{4}", line)
             if line.startswith(("Subscribed and sworn", "My commission expires", "Date:")) \
-                    and "Date: ____" not in line:
+                    and "Date: ____" not in line and not mailed:  # a notice carries its recorded mailing date
                 assert re.search(r"_{6,}", line), f"{path.relative_to(folder)}: {line!r}"
         text = normalise(cached_text(path))
         if "BYTHECOURT" in text:

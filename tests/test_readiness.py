@@ -245,3 +245,19 @@ def test_check_table_says_ready_or_lists_the_blockers(cli):
     code, out, _ = cli("check", SAMPLES / "batch-clinic-day.csv")
     assert code == 0
     assert "Not ready to file: " in out and "[narrative_missing] trafficking.narrative" in out
+
+
+def test_the_readme_minimal_example_is_a_draft_with_the_blockers_it_lists():
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("A minimal case:"):]
+    example = yaml.safe_load(section[section.index("```yaml") + 7:section.index("```", section.index("```yaml") + 7)])
+    listing = section[section.index("```text"):section.index("```", section.index("```text") + 7)]
+    readiness = judged(example)
+    assert not readiness.ready
+    assert f"Not ready to file: {len(readiness.blockers)} blockers" in listing
+    listed = re.findall(r"\[(\w+)\] (\S+)", listing)
+    assert listed == [(b.id, b.path) for b in readiness.blockers]

@@ -1,7 +1,9 @@
 """Text of generated documents, for comparing the Word and the PDF version of a document.
 
     docx_text(path)   body paragraphs and table cells in document order (python-docx)
-    pdf_text(path)    `pdftotext -raw`, with the "Page N of M" footers removed
+    pdf_text(path)    `pdftotext -raw`, with the "Page N of M" footers and the draft mark removed
+    pdf_pages(path)   the raw text of each page, page furniture included
+    docx_headers(path) the text of every header of every section (what each page shows at its head)
     normalise(text)   every whitespace character removed: line-break hyphenation and justification make
                       whitespace differ between the two formats, the characters must not
 """
@@ -17,7 +19,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-FOOTER = re.compile(r"^\s*Page \d+ of \d+\s*$", re.MULTILINE)
+# Page furniture, not body text: the footer, and the draft mark at the head of a draft's every page.
+FOOTER = re.compile(r"^\s*(Page \d+ of \d+|DRAFT — NOT READY TO FILE)\s*$", re.MULTILINE)
 FORM_FEED = "\f"
 
 
@@ -63,6 +66,19 @@ def pdf_text(path: Path | str, first: int | None = None, last: int | None = None
     result = subprocess.run([*command, str(path), "-"], capture_output=True, check=True)
     text = result.stdout.decode("utf-8").replace(FORM_FEED, "\n")
     return FOOTER.sub("", text)
+
+
+def pdf_pages(path: Path | str) -> list[str]:
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return result.stdout.decode("utf-8").split(FORM_FEED)[:-1]  # the text ends with a form feed
+
+
+def docx_headers(path: Path | str) -> list[str]:
+    """One entry per header a page can show: the default, first-page and even-page header of each section
+    (a header Word would not use for any page, e.g. first-page without 'different first page', included)."""
+    document = Document(str(path))
+    return ["\n".join(p.text for p in header.paragraphs) for section in document.sections
+            for header in (section.header, section.first_page_header, section.even_page_header)]
 
 
 def normalise(text: str) -> str:

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -45,6 +46,8 @@ class DocxRenderer:
             self.template_bytes[kind] = template_path(kind, "docx", self.custom).read_bytes()
         template = DocxTemplate(io.BytesIO(self.template_bytes[kind]))
         template.render(context, jinja_env=self.env, autoescape=True)
+        if context.get("draft_mark"):
+            mark_every_page(template.docx, context["draft_mark"])
         props = template.docx.core_properties
         stamp = dt.datetime(created.year, created.month, created.day)
         props.created = props.modified = stamp
@@ -61,6 +64,19 @@ class DocxRenderer:
         data = buffer.getvalue()
         check_fields(data)
         return normalise_zip(data)
+
+
+def mark_every_page(document: Any, mark: str) -> None:
+    """Put the draft mark at the top of every header a page can show (first, odd and even pages of every
+    section), whatever the template: a Word draft must look like one on every page."""
+    for section in document.sections:
+        headers = [section.header, section.first_page_header, section.even_page_header]
+        for header in headers:
+            header.is_linked_to_previous = False
+            paragraph = header.paragraphs[0].insert_paragraph_before() if header.paragraphs else header.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run(mark)
+            run.bold = True
 
 
 def check_fields(data: bytes) -> None:

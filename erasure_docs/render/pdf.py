@@ -82,16 +82,28 @@ class PdfRenderer:
         self.env = environment(folders)
         self.templates: dict[str, jinja2.Template] = {}
 
+        self.draft_css: dict[str, weasyprint.CSS] = {}
+
     def html(self, kind: str, context: dict[str, Any]) -> str:
         if kind not in self.templates:
             self.templates[kind] = self.env.get_template(f"{kind}.html")
         return self.templates[kind].render(context)
 
-    def layout(self, html: str) -> weasyprint.Document:
-        """Lay out one document (rule 10: one document per render)."""
+    def layout(self, html: str, draft_mark: str = "") -> weasyprint.Document:
+        """Lay out one document (rule 10: one document per render). A draft mark goes at the head of every
+        page whatever the template says: it is a stylesheet of its own, applied after the template's."""
         document = weasyprint.HTML(string=html, base_url=str(self.template_dir), url_fetcher=self.fetcher)
+        stylesheets = [self.css] + ([self.mark_css(draft_mark)] if draft_mark else [])
         with refusals_reported():
-            return document.render(stylesheets=[self.css], font_config=self.font_config)
+            return document.render(stylesheets=stylesheets, font_config=self.font_config)
+
+    def mark_css(self, mark: str) -> weasyprint.CSS:
+        if mark not in self.draft_css:
+            quoted = mark.replace("\\", "\\\\").replace('"', '\\"')
+            text = ('@page { @top-center { content: "' + quoted + '"; font: bold 12pt "ED Serif"; '
+                    'vertical-align: middle; } }')
+            self.draft_css[mark] = weasyprint.CSS(string=text, url_fetcher=self.fetcher, font_config=self.font_config)
+        return self.draft_css[mark]
 
     @staticmethod
     def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/ua-1",

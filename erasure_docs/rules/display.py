@@ -45,7 +45,7 @@ def readiness_lines(readiness: Readiness, width: int = 100) -> list[str]:
     """'Ready to file', or the blockers, then the warnings: each id and field path, then what to do."""
     count = len(readiness.blockers)
     lines = [click.style("Ready to file." if readiness.ready else
-                         f"Not ready to file: {count} blocker{'s' if count != 1 else ''} (the packet is a draft).",
+                         f"Not ready to file: {count} blocker{'s' if count != 1 else ''} (a packet generated now is a draft).",
                          fg="green" if readiness.ready else "red", bold=True)]
     for heading, items in (("Blockers", readiness.blockers), ("Warnings", readiness.warnings)):
         if items:

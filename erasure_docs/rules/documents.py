@@ -9,8 +9,10 @@ from __future__ import annotations
 from erasure_docs.model import Case
 from erasure_docs.rules.outcome import ChargeOutcome, Report
 
-VACATUR_DOCUMENTS = ["application_54_95c", "affidavit", "motion_to_seal", "victim_notice", "certification_of_notice",
+VACATUR_DOCUMENTS = ["application_54_95c", "affidavit", "motion_to_seal", "victim_notice", "victim_hearing_notice",
+                     "certification_of_notice",
                      "request_for_hearing", "proposed_order", "certification_of_service"]
+VICTIM_NOTICES = {"victim_notice", "victim_hearing_notice"}  # one per victim, each to that victim alone
 JUVENILE_DOCUMENTS = ["petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"]
 
 TITLES = {
@@ -18,6 +20,7 @@ TITLES = {
     "affidavit": "Affidavit of Applicant",
     "motion_to_seal": "Motion to Seal Affidavit (Practice Book § 42-49A)",
     "victim_notice": "Notice to Victim of Application to Vacate (C.G.S. § 54-95c(b))",
+    "victim_hearing_notice": "Notice to Victim of Hearing on Application to Vacate",
     "certification_of_notice": "Certification of Notice to Victims",
     "request_for_hearing": "Request for Hearing",
     "proposed_order": "[Proposed] Order Vacating Conviction, Dismissing Charges and Ordering Erasure",
@@ -44,7 +47,9 @@ def docket_documents(case: Case, charges: list[ChargeOutcome]) -> list[str]:
     if not case.filing.seal_affidavit:
         wanted.discard("motion_to_seal")
     if not any(c.victim_notice_required for c in eligible):
-        wanted -= {"victim_notice", "certification_of_notice"}
+        wanted -= {"victim_notice", "victim_hearing_notice", "certification_of_notice"}
+    if case.filing.hearing_date is None:
+        wanted.discard("victim_hearing_notice")
     if not case.filing.request_hearing:
         wanted.discard("request_for_hearing")
     return [d for d in VACATUR_DOCUMENTS if d in wanted]
