@@ -9,9 +9,8 @@ Nothing printed names a person: only case ids, files, sheet rows and field paths
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
+import itertools
 import json
 import multiprocessing
 import time
@@ -19,16 +18,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from erasure_docs import __version__
 from erasure_docs.loading import LoadedCase
 from erasure_docs.packet import REDACTED, atomic_write, json_bytes, remove_leftovers, write_folder
+from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
 RECYCLE_AFTER = 250
 GC_EVERY = 50
-SUMMARY_COLUMNS = ["case_id", "source", "status", "ready", "blockers", "eligible", "needs_review", "not_eligible", "automatic",
-                   "documents", "files", "seconds", "stage", "error"]
+SUMMARY_COLUMNS = [name for name, _, _ in SUMMARY_LAYOUT]
 
 
 @dataclass
@@ -49,6 +48,18 @@ class CaseRow:
     seconds: float = 0.0
     error: str = ""
     stage: str = ""  # where a failure happened: validation | render
+    to_do: str = ""  # the blockers' sentences: what to supply
+    warnings: list[str] = field(default_factory=list)  # the warnings' ids, each once
+    flags: list[str] = field(default_factory=list)  # every flag the rules raised on a charge, each once
+    filing_sets: list[str] = field(default_factory=list)  # the filing sets produced (filings/<court>/)
+    attention: str = ""  # why someone must look at the case ('' when nobody must)
+
+    def judged(self, report: Any) -> CaseRow:
+        """What the summary says beyond readiness: what to supply, the warnings and the flags."""
+        self.to_do = " ".join(item.message for item in report.readiness.blockers)
+        self.warnings = list(dict.fromkeys(item.id for item in report.readiness.warnings))
+        self.flags = list(dict.fromkeys(flag for charge in report.charges for flag in charge.flags))
+        return self
 
 
 @dataclass
@@ -108,6 +119,9 @@ def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | 
                       summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
                       documents=len([f for f in built.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
                                      and f["path"] != "packet.pdf"]), files=len(built.outputs))
+        row.judged(built.report)
+        row.filing_sets = sorted({path.split("/")[1] for path in built.outputs
+                                  if path.startswith("filings/") and path.count("/") >= 2})
     except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
         row.error = describe_error(exc)
     row.seconds = round(time.perf_counter() - started, 3)
@@ -166,88 +180,97 @@ def dry_run_row(loaded: LoadedCase, as_of: Any) -> CaseRow:
 
     report = evaluate(loaded.case, as_of)  # type: ignore[arg-type]
     summary = report.summary
-    return CaseRow(report.case_id, loaded.source, "would_produce", *readiness_cells(report), summary["eligible"],
-                   summary["needs_review"],
-                   summary["not_eligible"], summary["automatic"],
-                   documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
+    row = CaseRow(report.case_id, loaded.source, "would_produce", *readiness_cells(report), summary["eligible"],
+                  summary["needs_review"], summary["not_eligible"], summary["automatic"],
+                  documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
+    return row.judged(report)
 
 
-def run_batch(cases: list[LoadedCase], options: BatchOptions,
+def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
               progress: Callable[[CaseRow], None] = lambda row: None) -> BatchResult:
+    """Judge and render every case. Cases are taken from `cases` as workers free up, so a long sheet is
+    never held in memory whole."""
     result = BatchResult()
     started = time.perf_counter()
-    todo: list[LoadedCase] = []
-    for loaded in cases:
-        if not loaded.ok:
-            result.rows.append(failed_row(loaded))
-            progress(result.rows[-1])
-            if options.fail_fast:
-                result.wall_seconds = time.perf_counter() - started
-                return result
-        elif options.dry_run:
-            result.rows.append(dry_run_row(loaded, options.as_of))
-            progress(result.rows[-1])
-        elif options.resume and manifest_matches(options.out_dir / loaded.case_id, loaded, options):  # type: ignore[operator]
-            result.rows.append(CaseRow(loaded.case_id or "?", loaded.source, "skipped"))
-            progress(result.rows[-1])
-        else:
-            todo.append(loaded)
+    def to_render() -> Iterator[LoadedCase]:
+        for loaded in cases:
+            if not loaded.ok:
+                result.rows.append(failed_row(loaded))
+                progress(result.rows[-1])
+                if options.fail_fast:
+                    return
+            elif options.dry_run:
+                result.rows.append(dry_run_row(loaded, options.as_of))
+                progress(result.rows[-1])
+            elif options.resume and manifest_matches(options.out_dir / loaded.case_id, loaded, options):  # type: ignore[operator]
+                result.rows.append(CaseRow(loaded.case_id or "?", loaded.source, "skipped"))
+                progress(result.rows[-1])
+            else:
+                yield loaded
+
     if not options.dry_run:
         remove_leftovers(options.out_dir)  # what an interrupted run left behind
-    if todo:
+    todo = to_render()
+    first = next(todo, None)
+    if first is not None:
         options.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        render_all(todo, options, result, progress)
+        render_all(itertools.chain([first], todo), options, result, progress)
     result.wall_seconds = time.perf_counter() - started
     return result
 
 
-def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResult,
+def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchResult,
                progress: Callable[[CaseRow], None]) -> None:
     """Render in worker processes, a bounded window of cases in flight; survive a dying worker."""
     context = multiprocessing.get_context("spawn")
     attempts: dict[int, int] = {}
-    queue = list(range(len(todo)))
-    queue.reverse()
-    while queue:
+    retry: list[LoadedCase] = []
+
+    def next_case() -> LoadedCase | None:
+        return retry.pop() if retry else next(todo, None)
+
+    pending = next_case()
+    while pending is not None:
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
                                    initargs=(options.formats, options.custom_templates, options.umask, options.redact),
                                    max_tasks_per_child=RECYCLE_AFTER)
-        in_flight: dict[Future, int] = {}
+        in_flight: dict[Future, LoadedCase] = {}
         broken = False
         try:
-            while (queue or in_flight) and not broken:
-                while queue and len(in_flight) < options.workers * 2:
-                    index = queue.pop()
-                    in_flight[pool.submit(render_case, todo[index], options.out_dir, options.as_of)] = index
+            while (pending is not None or in_flight) and not broken:
+                while pending is not None and len(in_flight) < options.workers * 2:
+                    in_flight[pool.submit(render_case, pending, options.out_dir, options.as_of)] = pending
+                    pending = next_case()
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    index = in_flight.pop(future)
+                    loaded = in_flight.pop(future)
                     try:
                         row = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        attempts[index] = attempts.get(index, 0) + 1
-                        if attempts[index] < 2:
-                            result.notes.append(f"{todo[index].case_id}: a worker process died while rendering "
+                        attempts[id(loaded)] = attempts.get(id(loaded), 0) + 1
+                        if attempts[id(loaded)] < 2:
+                            result.notes.append(f"{loaded.case_id}: a worker process died while rendering "
                                                 "it; tried again on a fresh worker")
-                            queue.append(index)
+                            retry.append(loaded)
                             continue
-                        row = CaseRow(todo[index].case_id or "?", todo[index].source, "failed",
+                        row = CaseRow(loaded.case_id or "?", loaded.source, "failed",
                                       error="the worker process died while rendering this case", stage="render")
                     result.rows.append(row)
                     progress(row)
                     if row.status == "failed" and options.fail_fast:
-                        queue.clear()
-                        for pending in in_flight:
-                            pending.cancel()
+                        for waiting in in_flight:
+                            waiting.cancel()
                         return
             if broken:  # the others in flight died with the pool: try them again on a fresh one
-                for future, index in in_flight.items():
-                    attempts[index] = attempts.get(index, 0) + 1
-                    queue.append(index)
+                for future, loaded in in_flight.items():
+                    attempts[id(loaded)] = attempts.get(id(loaded), 0) + 1
+                    retry.append(loaded)
+                if pending is not None:
+                    retry.append(pending)
+                pending = next_case()
         except KeyboardInterrupt:
             result.interrupted = True
-            queue.clear()
             raise
         finally:
             pool.shutdown(wait=not result.interrupted, cancel_futures=True)
@@ -255,16 +278,7 @@ def render_all(todo: list[LoadedCase], options: BatchOptions, result: BatchResul
 
 # ---------------------------------------------------------------- the account of the run
 
-def csv_cell(value: Any) -> str:
-    """Spreadsheet-safe text: a cell that starts like a formula is written as text. Readiness reads
-    yes / no (empty when not judged); a list of ids is joined with '; '."""
-    if value is None or isinstance(value, bool):
-        return {None: "", True: "yes", False: "no"}[value]
-    text = "; ".join(value) if isinstance(value, list) else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def write_summary(result: BatchResult, options: BatchOptions, rules_version: str) -> tuple[Path, Path]:
+def write_summary(result: BatchResult, options: BatchOptions, rules_version: str) -> tuple[Path, Path, Path]:
     rows = sorted(result.rows, key=lambda r: (r.case_id, r.source))
     totals = {status: sum(r.status == status for r in rows) for status in ("produced", "skipped", "failed",
                                                                              "would_produce")}
@@ -275,18 +289,18 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
                "as_of": options.as_of.isoformat() if options.as_of else "per case",
                "wall_seconds": round(result.wall_seconds, 3), "workers": options.workers,
                "formats": list(options.formats), "interrupted": result.interrupted, "notes": result.notes,
-               "totals": totals,
-               "cases": [asdict(r) for r in rows]}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SUMMARY_COLUMNS)
+               "totals": totals}
     for row in rows:
-        writer.writerow([csv_cell(getattr(row, column)) for column in SUMMARY_COLUMNS])
-    writer.writerow(["TOTAL", "", f"{totals['produced']} produced, {totals['skipped']} skipped, "
-                     f"{totals['failed']} failed", f"{totals['ready']} ready", f"{totals['drafts']} drafts",
-                     *[totals[k] for k in ("eligible", "needs_review", "not_eligible",
-                                                                          "automatic", "documents")],
-                     "", round(result.wall_seconds, 1), "", ""])
+        row.attention = attention(row)
+    summary["cases"] = [asdict(r) for r in rows]
+    total_row = {name: "" for name in SUMMARY_COLUMNS}
+    total_row.update(case_id="TOTAL", status=f"{totals['produced']} produced, {totals['skipped']} skipped, "
+                                             f"{totals['failed']} failed",
+                     attention=f"{sum(bool(r.attention) for r in rows)} need attention",
+                     ready=f"{totals['ready']} ready", blockers=f"{totals['drafts']} drafts",
+                     seconds=round(result.wall_seconds, 1),
+                     **{k: totals[k] for k in ("eligible", "needs_review", "not_eligible", "automatic", "documents")})
+    totals_line = [total_row[name] for name in SUMMARY_COLUMNS]
     return (atomic_write(options.out_dir / "batch-summary.json", json_bytes(summary)),
-            atomic_write(options.out_dir / "batch-summary.csv", buffer.getvalue().encode("utf-8")))
-
+            atomic_write(options.out_dir / "batch-summary.csv", summary_csv(rows, totals_line)),
+            atomic_write(options.out_dir / "batch-summary.xlsx", summary_xlsx(rows, totals_line)))

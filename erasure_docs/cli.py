@@ -13,12 +13,12 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
 from erasure_docs import __version__
-from erasure_docs.loading import LoadedCase, load_inputs
+from erasure_docs.loading import LoadedCase, iter_inputs, load_inputs
 
 if TYPE_CHECKING:
     from erasure_docs.batch import CaseRow
@@ -106,11 +106,46 @@ def validate(inputs: tuple[Path, ...], sheet: str | None) -> None:
       erasure-docs validate sample_cases/
       erasure-docs validate clinic-day.csv
     """
-    cases = load_inputs(inputs, sheet=sheet)
-    failed = report_problems(cases)
-    valid = len(cases) - failed
-    click.echo(f"{valid} valid, {failed} invalid ({len(cases)} case{'s' if len(cases) != 1 else ''} read)")
-    sys.exit(1 if failed else 0)
+    valid = invalid = unreadable = 0
+    for item in iter_inputs(inputs, sheet=sheet):  # one case at a time: a big sheet is never held whole
+        report_problems([item])
+        valid += item.ok
+        unreadable += item.unreadable
+        invalid += not item.ok and not item.unreadable
+    read = valid + invalid
+    text = f"{valid} valid, {invalid} invalid ({read} case{'s' if read != 1 else ''} read)"
+    if unreadable:
+        text += f"; {unreadable} input{'s' if unreadable != 1 else ''} could not be read"
+    click.echo(text)
+    sys.exit(1 if invalid or unreadable else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def workbook(path: Path) -> None:
+    """Write an empty intake workbook (.xlsx) for a clinic to fill in, then `validate` and `batch` it.
+
+    Sheets Cases (one row a person), Records (a docket), Charges, Victims and Evidence, joined by case
+    id and docket number; drop-downs for every choice (dispositions, courts from the court directory,
+    evidence kinds, yes/no), date and text columns, a comment on every header, and an Instructions sheet.
+    Long accounts can go in narratives/<case id>.txt beside the workbook. Never overwrites a file.
+
+    \b
+    Example:
+      erasure-docs workbook clinic-day.xlsx
+      erasure-docs validate clinic-day.xlsx
+      erasure-docs batch clinic-day.xlsx --out packets/
+    """
+    from erasure_docs.workbook import write_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the workbook's name must end in .xlsx", param_hint="PATH")
+    try:
+        written = write_workbook(path)
+    except (FileExistsError, OSError) as exc:
+        click.echo(f"error: {exc if isinstance(exc, FileExistsError) else exc.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"intake workbook written to {written}; fill it in, then: erasure-docs validate {written}")
 
 
 @main.command()
@@ -390,32 +425,40 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     if missing:
         click.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
         sys.exit(2)
-    cases = load_inputs(inputs, as_of=as_of, sheet=sheet)
-    if cases and all(not c.ok and c.case_id is None and len(c.problems) == 1 and not c.problems[0].path
-                     for c in cases):
-        report_problems(cases)  # not one input could be read as cases at all
-        sys.exit(2)
-    report_problems(cases)
+    from erasure_docs.spreadsheet import count_cases
+
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
                            custom_templates, umask, redact)
-    progress = Progress(len(cases), quiet)
+    progress = Progress(count_cases(inputs, sheet), quiet)
 
-    def on_row(row: CaseRow) -> None:  # validation problems were printed above; render failures here
+    readable = [0]
+
+    def cases() -> Iterator[LoadedCase]:  # streamed: a big sheet is read one case at a time
+        for item in iter_inputs(inputs, as_of=as_of, sheet=sheet):
+            report_problems([item])
+            whole_input = item.unreadable or (not item.ok and item.case_id is None and len(item.problems) == 1
+                                              and not item.problems[0].path)
+            readable[0] += not whole_input
+            yield item
+
+    def on_row(row: CaseRow) -> None:  # validation problems were printed as read; render failures here
         if row.status == "failed" and row.stage == "render":
             click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
         progress(row)
 
     try:
-        result = run_batch(cases, options, on_row)
+        result = run_batch(cases(), options, on_row)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished cases are complete; run again with --resume to do the rest", err=True)
         sys.exit(130)
+    if not readable[0] and not result.interrupted:
+        sys.exit(2)  # not one input could be read as cases at all (the problems are printed)
     status = 1 if result.failed else 0
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
     if not dry_run:
         try:
-            json_path, _ = write_summary(result, options, str(load_tables().param("rules_version")))
+            json_path, _, _ = write_summary(result, options, str(load_tables().param("rules_version")))
             where = f"; summary in {json_path.parent}"
         except OSError as exc:
             click.echo(f"error: the batch summary could not be written to {out_dir}: {exc.strerror}", err=True)

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 from pydantic import ValidationError
@@ -59,10 +59,16 @@ class LoadedCase:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     input_sha256: str = ""
+    unreadable: bool = False  # a whole input (a sheet, its header) that yields no case at all
 
     @property
     def ok(self) -> bool:
         return self.case is not None
+
+    @property
+    def input_file(self) -> str:
+        """The file the case came from: the source without its sheet row or cell."""
+        return re.sub(r" (?:row \d+|(?:'(?:[^']|'')*'|[^ '!]+)![A-Z]+\d+)$", "", self.source)
 
 
 class InputError(Exception):
@@ -247,9 +253,9 @@ def _shown(value: Any) -> str:
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _friendly(error: dict, loc: Loc) -> str:
+def _friendly(error: dict, loc: Loc, echo: bool = True) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    personal = _is_personal(loc)
+    personal = _is_personal(loc) or not echo
     name = loc[-1] if loc else ""
     if kind == "missing":
         return "is required"
@@ -306,8 +312,9 @@ PATTERN_HINTS = {
 
 
 def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = lambda loc: None,
-                  as_of: Any = None) -> tuple[Case | None, list[Problem]]:
-    """Validate one case's data; return the case or every problem, each with its field path."""
+                  as_of: Any = None, echo: bool = True) -> tuple[Case | None, list[Problem]]:
+    """Validate one case's data; return the case or every problem, each with its field path.
+    With echo=False no message quotes a value (spreadsheet messages never do)."""
     case_id = case_id_hint(data)
     if not isinstance(data, dict):
         found = type(data).__name__.replace("dict", "mapping").replace("list", "list").replace("str", "text")
@@ -325,7 +332,7 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
                     full = loc + split_path(subpath)
                     problems.append(Problem(source, message, case_id, format_loc(full), locate(full)))
             else:
-                problems.append(Problem(source, _friendly(error, loc), case_id, format_loc(loc), locate(loc)))
+                problems.append(Problem(source, _friendly(error, loc, echo), case_id, format_loc(loc), locate(loc)))
         # The cross-field rules do not run inside a model that has a field error; run them on the raw data
         # so that the file's every problem is listed at once.
         reported = {(p.path, p.message) for p in problems}
@@ -385,28 +392,31 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
 
 def load_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | None = None) -> list[LoadedCase]:
     """Every case in the given files, folders and sheets, in order; duplicate case ids are refused."""
+    return list(iter_inputs(paths, as_of, sheet))
+
+
+def iter_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | None = None) -> Iterator[LoadedCase]:
+    """Like `load_inputs`, one case at a time: a big sheet is read without holding all its cases."""
     from erasure_docs.spreadsheet import load_sheet  # only batch inputs pay for openpyxl
 
-    loaded: list[LoadedCase] = []
+    first_seen: dict[str, str] = {}
     for item in expand_inputs(paths):
         if isinstance(item, InputError):
-            loaded.append(LoadedCase(item.problem.source, None, None, [item.problem]))
+            yield LoadedCase(item.problem.source, None, None, [item.problem], unreadable=True)
         elif item.suffix.lower() in SHEET_SUFFIXES:
-            loaded.extend(load_sheet(item, as_of=as_of, sheet=sheet))
+            for loaded in load_sheet(item, as_of=as_of, sheet=sheet):
+                yield refuse_duplicate_id(loaded, first_seen)
         else:
-            loaded.append(load_case_file(item, as_of))
-    return refuse_duplicate_ids(loaded)
+            yield refuse_duplicate_id(load_case_file(item, as_of), first_seen)
 
 
-def refuse_duplicate_ids(loaded: list[LoadedCase]) -> list[LoadedCase]:
-    first_seen: dict[str, str] = {}
-    for item in loaded:
-        if item.case_id is None:
-            continue
-        if item.case_id in first_seen:
-            item.problems.append(Problem(item.source, f"case_id is used again in this batch (first in "
-                                                      f"{first_seen[item.case_id]})", item.case_id, "case_id"))
-            item.case = None
-        else:
-            first_seen[item.case_id] = item.source
-    return loaded
+def refuse_duplicate_id(item: LoadedCase, first_seen: dict[str, str]) -> LoadedCase:
+    if item.case_id is None:
+        return item
+    if item.case_id in first_seen:
+        item.problems.append(Problem(item.source, f"case_id is used again in this batch (first in "
+                                                  f"{first_seen[item.case_id]})", item.case_id, "case_id"))
+        item.case = None
+    else:
+        first_seen[item.case_id] = item.source
+    return item

@@ -329,7 +329,7 @@ class PacketWriter:
         manifest: dict[str, Any] = {
             "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
             "case_id": case.case_id, "as_of": report.as_of.isoformat(),
-            "input": {"file": Path(loaded.source.split(" row ")[0]).name, "sha256": loaded.input_sha256},
+            "input": {"file": Path(loaded.input_file).name, "sha256": loaded.input_sha256},
             "formats": list(self.formats), "only": sorted(only) if only else None, "fingerprint": "",
             "files": entries(("pdf",)) + [{"path": ELIGIBILITY, "sha256": sha256(eligibility), "pages": None}]}
         work_copy = json_bytes(redact_case(case)) if self.redact else None

@@ -34,8 +34,9 @@ import pytest
 from click.testing import CliRunner
 
 from erasure_docs import __version__
-from erasure_docs.batch import SUMMARY_COLUMNS, csv_cell
+from erasure_docs.batch import SUMMARY_COLUMNS
 from erasure_docs.cli import main
+from erasure_docs.summary import cell_text as csv_cell
 from erasure_docs.rules.tables import load_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +53,9 @@ BAD_FOLDER = {"bad-date.yaml": ("BATCH-B1", "records[0].charges[0].offense_date"
               "bad-disposition.yaml": ("BATCH-B2", "records[0].charges[0].disposition"),
               "bad-birthdate.yaml": ("BATCH-B4", "petitioner.date_of_birth")}
 GOOD_SHEET = ["SHEET-G1", "SHEET-G2", "SHEET-G3"]
-BAD_SHEET = {"SHEET-B1": (5, "records[0].charges[0].offense_date"),
-             "SHEET-B2": (6, "records[0].charges[0].disposition"),
-             "SHEET-B3": (8, "last_name")}
+BAD_SHEET = {"SHEET-B1": ("Z5", "records[0].charges[0].offense_date"),  # (the cell, the field path)
+             "SHEET-B2": ("AA6", "records[0].charges[0].disposition"),
+             "SHEET-B3": ("C8", "last_name")}
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -113,7 +114,7 @@ def check_summary(out: Path, produced: set[str], failed: dict[str, str]) -> dict
     assert summary["totals"]["failed"] == len(failed)
     assert summary["totals"]["documents"] == sum(c["documents"] for c in cases)
     assert summary["totals"]["eligible"] == sum(c["eligible"] for c in cases)
-    assert total[2] == f"{len(produced)} produced, 0 skipped, {len(failed)} failed"
+    assert total[SUMMARY_COLUMNS.index("status")] == f"{len(produced)} produced, 0 skipped, {len(failed)} failed"
     by_id = {c["case_id"]: c for c in cases}
     assert set(by_id) == produced | set(failed)
     for row in rows:  # the CSV says what the JSON says
@@ -254,7 +255,7 @@ def test_folder_summary(folder_run):
 
 # ---------------------------------------------------------------- 2. the spreadsheet form
 
-def check_sheet_run(code: int, stdout: str, stderr: str, out: Path, source: str) -> None:
+def check_sheet_run(code: int, stdout: str, stderr: str, out: Path, source: str, sheet: str = "sheet") -> None:
     assert code == 1, stderr
     assert set(case_folders(out)) == set(GOOD_SHEET)
     for case_id in GOOD_SHEET:
@@ -262,18 +263,18 @@ def check_sheet_run(code: int, stdout: str, stderr: str, out: Path, source: str)
         assert manifest["input"]["file"] == Path(source).name
     lines = errors(stderr)
     assert len(lines) == 3, stderr
-    for case_id, (row, path) in BAD_SHEET.items():
-        assert any(line.startswith(f"error: {source} row {row} [{case_id}] {path}: ") for line in lines), \
+    for case_id, (cell, path) in BAD_SHEET.items():
+        assert any(line.startswith(f"error: {source} {sheet}!{cell} [{case_id}] {path}: ") for line in lines), \
             (case_id, lines)
     disagreement = next(line for line in lines if "[SHEET-B3]" in line)
-    assert "row 8" in disagreement and "differs from row 7" in disagreement
+    assert "differs from row 7" in disagreement
     for line in lines:
-        assert re.match(rf"error: {re.escape(source)} row \d+ ", line), line
+        assert re.match(rf"error: {re.escape(source)} {re.escape(sheet)}![A-Z]+\d+ ", line), line
     check_summary(out, set(GOOD_SHEET), {case_id: path for case_id, (_, path) in BAD_SHEET.items()})
     summary, _, _ = read_summary(out)
     sources = {c["case_id"]: c["source"] for c in summary["cases"]}
-    assert sources["SHEET-G1"] == f"{source} row 2"
-    assert sources["SHEET-B3"] == f"{source} row 8"  # the row the error is about
+    assert sources["SHEET-G1"] == f"{source} {sheet}!A2"
+    assert sources["SHEET-B3"] == f"{source} {sheet}!C8"  # the cell the error is about
 
 
 def test_sheet_csv(sheet_run):
@@ -284,7 +285,7 @@ def test_sheet_csv(sheet_run):
 def test_sheet_xlsx_with_sheet_option(xlsx_path, tmp_path):
     out = tmp_path / "out"
     code, stdout, stderr = invoke("batch", xlsx_path, "--sheet", "Nov 30", "--out", out, "--workers", "2")
-    check_sheet_run(code, stdout, stderr, out, str(xlsx_path))
+    check_sheet_run(code, stdout, stderr, out, str(xlsx_path), "'Nov 30'")
 
 
 def test_sheet_xlsx_unknown_sheet_is_refused(cli, xlsx_path, tmp_path):
@@ -354,7 +355,7 @@ def test_invalid_sheet_case_id_is_not_echoed(cli, tmp_path):
     out = tmp_path / "out"
     code, stdout, stderr = cli("batch", sheet, "--out", out, "--workers", "2")
     assert code == 1
-    assert "row 2 [?] case_id:" in stderr
+    assert "misfiled!A2 [?] case_id:" in stderr
     printed = stdout + stderr + (out / "batch-summary.csv").read_text() + (out / "batch-summary.json").read_text()
     for value in ("Vanderlinde", "Perpetua", "1987-01-13"):
         assert value not in printed
@@ -586,9 +587,9 @@ def test_summary_csv_cells_never_start_a_formula(cli, tmp_path, monkeypatch):
         cells = [cell for row in csv.reader(handle) for cell in row]
     starting = [cell for cell in cells if cell.startswith(FORMULA_START)]
     assert starting == []
-    assert "'@clinic.csv row 2" in cells  # prefixed with ', not dropped
+    assert any(cell.startswith("'@clinic.csv '@clinic'!") for cell in cells)  # prefixed with ', not dropped
     summary = json.loads((tmp_path / "out" / "batch-summary.json").read_text(encoding="utf-8"))
-    assert any(c["source"] == "@clinic.csv row 2" for c in summary["cases"])  # JSON keeps the value as is
+    assert any(c["source"].startswith("@clinic.csv '@clinic'!") for c in summary["cases"])  # JSON keeps the value as is
 
 
 # ---------------------------------------------------------------- 10. permissions

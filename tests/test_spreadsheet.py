@@ -38,6 +38,14 @@ def changed(folder: Path, sheet_row: int, column: str, value: str) -> Path:
     return write_csv(folder, header, rows)
 
 
+def cell(column: str, row: int) -> str:
+    """The cell reference a message names, e.g. 'batch!C6' (a CSV's only sheet is named after its file)."""
+    from erasure_docs.sheetio import cell_name
+
+    header, _ = read_batch()
+    return f"batch!{cell_name(header.index(column) + 1, row)}"
+
+
 def errors(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error: ")]
 
@@ -96,8 +104,8 @@ def test_rows_of_a_case_must_agree(cli, tmp_path):
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert line.startswith(f"error: {path} row 6 [SHEET-B] last_name: ")
-    assert "row 5" in line
+    assert line.startswith(f"error: {path} {cell('last_name', 6)} [SHEET-B] last_name: ")
+    assert "row 5" in line and "Leigh" not in line
     assert "1 valid, 1 invalid (2 cases read)" in out
 
 
@@ -106,8 +114,8 @@ def test_bad_date_names_its_row_and_field(cli, tmp_path):
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert f"{path} row 4 [SHEET-A] records[1].charges[0].offense_date: " in line
-    assert "not a valid date" in line
+    assert f"{path} {cell('offense_date', 4)} [SHEET-A] records[1].charges[0].offense_date: " in line
+    assert "not a date; use a date cell, or write 2015-03-01 or 3/1/2015" in line and "2016-02-30" not in line
     assert "1 valid, 1 invalid (2 cases read)" in out
 
 
@@ -116,12 +124,14 @@ def test_cross_field_rule_names_its_row(cli, tmp_path):
     code, _, err = run(cli, path)
     assert code == 1
     lines = errors(err)  # before its offense date, and before the record's arrest date
-    assert lines and all(f"{path} row 3 [SHEET-A] records[0].charges[1].disposition_date: " in l for l in lines), err
+    where = f"{path} {cell('disposition_date', 3)} [SHEET-A] records[0].charges[1].disposition_date: "
+    assert sorted(lines) == [f"error: {where}is before the arrest date", f"error: {where}is before the offense date"]
 
 
-@pytest.mark.parametrize("cell, expected", [("yes", True), ("YES", True), ("no", False), ("No", False), ("", None)])
-def test_related_to_trafficking(tmp_path, cell, expected):
-    path = changed(tmp_path, 2, "related_to_trafficking", cell)
+@pytest.mark.parametrize("value, expected", [("yes", True), ("YES", True), ("no", False), ("No", False), ("", None),
+                                             ("y", True), ("N", False), ("TRUE", True), ("false", False)])
+def test_related_to_trafficking(tmp_path, value, expected):
+    path = changed(tmp_path, 2, "related_to_trafficking", value)
     [a, _] = load_inputs([path])
     assert a.ok, a.problems
     assert a.case.records[0].charges[0].related_to_trafficking is expected
@@ -132,16 +142,19 @@ def test_related_to_trafficking_bad_value(cli, tmp_path):
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert f"{path} row 5 [SHEET-B] records[0].charges[0].related_to_trafficking: " in line
+    assert f"{path} {cell('related_to_trafficking', 5)} [SHEET-B] records[0].charges[0].related_to_trafficking: " \
+        "must be yes or no" in line
     assert "1 valid, 1 invalid" in out
 
 
 def test_bad_case_does_not_stop_the_good_one(cli, tmp_path):
-    path = changed(tmp_path, 2, "disposition", "guilty")
+    path = changed(tmp_path, 2, "disposition", "sentenced")
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert "row 2 [SHEET-A] records[0].charges[0].disposition: " in line
+    assert f"{cell('disposition', 2)} [SHEET-A] records[0].charges[0].disposition: is not one of the drop-down " \
+        "choices: Convicted, Dismissed, Nolle, Not guilty, Pending, Adjudicated delinquent, FWSN" in line
+    assert "sentenced" not in line
     assert "1 valid, 1 invalid (2 cases read)" in out
 
 
@@ -151,7 +164,7 @@ def test_victims_warning_names_its_row(cli, tmp_path):
     assert code == 0, err
     assert errors(err) == []
     [line] = [line for line in err.splitlines() if line.startswith("warning: ")]
-    assert f"{path} row 4 [SHEET-A] records[1].charges[0].victims: " in line
+    assert f"{path} {cell('victim_name', 4)} [SHEET-A] records[1].charges[0].victims: " in line
     assert "2 valid, 0 invalid" in out
 
 
@@ -160,7 +173,7 @@ def test_row_without_docket_number(cli, tmp_path):
     code, out, err = run(cli, path)
     assert code == 1
     lines = errors(err)
-    assert any(f"{path} row 3 [SHEET-A] docket_number: " in line for line in lines), err
+    assert any(f"{path} {cell('docket_number', 3)} [SHEET-A] docket_number: " in line for line in lines), err
     assert not any("used again" in line for line in lines), err
     assert len(lines) == 1, err
     assert "1 valid, 1 invalid (2 cases read)" in out
@@ -190,7 +203,8 @@ def test_missing_required_column(cli, tmp_path, column):
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert line == f"error: {path}: lacks the required column(s): {column}"
+    title = column.replace("_", " ").capitalize()
+    assert line == f"error: {path} batch!A1: the sheet lacks the required column(s): {title}"
 
 
 def test_unknown_column(cli, tmp_path):
@@ -202,7 +216,8 @@ def test_unknown_column(cli, tmp_path):
     code, out, err = run(cli, path)
     assert code == 1
     [line] = errors(err)
-    assert line == f"error: {path}: has unknown column(s): victim_nmae"
+    assert line == f"error: {path} {cell('victim_name', 1)}: column 'victim_nmae' is not one this sheet reads; " \
+        "did you mean 'Victim name'?"
 
 
 def test_header_only_sheet_has_no_cases(cli, tmp_path):
@@ -275,8 +290,10 @@ def test_first_sheet_is_read_by_default(cli, tmp_path):
     path = write_xlsx(tmp_path, with_notes_first=True)
     code, _, err = run(cli, path)
     assert code == 1
-    [line] = errors(err)
-    assert line.startswith(f"error: {path}: has unknown column(s): clinic day, hartford")
+    assert errors(err) == [
+        f"error: {path} Notes!A1: column 'Clinic day, Hartford' is not one this sheet reads; the columns this sheet "
+        "reads are listed on the Instructions sheet of `erasure-docs workbook`",
+        f"error: {path} Notes!A1: the sheet lacks the required column(s): Case id, Docket number, Statute, Disposition"]
 
 
 def test_wrong_sheet_name(cli, tmp_path):
@@ -285,7 +302,7 @@ def test_wrong_sheet_name(cli, tmp_path):
     assert code == 1
     [line] = errors(err)
     assert line == f"error: {path}: has no sheet named 'Sheet9' (sheets: Notes, Cases)"
-    assert "0 valid, 1 invalid" in out
+    assert "0 valid, 0 invalid (0 cases read); 1 input could not be read" in out
 
 
 def test_not_a_workbook(cli, tmp_path):
