@@ -1,10 +1,11 @@
 # Two commands are the whole set-up: `make demo` and `make test` (see README.md).
+# `make test` = `make lint` + every test; `make test-fast` = the tests that render nothing (under a minute).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps bench clean
+.PHONY: demo test test-fast lint docs system-deps bench clean
 
 system-deps:
 	@sh scripts/system-deps.sh
@@ -22,11 +23,24 @@ demo: system-deps $(STAMP)
 	$(BIN)/erasure-docs batch sample_cases/ --out output/
 	@echo "Packets are in output/<case_id>/ — open output/CLINIC-2026-0013/packet.pdf"
 
-test: system-deps $(STAMP)
+test: system-deps $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# No WeasyPrint or docxtpl rendering: the model, the rules, the API, the contexts, the CLI's reading commands.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not render and not slow"
+
+# The README command table, the case-file field reference and the template-variable index, from the code.
+docs: $(STAMP)
+	$(BIN)/python -m erasure_docs.docs_build
+
+# ruff (pyflakes, pycodestyle, bugbear) and mypy (strict for erasure_docs/rules/ and the API); see pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check erasure_docs tests bench scripts
+	$(BIN)/mypy
 
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info output/*/ .pytest_cache
+	rm -rf $(VENV) build *.egg-info output/*/ .pytest_cache .mypy_cache .ruff_cache

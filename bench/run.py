@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --quick         # smaller numbers, about a minute
 
 What it measures (all on synthetic, fictional cases from bench/cases.py):
-1. per-case time of the real packet code (PacketWriter.build + the atomic folder write), one process;
+1. per-case time of the real packet code (build_packet + write_packet, the atomic folder write), one process;
 2. the bare render floor of the SAME documents, in the same run: every already-built HTML rendered with one
    `weasyprint.HTML(string=...).write_pdf()`, every DOCX with one `DocxTemplate(...).render(); save()`, and
    packet.pdf's pages (the same documents) written once more with one bare `write_pdf()`; the ratio of 1 to 2
@@ -46,22 +46,21 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     import weasyprint
     from docxtpl import DocxTemplate
 
+    import erasure_docs as ed
     from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_case_file
-    from erasure_docs.packet import PacketWriter, plan_documents, write_folder
     from erasure_docs.paths import TEMPLATE_DIR
-    from erasure_docs.rules.engine import evaluate
 
-    writer = PacketWriter()
-    pdf = writer.pdf
+    renderers = ed.Renderers()
+    pdf = renderers.pdf()
     env = jinja2.Environment(autoescape=True)
     ours, floor, floor_documents, documents = [], [], [], 0
     for i, path in enumerate(paths):
         loaded = load_case_file(path)
         case = loaded.case
-        report = evaluate(case)
+        report = ed.check(case)
         builder = ContextBuilder(case, report)
-        refs = plan_documents(case, report)
+        refs = list(report.planned)
         contexts = [(ref.kind, build_context(builder, ref, refs)) for ref in refs]
         htmls = [pdf.html(kind, context) for kind, context in contexts]  # already built: not timed
         unbound = {"review_sheet"} | ({"affidavit"} if case.filing.seal_affidavit else set())
@@ -82,8 +81,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
         floor_time = time.perf_counter() - started
 
         started = time.perf_counter()
-        built = writer.build(loaded)
-        write_folder(out, built.report.case_id, built.outputs)
+        ed.write_packet(ed.build_packet(case, renderers=renderers, input_ref=loaded.input_ref), out)
         ours_time = time.perf_counter() - started
         if i:  # the first case warms caches on both sides
             ours.append(ours_time)

@@ -1,3 +1,32 @@
-"""erasure-docs: Connecticut record-relief filings for survivors of human trafficking."""
+"""erasure-docs: Connecticut record-relief filings for survivors of human trafficking.
+
+The Python API (erasure_docs/api.py) is re-exported here and imported on first use, so that
+`import erasure_docs` stays instant and `check` never loads the renderers:
+
+    import erasure_docs as ed
+    case, problems = ed.validate("sample_cases/nolle.yaml")
+    print(ed.check(case).summary)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from erasure_docs.api import (Case, ErasureDocsError, InputRef, LoadedCase, Packet, PacketOptionError,
+                                  Problem, Renderers, Report, build_packet, check, document_kinds, load_cases,
+                                  validate, work_copy, write_packet, write_work_copy)
+
+__all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "PacketOptionError", "Problem",
+           "Renderers", "Report", "__version__", "build_packet", "check", "document_kinds", "load_cases",
+           "validate", "work_copy", "write_packet", "write_work_copy"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from erasure_docs import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'erasure_docs' has no attribute {name!r}")

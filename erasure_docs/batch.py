@@ -1,7 +1,7 @@
 """Batch production: many cases in, one packet folder per case out, unattended.
 
-Cases are validated in this process, then rendered by worker processes (spawn context; each worker builds
-one `PacketWriter`, so templates, CSS and fonts are parsed once per worker, and is recycled after
+Cases are validated in this process, then rendered by worker processes (spawn context; each worker makes
+one `Renderers`, so templates, CSS and fonts are parsed once per worker, and is recycled after
 `RECYCLE_AFTER` cases as a guard against slow memory growth). A case that fails is reported and the run
 goes on; a worker that dies takes only its case with it (the case is retried once on a fresh worker).
 Nothing printed names a person: only case ids, files, sheet rows and field paths.
@@ -13,16 +13,20 @@ import gc
 import itertools
 import json
 import multiprocessing
+import sys
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from erasure_docs import __version__
-from erasure_docs.loading import LoadedCase
-from erasure_docs.packet import REDACTED, atomic_write, json_bytes, remove_leftovers, write_folder
+from erasure_docs import __version__, api
+from erasure_docs.errors import safe_message
+from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, remove_leftovers, sha256
+from erasure_docs.packet import REDACTED
+from erasure_docs.reading import LoadedCase
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
 RECYCLE_AFTER = 250
@@ -72,8 +76,9 @@ class BatchOptions:
     dry_run: bool = False
     resume: bool = False
     custom_templates: Path | None = None
-    umask: int = 0o077
+    file_mode: int = FILE_MODE
     redact: bool = False
+    debug: bool = False  # a failing case's traceback goes to stderr (never into the summary)
 
 
 @dataclass
@@ -90,67 +95,76 @@ class BatchResult:
 
 # ---------------------------------------------------------------- the worker side
 
-_writer = None
+@dataclass(frozen=True)
+class WorkerSettings:
+    formats: tuple[str, ...]
+    custom_templates: Path | None
+    file_mode: int
+    redact: bool
+    debug: bool
 
 
-def _init_worker(formats: tuple[str, ...], custom_templates: Path | None, umask: int = 0o077,
-                 redact: bool = False) -> None:
-    global _writer
-    from erasure_docs.packet import PacketWriter, set_umask
+class Worker:
+    """What one worker process keeps between cases: its renderers and settings."""
 
-    set_umask(umask)
-    _writer = PacketWriter(custom_templates, formats, redact)  # parses CSS and fonts at its first case
+    def __init__(self, settings: WorkerSettings):
+        self.settings = settings
+        self.renderers = api.Renderers()  # parses CSS and fonts at its first case
+        self.done = 0
+
+    def render(self, loaded: LoadedCase, out_dir: Path) -> CaseRow:
+        """One case's packet, written atomically. Errors become the row's message."""
+        started = time.perf_counter()
+        row = CaseRow(loaded.case_id or "?", loaded.source, "failed", stage="render")
+        settings = self.settings
+        try:
+            assert loaded.case is not None
+            packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
+                                      templates=settings.custom_templates, input_ref=loaded.input_ref,
+                                      redact=settings.redact)
+            api.write_packet(packet, out_dir, file_mode=settings.file_mode)
+            summary = packet.report.summary
+            row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
+                          summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
+                          documents=len([f for f in packet.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
+                                         and f["path"] != "packet.pdf"]), files=len(packet.files))
+            row.judged(packet.report)
+            row.filing_sets = sorted({path.split("/")[1] for path in packet.files
+                                      if path.startswith("filings/") and path.count("/") >= 2})
+        except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
+            row.error = safe_message(exc, "while rendering")
+            if settings.debug:
+                print(f"{loaded.case_id}: {traceback.format_exc()}", file=sys.stderr, flush=True)
+        row.seconds = round(time.perf_counter() - started, 3)
+        self.done += 1
+        if self.done % GC_EVERY == 0:
+            gc.collect()  # docxtpl leaves reference cycles behind
+        return row
 
 
-_done_here = 0
+_worker: Worker | None = None  # the one per worker process, set by the pool's initializer
 
 
-def render_case(loaded: LoadedCase, out_dir: Path, as_of: Any, only: set[str] | None = None) -> CaseRow:
-    """Runs in a worker: one case's packet, written atomically. Errors become the row's message."""
-    global _done_here
-    started = time.perf_counter()
-    row = CaseRow(loaded.case_id or "?", loaded.source, "failed", stage="render")
-    try:
-        assert _writer is not None
-        built = _writer.build(loaded, as_of, only)
-        write_folder(out_dir, built.report.case_id, built.outputs)
-        summary = built.report.summary
-        row = CaseRow(built.report.case_id, loaded.source, "produced", *readiness_cells(built.report),
-                      summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
-                      documents=len([f for f in built.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
-                                     and f["path"] != "packet.pdf"]), files=len(built.outputs))
-        row.judged(built.report)
-        row.filing_sets = sorted({path.split("/")[1] for path in built.outputs
-                                  if path.startswith("filings/") and path.count("/") >= 2})
-    except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
-        row.error = describe_error(exc)
-    row.seconds = round(time.perf_counter() - started, 3)
-    _done_here += 1
-    if _done_here % GC_EVERY == 0:
-        gc.collect()  # docxtpl leaves reference cycles behind
-    return row
+def _init_worker(settings: WorkerSettings) -> None:
+    global _worker
+    _worker = Worker(settings)
 
 
-def describe_error(exc: BaseException) -> str:
-    """What went wrong, without echoing data: exception messages can quote a person's details."""
-    safe = {"FileExistsError", "MissingFontError", "DocxRenderError", "RenderError", "TemplateNotFound"}
-    if type(exc).__name__ in safe and not getattr(exc, "strerror", None):  # our own messages name no person
-        return f"{type(exc).__name__}: {str(exc)[:200]}"
-    if isinstance(exc, OSError):
-        return f"{type(exc).__name__}: {exc.strerror or 'I/O error'}"
-    return f"{type(exc).__name__} while rendering"
+def render_case(loaded: LoadedCase, out_dir: Path) -> CaseRow:
+    """Runs in a worker process."""
+    assert _worker is not None
+    return _worker.render(loaded, out_dir)
 
 
 # ---------------------------------------------------------------- the parent side
 
 def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) -> bool:
     """--resume: the packet on disk was made from the same input by the same tool and rules, whole."""
-    from erasure_docs.packet import sha256
     from erasure_docs.rules.tables import load_tables
 
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        as_of = (options.as_of or loaded.case.as_of).isoformat()  # type: ignore[union-attr]
+        as_of = loaded.case.as_of.isoformat()  # type: ignore[union-attr]  # --as-of was applied at load
         same = (manifest["input"]["sha256"] == loaded.input_sha256 and manifest["tool_version"] == __version__
                 and manifest["rules_version"] == load_tables().param("rules_version") and manifest["as_of"] == as_of
                 and manifest["formats"] == list(options.formats)
@@ -174,15 +188,12 @@ def failed_row(loaded: LoadedCase) -> CaseRow:
                    stage="validation")
 
 
-def dry_run_row(loaded: LoadedCase, as_of: Any) -> CaseRow:
-    from erasure_docs.packet import plan_documents
-    from erasure_docs.rules.engine import evaluate
-
-    report = evaluate(loaded.case, as_of)  # type: ignore[arg-type]
+def dry_run_row(loaded: LoadedCase) -> CaseRow:
+    report = api.check(loaded.case)  # type: ignore[arg-type]
     summary = report.summary
     row = CaseRow(report.case_id, loaded.source, "would_produce", *readiness_cells(report), summary["eligible"],
                   summary["needs_review"], summary["not_eligible"], summary["automatic"],
-                  documents=len(plan_documents(loaded.case, report)))  # type: ignore[arg-type]
+                  documents=len(report.planned))
     return row.judged(report)
 
 
@@ -200,7 +211,7 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
                 if options.fail_fast:
                     return
             elif options.dry_run:
-                result.rows.append(dry_run_row(loaded, options.as_of))
+                result.rows.append(dry_run_row(loaded))
                 progress(result.rows[-1])
             elif options.resume and manifest_matches(options.out_dir / loaded.case_id, loaded, options):  # type: ignore[operator]
                 result.rows.append(CaseRow(loaded.case_id or "?", loaded.source, "skipped"))
@@ -213,7 +224,7 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
     todo = to_render()
     first = next(todo, None)
     if first is not None:
-        options.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        options.out_dir.mkdir(parents=True, exist_ok=True, mode=dir_mode(options.file_mode))
         render_all(itertools.chain([first], todo), options, result, progress)
     result.wall_seconds = time.perf_counter() - started
     return result
@@ -232,14 +243,15 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
     pending = next_case()
     while pending is not None:
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(options.formats, options.custom_templates, options.umask, options.redact),
+                                   initargs=(WorkerSettings(options.formats, options.custom_templates,
+                                                            options.file_mode, options.redact, options.debug),),
                                    max_tasks_per_child=RECYCLE_AFTER)
         in_flight: dict[Future, LoadedCase] = {}
         broken = False
         try:
             while (pending is not None or in_flight) and not broken:
                 while pending is not None and len(in_flight) < options.workers * 2:
-                    in_flight[pool.submit(render_case, pending, options.out_dir, options.as_of)] = pending
+                    in_flight[pool.submit(render_case, pending, options.out_dir)] = pending
                     pending = next_case()
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -263,7 +275,7 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
                             waiting.cancel()
                         return
             if broken:  # the others in flight died with the pool: try them again on a fresh one
-                for future, loaded in in_flight.items():
+                for loaded in in_flight.values():
                     attempts[id(loaded)] = attempts.get(id(loaded), 0) + 1
                     retry.append(loaded)
                 if pending is not None:
@@ -293,7 +305,7 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
     for row in rows:
         row.attention = attention(row)
     summary["cases"] = [asdict(r) for r in rows]
-    total_row = {name: "" for name in SUMMARY_COLUMNS}
+    total_row: dict[str, Any] = {name: "" for name in SUMMARY_COLUMNS}
     total_row.update(case_id="TOTAL", status=f"{totals['produced']} produced, {totals['skipped']} skipped, "
                                              f"{totals['failed']} failed",
                      attention=f"{sum(bool(r.attention) for r in rows)} need attention",
@@ -301,6 +313,7 @@ def write_summary(result: BatchResult, options: BatchOptions, rules_version: str
                      seconds=round(result.wall_seconds, 1),
                      **{k: totals[k] for k in ("eligible", "needs_review", "not_eligible", "automatic", "documents")})
     totals_line = [total_row[name] for name in SUMMARY_COLUMNS]
-    return (atomic_write(options.out_dir / "batch-summary.json", json_bytes(summary)),
-            atomic_write(options.out_dir / "batch-summary.csv", summary_csv(rows, totals_line)),
-            atomic_write(options.out_dir / "batch-summary.xlsx", summary_xlsx(rows, totals_line)))
+    mode = options.file_mode
+    return (atomic_write(options.out_dir / "batch-summary.json", json_bytes(summary), mode),
+            atomic_write(options.out_dir / "batch-summary.csv", summary_csv(rows, totals_line), mode),
+            atomic_write(options.out_dir / "batch-summary.xlsx", summary_xlsx(rows, totals_line), mode))

@@ -12,13 +12,17 @@ import json
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 
-from erasure_docs import __version__
-from erasure_docs.loading import LoadedCase, iter_inputs, load_inputs
+from erasure_docs import __version__, api
+from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
+from erasure_docs.files import file_mode_for_umask
+from erasure_docs.loading import iter_inputs
+from erasure_docs.reading import LoadedCase
 
 if TYPE_CHECKING:
     from erasure_docs.batch import CaseRow
@@ -65,9 +69,40 @@ REDACT = click.option("--redact", is_flag=True,
                            "victims or narrative) for co-counsel or a bug report.")
 
 
-@click.group(context_settings=CONTEXT)
+def debugging() -> bool:
+    """--debug on the command line, or ERASURE_DOCS_DEBUG=1: show tracebacks."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context else None
+    return bool(root and root.params.get("debug")) or debug_requested()
+
+
+def show_traceback() -> None:
+    if debugging():
+        click.echo(traceback.format_exc().rstrip(), err=True)
+
+
+class GuardedGroup(click.Group):
+    """An unexpected exception prints one safe line (its class name, never its message, which could quote a
+    person's data), not a traceback; --debug shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debugging():
+                raise
+            click.echo(f"error: {safe_message(exc, 'inside erasure-docs')}; run with --debug (or "
+                       f"{DEBUG_VARIABLE}=1) to see the traceback", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=GuardedGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="erasure-docs")
-def main() -> None:
+@click.option("--debug", is_flag=True, help=f"Show the traceback of an unexpected error (also: {DEBUG_VARIABLE}=1).")
+def main(debug: bool) -> None:
     """Prepare Connecticut filings that erase or vacate the records of survivors of human trafficking.
 
     \b
@@ -189,18 +224,14 @@ def check(inputs: tuple[Path, ...], as_of: dt.date | None, as_json: bool, sheet:
       erasure-docs check sample_cases/*.yaml --as-of 2026-12-01 --json
     """
     from erasure_docs.rules.display import report_table
-    from erasure_docs.rules.engine import evaluate
 
-    cases = load_inputs(inputs, as_of=as_of, sheet=sheet)
+    cases = api.load_cases(inputs, as_of=as_of, sheet=sheet)  # as_of is applied here, once
     failed = report_problems(cases)
-    reports = [evaluate(item.case, as_of) for item in cases if item.case]
+    judged = [(item.case, api.check(item.case)) for item in cases if item.case]
+    reports = [report for _, report in judged]
     if redact:
-        from erasure_docs.packet import set_umask
-        from erasure_docs.redact import write_work_copy
-
-        set_umask(umask)
-        for item, report in zip([c for c in cases if c.case], reports):
-            path = write_work_copy(out_dir, item.case, report)
+        for case, report in judged:
+            path = api.write_work_copy(case, report, out_dir, file_mode=file_mode_for_umask(umask))
             click.echo(f"redacted work copy: {path}", err=True)
     if as_json:
         documents = [r.to_json() for r in reports]
@@ -315,38 +346,37 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
       erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
       erasure-docs generate case.yaml --require-ready     # exit 1 unless ready to file
     """
-    from erasure_docs.rules.documents import TITLES
-
     chosen = parse_formats(formats)
-    unknown = [d for d in only if d not in TITLES]
+    kinds = api.document_kinds()
+    unknown = [d for d in only if d not in kinds]
     if unknown:
-        raise click.BadParameter(f"unknown document {unknown[0]!r}; choose from: {', '.join(TITLES)}",
+        raise click.BadParameter(f"unknown document {unknown[0]!r}; choose from: {', '.join(kinds)}",
                                  param_hint="--only")
-    cases = load_inputs([case_file], as_of=as_of)
+    cases = api.load_cases([case_file], as_of=as_of)  # as_of is applied here, once
     if report_problems(cases):
         sys.exit(1)
-    from erasure_docs.packet import PacketWriter
-
-    from erasure_docs.packet import set_umask
-
-    set_umask(umask)
-    writer = PacketWriter(custom_templates, chosen, redact)
+    renderers = api.Renderers()
     status = 0
     for item in cases:
+        assert item.case is not None
         try:
-            result = writer.write(item, out_dir, as_of, set(only) or None)
+            packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=set(only) or None,
+                                      templates=custom_templates, input_ref=item.input_ref, redact=redact)
+            folder = api.write_packet(packet, out_dir, file_mode=file_mode_for_umask(umask))
         except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
-            click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {type(exc).__name__}", err=True)
+            click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {safe_message(exc)}", err=True)
+            show_traceback()
             status = 1
             continue
-        summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.report.summary.items() if n)
-        click.echo(f"{result.case_id}: {len(result.manifest['files'])} files in {result.folder} ({summary})")
-        readiness = result.report.readiness
+        summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
+        click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {folder} ({summary})")
+        readiness = packet.report.readiness
+        assert readiness is not None  # evaluate() always assesses it
         if readiness.ready:
-            click.echo(f"{result.case_id}: ready to file")
+            click.echo(f"{packet.case_id}: ready to file")
         else:
             count = len(readiness.blockers)
-            click.echo(f"{result.case_id}: draft: {count} blocker{'s' if count != 1 else ''} "
+            click.echo(f"{packet.case_id}: draft: {count} blocker{'s' if count != 1 else ''} "
                        f"({', '.join(dict.fromkeys(b.id for b in readiness.blockers))}); see the review sheet")
             status = status or int(require_ready)
     sys.exit(status)
@@ -417,10 +447,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     from erasure_docs.batch import BatchOptions, run_batch, write_summary
     from erasure_docs.rules.tables import load_tables
 
-    from erasure_docs.packet import set_umask
-
     chosen = parse_formats(formats)
-    set_umask(umask)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         click.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
@@ -428,7 +455,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     from erasure_docs.spreadsheet import count_cases
 
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
-                           custom_templates, umask, redact)
+                           custom_templates, file_mode_for_umask(umask), redact, debugging())
     progress = Progress(count_cases(inputs, sheet), quiet)
 
     readable = [0]
@@ -522,7 +549,7 @@ def show(pdf: Path) -> None:
     try:
         text = show_text(pdf)
     except Exception as exc:  # noqa: BLE001 - a damaged or foreign PDF: say so, no traceback
-        reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({type(exc).__name__})"
+        reason = str(exc) if isinstance(exc, ErasureDocsError) else f"cannot be read ({safe_message(exc)})"
         click.echo(f"error: {pdf.name}: {reason}", err=True)
         sys.exit(1)
     click.echo(text)

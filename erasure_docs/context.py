@@ -8,22 +8,23 @@ into the affidavit contexts, and a victim's address only into that victim's own 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from erasure_docs import courts
 from erasure_docs.client_letter import letter_context
 from erasure_docs.instructions import court_instructions, crossing_warnings, planned_by_docket
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, Evidence, Proceeding, Record, Victim
 from erasure_docs.readiness import DRAFT_MARK
-from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket
-from erasure_docs.rules.engine import long_date
-from erasure_docs.rules.outcome import ChargeOutcome, Report
+from erasure_docs.rules.dates import long_date
+from erasure_docs.rules.documents import REGISTRY, TITLES, VICTIM_NOTICES, charges_by_docket, court_key, spec
+from erasure_docs.rules.outcome import ChargeOutcome, DocumentRef, PathwayId, Report, Status
+from erasure_docs.rules.pathways import PATHWAYS, pathway
 from erasure_docs.rules.tables import load_tables
 
+__all__ = ["SECTIONS", "ContextBuilder", "DocumentRef", "build_context", "cite", "court_key", "court_names",
+           "draft_mark", "when"]
+
 JUVENILE_DISPOSITION_VALUES = {d.value for d in JUVENILE_DISPOSITIONS}
-JUVENILE_KINDS = {"petition_46b_146", "affidavit_46b_146", "proposed_order_46b_146"}
-AFFIDAVIT_KINDS = {"affidavit", "affidavit_46b_146"}
 DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated delinquent",
                 "fwsn": "Family with service needs finding", "statement_of_responsibility": "Statement of responsibility",
                 "dismissed": "Dismissed", "nolle": "Nolle", "not_guilty": "Not guilty", "pending": "Pending",
@@ -81,20 +82,6 @@ SENTENCE_HOLDERS = (
 )
 
 
-@dataclass(frozen=True)
-class DocumentRef:
-    """One document of a packet: its kind, and the docket (record index), victim or court it is for."""
-
-    kind: str
-    record: int | None = None
-    victim: int | None = None  # index into the docket's victims list, for victim notices
-    court: tuple | None = None  # the court a cover letter goes to (see court_key)
-
-    @property
-    def title(self) -> str:
-        return TITLES[self.kind]
-
-
 def mailing(victim: Victim) -> dict[str, Any]:
     """A victim's § 54-95c(b) notice as recorded: `mailed` only when the method, the date and the tracking
     number are all known; until then the papers speak of the notice in the future and leave blanks."""
@@ -113,14 +100,6 @@ def draft_mark(report: Report) -> str:
 
 def when(day: dt.date | None) -> str:
     return long_date(day) if day else ""
-
-
-def court_key(record: Record) -> tuple:
-    """The court a docket's papers go to: a closed court's dockets go with its successor's."""
-    if record.court.kind is CourtKind.federal:
-        return (record.court.kind.value, record.court.number, record.court.location)
-    entry = courts.lookup(record.court)
-    return (entry.kind, entry.number, entry.location)
 
 
 def cite(citation: str) -> str:
@@ -206,7 +185,7 @@ class ContextBuilder:
 
     def __init__(self, case: Case, report: Report):
         self.case, self.report = case, report
-        self.by_docket = charges_by_docket(report)
+        self.by_docket = charges_by_docket(report.charges)
 
     # -------------------------------------------------------- pieces shared by every document
 
@@ -228,7 +207,8 @@ class ContextBuilder:
         initials = self.uses_initials(ref)
         # A juvenile paper is filed in the confidential juvenile file: its caption keeps the initials, but the
         # petition, affidavit and order identify the person fully so that every agency can act on the order.
-        in_body = p.full_name if ref.kind in JUVENILE_KINDS else p.initials if initials else p.full_name
+        juvenile_paper = spec(ref.kind).pathway is PathwayId.juvenile
+        in_body = p.full_name if juvenile_paper else p.initials if initials else p.full_name
         aliases = [] if initials else list(p.aliases)
         sentence = f"I have also been known as {join_words(aliases)}" if aliases else ""
         born = p.date_of_birth
@@ -272,10 +252,10 @@ class ContextBuilder:
         period = case.trafficking.period
         context: dict[str, Any] = {
             "case_id": case.case_id,
-            "doc": {"kind": ref.kind, "title": ref.title},
+            "doc": {"kind": ref.kind, "title": TITLES[ref.kind]},
             "draft_mark": draft_mark(self.report),
             "filing_date": when(case.filing_date),
-            "party": "Applicant" if self.is_vacatur(ref) else "Petitioner",
+            "party": self.party(ref),
             "petitioner": petitioner,
             "signer": self.signer(ref, petitioner),
             "prosecutor": self.prosecutor(record),
@@ -292,8 +272,10 @@ class ContextBuilder:
         }
         return context
 
-    def is_vacatur(self, ref: DocumentRef) -> bool:
-        return ref.kind not in JUVENILE_KINDS and ref.kind not in ("cover_letter", "review_sheet", "filing_instructions", "client_letter")
+    def party(self, ref: DocumentRef) -> str:
+        """What the document calls the person: its pathway's word ("Applicant" under § 54-95c)."""
+        pathway_id = spec(ref.kind).pathway
+        return pathway(pathway_id).party if pathway_id else "Petitioner"
 
     def first_record_of(self, court: tuple | None) -> Record | None:
         """The first petitioned docket in that court (any court when None): it names the court."""
@@ -394,6 +376,7 @@ class ContextBuilder:
                             "erasure_date": when(outcome.erasure_date),
                             "reasons": [{"text": r.text, "cite": r.cite} for r in outcome.reasons]})
         readiness = report.readiness
+        assert readiness is not None  # evaluate() always assesses it
         return {"ready": readiness.ready,
                 "blockers": [item._asdict() for item in readiness.blockers],
                 "warnings": [item._asdict() for item in readiness.warnings],
@@ -406,26 +389,21 @@ class ContextBuilder:
     def to_confirm(self) -> list[str]:
         """Everything counsel must supply, weigh or check before filing: the blockers and warnings first, then
         each unverified law-table entry that decided something, then the wording still to be confirmed."""
-        report = self.report
-        items = [f"Supply: {b.message} ({b.path})" for b in report.readiness.blockers]
-        items += [f"Weigh: {w.message} ({w.path})" for w in report.readiness.warnings]
+        report, readiness = self.report, self.report.readiness
+        assert readiness is not None  # evaluate() always assesses it
+        items = [f"Supply: {b.message} ({b.path})" for b in readiness.blockers]
+        items += [f"Weigh: {w.message} ({w.path})" for w in readiness.warnings]
         items += [f"Confirm the law-table entry {row}" for row in self.unverified_rows()]
-        eligible = [c for c in report.charges if c.status == "eligible"]
+        eligible = [c for c in report.charges if c.status is Status.eligible]
         wording = load_tables().parameters["vacatur_relief_subsection_d"]
-        if any(c.pathway == "54-95c" for c in eligible) and not wording.verified:
+        if any(c.pathway is PathwayId.vacatur for c in eligible) and not wording.verified:
             items.append("Confirm the exact wording of C.G.S. § 54-95c(d) against the statute text; the application "
                          f"and the relief stated rest on this reading: \u201c{cite(str(wording.value))}\u201d")
-        if any(c.pathway == "46b-146" for c in eligible):
-            items.append("Juvenile matters: confirm whether the clerk requires the official form JD-JM-12 (Erasure "
-                         "of Record, Petition/Order) with the petition.")
-        if any(c.pathway == "54-95c" for c in eligible):
-            items.append("There is no official § 54-95c application form known to us; confirm the court accepts "
-                         "the application as a pleading.")
-            items.append("Have the client review and sign the affidavit before a notary or commissioner.")
-        if any(c.victim_notice_required for c in eligible):
-            items.append("Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
-                         "where one exists; confirm every victim's current address; mail by registered or "
-                         "certified mail and record the tracking numbers before filing the certification.")
+        for pathway_id, pathway_ in PATHWAYS.items():  # each pathway's questions, then each planned document's
+            if any(c.pathway is pathway_id for c in eligible):
+                items += pathway_.confirm
+        planned = set(report.documents)
+        items += [s.confirm for s in REGISTRY if s.confirm and s.kind in planned]
         for c in report.charges:
             if "minor_prostitution" in c.flags:
                 items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
@@ -476,39 +454,68 @@ def record_holders(record: Record) -> list[str]:
     return holders
 
 
-def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
-    """The full context of one document."""
-    context = builder.common(ref)
+def affidavit_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The evidence and the narrative: only affidavits carry them (a sealed affidavit keeps them private)."""
+    trafficking = builder.case.trafficking
+    narrative = trafficking.narrative or ""
+    return {"evidence": exhibits(trafficking.evidence),
+            "narrative_paragraphs": [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]}
+
+
+def victim_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The one victim a notice is for: only that notice carries the victim's address."""
+    assert ref.record is not None and ref.victim is not None
+    return {"victim": builder.victim(ref.record, ref.victim)}
+
+
+def cover_letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """What a cover letter sends to its court."""
     case = builder.case
+    enclosed = builder.enclosures(refs, ref.court)
+    return {"enclosures": [{"title": TITLES[e.kind], "docket_number": case.records[e.record].docket_number}
+                           for e in enclosed if e.record is not None],
+            "dockets": [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
+                        for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)],
+            "sealed_affidavits": any(e.kind == "motion_to_seal" for e in enclosed),
+            "juvenile": bool(ref.court and ref.court[0] == CourtKind.juvenile.value)}
+
+
+def review_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    review = builder.review()
+    review["crossings"] = crossing_warnings(builder.case, planned_by_docket(builder.case, builder.report))
+    return {"review": review}
+
+
+def instructions_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """What the attorney does with one court's papers (instructions.py)."""
+    case = builder.case
+    planned = planned_by_docket(case, builder.report)
+    records = [r for r in planned if court_key(case.records[r]) == ref.court]
+    petitioner = builder.petitioner(ref)
+    return {"instructions": court_instructions(
+        case, {r: planned[r] for r in records}, {r: builder.docket(r) for r in records},
+        {r: caption_line(case.records[r], petitioner, case.filing_date) for r in records},
+        crossing_warnings(case, planned))}
+
+
+def letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The letter to the client (client_letter.py), and the language it is rendered in."""
+    letter = letter_context(builder.case, builder.report)
+    return {"letter": letter, "language": letter["language"]}
+
+
+Section = Callable[[ContextBuilder, DocumentRef, list[DocumentRef]], dict[str, Any]]
+# The context sections a registry row can name (rules/documents.py, DocumentSpec.context).
+SECTIONS: dict[str, Section] = {"affidavit": affidavit_section, "victim": victim_section,
+                                "cover_letter": cover_letter_section, "review": review_section,
+                                "instructions": instructions_section, "letter": letter_section}
+
+
+def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The full context of one document: the common part, its docket's, then its registry row's sections."""
+    context = builder.common(ref)
     if ref.record is not None:
         context["docket"] = builder.docket(ref.record)
-    if ref.kind in AFFIDAVIT_KINDS:
-        evidence = case.trafficking.evidence
-        context["evidence"] = exhibits(evidence)
-        narrative = case.trafficking.narrative or ""
-        context["narrative_paragraphs"] = [" ".join(p.split()) for p in narrative.split("\n\n") if p.strip()]
-    if ref.kind in VICTIM_NOTICES:
-        assert ref.record is not None and ref.victim is not None
-        context["victim"] = builder.victim(ref.record, ref.victim)
-    if ref.kind == "cover_letter":
-        enclosed = builder.enclosures(refs, ref.court)
-        context["enclosures"] = [{"title": e.title, "docket_number": case.records[e.record].docket_number}
-                                 for e in enclosed if e.record is not None]
-        context["dockets"] = [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
-                              for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)]
-        context["sealed_affidavits"] = any(e.kind == "motion_to_seal" for e in enclosed)
-        context["juvenile"] = bool(ref.court and ref.court[0] == CourtKind.juvenile.value)
-    if ref.kind == "review_sheet":
-        context["review"] = builder.review()
-        context["review"]["crossings"] = crossing_warnings(case, planned_by_docket(case, builder.report))
-    if ref.kind == "filing_instructions":
-        planned = planned_by_docket(case, builder.report)
-        records = [r for r in planned if court_key(case.records[r]) == ref.court]
-        context["instructions"] = court_instructions(
-            case, {r: planned[r] for r in records}, {r: builder.docket(r) for r in records},
-            {r: caption_line(case.records[r], context["petitioner"], case.filing_date) for r in records},
-            crossing_warnings(case, planned))
-    if ref.kind == "client_letter":
-        context["letter"] = letter_context(case, builder.report)
-        context["language"] = context["letter"]["language"]
+    for name in spec(ref.kind).context:
+        context.update(SECTIONS[name](builder, ref, refs))
     return context

@@ -13,10 +13,12 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import jinja2
 
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import TEMPLATE_DIR
 from erasure_docs.render.jinja import environment
 from erasure_docs.rules.documents import TITLES
@@ -24,11 +26,8 @@ from erasure_docs.rules.documents import TITLES
 EXPORTED = ("*.docx", "*.html", "*.css")
 
 
-def template_path(kind: str, ext: str, custom: Path | None) -> Path:
-    """The clinic's template when it has one, else the built-in one."""
-    if custom is not None and (custom / f"{kind}.{ext}").is_file():
-        return custom / f"{kind}.{ext}"
-    return TEMPLATE_DIR / f"{kind}.{ext}"
+class ExportRefused(ErasureDocsError, FileExistsError):
+    """The export folder already holds a template: nothing a person edited is overwritten."""
 
 
 def export_templates(destination: Path) -> list[Path]:
@@ -36,7 +35,7 @@ def export_templates(destination: Path) -> list[Path]:
     sources = sorted(p for pattern in EXPORTED for p in TEMPLATE_DIR.glob(pattern))
     existing = [destination / p.name for p in sources if (destination / p.name).exists()]
     if existing:
-        raise FileExistsError(f"{destination} already holds {existing[0].name}; export into an empty folder")
+        raise ExportRefused(f"{destination} already holds {existing[0].name}; export into an empty folder")
     destination.mkdir(parents=True, exist_ok=True)
     copied = []
     for source in sources:
@@ -63,14 +62,14 @@ class _Recording(jinja2.Undefined):
     seen: list[tuple[str, int | None]] = []
 
     def __init__(self, hint: Any = None, obj: Any = jinja2.utils.missing, name: str | None = None,
-                 exc: type[Exception] = jinja2.exceptions.UndefinedError) -> None:
+                 exc: type[jinja2.exceptions.TemplateRuntimeError] = jinja2.exceptions.UndefinedError) -> None:
         super().__init__(hint, obj, name, exc)
         _Recording.seen.append((self._undefined_message, _template_line()))
 
 
 def _template_line() -> int | None:
     """The template line being rendered, from the compiled template's frame on the stack."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
@@ -142,7 +141,6 @@ def sample_contexts() -> list[dict[str, Any]]:
     """Every document context of every sample case: what a template must be able to render."""
     from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_inputs
-    from erasure_docs.packet import plan_documents
     from erasure_docs.paths import PACKAGE_DIR
     from erasure_docs.rules.engine import evaluate
 
@@ -155,7 +153,7 @@ def sample_contexts() -> list[dict[str, Any]]:
             continue
         report = evaluate(loaded.case)
         builder = ContextBuilder(loaded.case, report)
-        refs = plan_documents(loaded.case, report)
+        refs = list(report.planned)
         contexts += [build_context(builder, ref, refs) for ref in refs]
     return contexts
 

@@ -90,7 +90,8 @@ def crossing_warnings(case: Case, planned: dict[int, list[str]]) -> list[str]:
 
 def planned_by_docket(case: Case, report: Report) -> dict[int, list[str]]:
     """Each petitioned docket's document kinds, in filing order (record index → kinds)."""
-    planned = {i: docket_documents(case, charges) for i, charges in charges_by_docket(report).items()}
+    planned = {i: [spec.kind for spec in docket_documents(case, charges)]
+               for i, charges in charges_by_docket(report.charges).items()}
     return {i: kinds for i, kinds in planned.items() if kinds}
 
 

@@ -1,6 +1,6 @@
 """The case file (format 1): the single definition of what erasure-docs accepts.
 
-Implements ../shared/spec/case-file.md. Every string is trimmed, NFC-normalised and checked for hidden
+docs/case-file.md describes it for users. Every string is trimmed, NFC-normalised and checked for hidden
 characters (see text.py); cross-field rules that need several fields are model validators, each raising
 a `CaseProblem` bound to the field path it is about.
 """
@@ -44,20 +44,26 @@ def clean_tree(value: Any, path: str = "") -> Any:
     return value
 
 
-def _text(max_length: int, *, multiline: bool = False, pattern: str | None = None) -> Any:
-    cleaner = _clean_multiline if multiline else _clean_line
-    # The constraints sit on the string itself (so the JSON Schema shows them); cleaning runs before them.
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=pattern),
-                     BeforeValidator(cleaner)]
+def _limits(max_length: int, pattern: str | None = None) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length, pattern=pattern)
 
 
-Name = _text(100)
-AddressLine = _text(200)
-Text = _text(1000)
-Narrative = _text(20_000, multiline=True)
-CaseId = _text(64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-Phone = _text(40, pattern=r"^[0-9+()./ x-]{7,40}$")
-Email = _text(254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The constraints sit on the string itself (so the JSON Schema shows them); cleaning runs before them.
+LINE, MULTILINE = BeforeValidator(_clean_line), BeforeValidator(_clean_multiline)
+Name = Annotated[str, _limits(100), LINE]
+AddressLine = Annotated[str, _limits(200), LINE]
+Text = Annotated[str, _limits(1000), LINE]
+Narrative = Annotated[str, _limits(20_000), MULTILINE]
+CaseId = Annotated[str, _limits(64, r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"), LINE]
+Phone = Annotated[str, _limits(40, r"^[0-9+()./ x-]{7,40}$"), LINE]
+Email = Annotated[str, _limits(254, r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), LINE]
+State = Annotated[str, _limits(2, r"^[A-Z]{2}$"), LINE]
+Zip = Annotated[str, _limits(10, r"^\d{5}(-\d{4})?$"), LINE]
+Suffix = Annotated[str, _limits(20), LINE]
+JurisNumber = Annotated[str, _limits(6, r"^\d{6}$"), LINE]
+TrackingNumber = Annotated[str, _limits(60), LINE]
+DocketNumber = Annotated[str, _limits(60, r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$"), LINE]
+LanguageCode = Annotated[str, _limits(2, r"^[a-z]{2}$"), LINE]  # ISO 639-1
 
 
 class Strict(BaseModel):
@@ -79,15 +85,15 @@ def raise_problems(found: Problems) -> None:
 class Address(Strict):
     street: AddressLine
     city: AddressLine
-    state: _text(2, pattern=r"^[A-Z]{2}$")
-    zip: _text(10, pattern=r"^\d{5}(-\d{4})?$")
+    state: State
+    zip: Zip
 
 
 class Petitioner(Strict):
     first_name: Name
     middle_name: Name | None = None
     last_name: Name
-    suffix: _text(20) | None = None
+    suffix: Suffix | None = None
     aliases: list[Name] = []
     date_of_birth: dt.date
     # Circumstances that change the papers (docs/case-file.md): an affidavit translated for the client gets a
@@ -98,7 +104,7 @@ class Petitioner(Strict):
     address_is_acp: bool = False
     phone: Phone | None = None
     email: Email | None = None
-    language: _text(2, pattern=r"^[a-z]{2}$") | None = None  # ISO 639-1: the client letter's language
+    language: LanguageCode | None = None  # the client letter's language
 
     @property
     def full_name(self) -> str:
@@ -113,7 +119,7 @@ class Petitioner(Strict):
 
 class Attorney(Strict):
     name: Name
-    juris_number: _text(6, pattern=r"^\d{6}$")
+    juris_number: JurisNumber
     firm: Text | None = None
     address: Address
     phone: Phone | None = None
@@ -193,7 +199,7 @@ class NoticeMethod(str, Enum):
 
 class Notice(Strict):
     method: NoticeMethod
-    tracking_number: _text(60) | None = None
+    tracking_number: TrackingNumber | None = None
     mailed_on: dt.date | None = None
 
 
@@ -226,7 +232,7 @@ class Prosecutor(Strict):
 
 
 class Record(Strict):
-    docket_number: _text(60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$")
+    docket_number: DocketNumber
     court: Court
     proceeding: Proceeding
     arrest_date: dt.date | None = None

@@ -5,7 +5,6 @@ packet's embedded data, or into a bug report."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from erasure_docs.model import Case
@@ -48,11 +47,3 @@ def redact_case(case: Case) -> dict[str, Any]:
     data.pop("extra", None)
     data["redacted"] = True
     return data
-
-
-def write_work_copy(out_dir: Path, case: Case, report: Any) -> Path:
-    """`check --redact`: the redacted case and its eligibility report, as <case_id>.redacted.json."""
-    from erasure_docs.packet import atomic_write, json_bytes
-
-    return atomic_write(out_dir / f"{case.case_id}.redacted.json",
-                        json_bytes({"case": redact_case(case), "eligibility": report.to_json()}))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from erasure_docs.columns import BY_NAME, COLUMNS, Column
-from erasure_docs.loading import MAX_SHEET_BYTES, InputError, read_bytes
+from erasure_docs.reading import MAX_SHEET_BYTES, InputError, read_bytes
 
 MAX_ROWS = 200_000
 YES = {"yes", "y", "true", "1", "x"}
@@ -213,16 +213,16 @@ def read_header(cells: RawRow, sheet: str, allowed: list[Column], level: str | N
         text = key_text(cell)
         if not text:
             continue
-        column = known.get(header_key(text))
+        found = known.get(header_key(text))
         where = sheet_ref(sheet, i, 1)
-        if column is None:
+        if found is None:
             header.problems.append((where, unknown_header(text, known, allowed)))
-        elif column.name in seen:
-            header.problems.append((where, f"is a second '{column.title}' column (the first is "
-                                           f"{cell_name(seen[column.name], 1)}); keep one"))
+        elif found.name in seen:
+            header.problems.append((where, f"is a second '{found.title}' column (the first is "
+                                           f"{cell_name(seen[found.name], 1)}); keep one"))
         else:
-            seen[column.name] = i
-            header.columns[i] = column
+            seen[found.name] = i
+            header.columns[i] = found
     return header
 
 

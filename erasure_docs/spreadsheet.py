@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from erasure_docs.columns import CASE_ID, COLUMNS, DOCKET, Column
-from erasure_docs.loading import InputError, LoadedCase, Problem
+from erasure_docs.reading import InputError, LoadedCase, Problem
 from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, header_key, key_text, open_book,
                                   open_csv, put, read_header, row_values, sheet_ref)
 from erasure_docs.workbook import finish_case, is_workbook, load_workbook_cases
@@ -110,7 +110,7 @@ def _case(path: Path, header: Header, rows: list[tuple[int, RawRow]], as_of: Any
 def count_cases(paths: Any, sheet: str | None = None) -> int:
     """How many cases the inputs hold, for progress: a case file is one; a sheet's case ids are counted in a
     pass that keeps only the ids."""
-    from erasure_docs.loading import SHEET_SUFFIXES, expand_inputs
+    from erasure_docs.reading import SHEET_SUFFIXES, expand_inputs
 
     total = 0
     for item in expand_inputs(paths):
@@ -129,7 +129,7 @@ def _count_sheet(path: Path, sheet: str | None) -> int:
             if sheet is None and is_workbook(book):
                 source = SheetSource(path, next(n for n in book.sheetnames if header_key(n) == "cases"), book)
             else:
-                source = SheetSource(path, sheet if sheet in book.sheetnames else book.sheetnames[0], book)
+                source = SheetSource(path, sheet if sheet and sheet in book.sheetnames else book.sheetnames[0], book)
         else:
             source = open_csv(path)
         header = read_header(source.header(), source.sheet, SHEET_COLUMNS)

@@ -16,7 +16,6 @@ PDF sits in its packet folder). Nothing is written anywhere. pypdf is imported h
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -25,13 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from erasure_docs.packet import (ELIGIBILITY, MANIFEST, PACKET_PDF, REDACTED, fingerprint_of, grouped, sha256)
+from erasure_docs.errors import ErasureDocsError, safe_message
+from erasure_docs.files import sha256
+from erasure_docs.packet import ELIGIBILITY, MANIFEST, PACKET_PDF, REDACTED, fingerprint_of, grouped
 
 ATTACHMENTS = (ELIGIBILITY, REDACTED, MANIFEST)
 FINGERPRINT_ON_PAGE = re.compile(r"Packet\s*fingerprint\s*((?:[0-9a-f]\s*){16})")
 
 
-class UsageError(Exception):
+class NoFilingData(ErasureDocsError, ValueError):
+    """A PDF that is not an erasure-docs packet (or whose attached data cannot be read)."""
+
+
+class UsageError(ErasureDocsError):
     """The path is neither a packet folder nor a PDF."""
 
 
@@ -367,13 +372,11 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
     """Re-run the rules and re-render in memory; compare with what was recorded."""
     import datetime as dt
 
-    from erasure_docs import __version__
-    from erasure_docs.loading import load_inputs
-    from erasure_docs.rules.engine import evaluate
+    from erasure_docs import __version__, api
     from erasure_docs.rules.tables import load_tables
 
     as_of = dt.date.fromisoformat(manifest["as_of"])
-    cases = [c for c in load_inputs([case_file], as_of=as_of) if c.case_id == manifest["case_id"]]
+    cases = [c for c in api.load_cases([case_file], as_of=as_of) if c.case_id == manifest["case_id"]]
     if not cases:
         result.fail("case file", f"holds no case {manifest['case_id']}")
         return
@@ -390,7 +393,8 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         result.fail("rules version", f"rules version {manifest['rules_version']} recorded, {installed} installed; "
                                      "outcomes and files not compared")
         return
-    report = evaluate(loaded.case, as_of)  # type: ignore[arg-type]
+    assert loaded.case is not None
+    report = api.check(loaded.case)
     current = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
     if not isinstance(recorded_eligibility, dict):
         result.fail("outcomes", "the recorded eligibility.json cannot be read")
@@ -403,47 +407,43 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         result.fail("tool version", f"erasure-docs {manifest['tool_version']} recorded, {__version__} installed; "
                                     "files not re-rendered")
         return
-    from erasure_docs.packet import PacketWriter
-
     formats = tuple(f for f in manifest["formats"] if f in ("docx", "pdf"))
     only = set(manifest["only"]) if manifest.get("only") else None
     # the manifest names the input file; a case file copied under another name is still the same input
-    source = manifest["input"]["file"] + (" row" + loaded.source.split(" row", 1)[1] if " row " in loaded.source
-                                          else "")
+    input_ref = api.InputRef(manifest["input"]["file"], loaded.input_sha256)
     try:
         redact = any(f["path"] == REDACTED for f in manifest["files"])  # made with --redact
-        built = PacketWriter(formats=formats, redact=redact).build(dataclasses.replace(loaded, source=source), as_of,
-                                                                   only)
+        built = api.build_packet(loaded.case, formats=formats, only=only, input_ref=input_ref, redact=redact)
     except Exception as exc:  # noqa: BLE001 - reported as a failed check, never a traceback
-        result.fail("re-rendering", f"failed ({type(exc).__name__})")
+        result.fail("re-rendering", f"failed ({safe_message(exc)})")
         return
     if folder is None:  # a packet.pdf on its own
-        rebuilt = built.outputs.get(PACKET_PDF)
+        rebuilt = built.files.get(PACKET_PDF)
         result.add(rebuilt == pdf_bytes, "re-rendering gives a byte-identical packet.pdf",
                    "packet.pdf differs from the one rendered again from the case file")
         return
     on_disk = {f["path"] for f in manifest["files"]} | {MANIFEST}
     differing = []
-    for relative in sorted(set(built.outputs) | on_disk):
+    for relative in sorted(set(built.files) | on_disk):
         target = folder / relative
-        if relative not in built.outputs:
+        if relative not in built.files:
             differing.append(f"{relative} (not produced again)")
         elif not target.is_file():
             differing.append(f"{relative} (missing from the folder)")
-        elif target.read_bytes() != built.outputs[relative]:
+        elif target.read_bytes() != built.files[relative]:
             differing.append(relative)
     if differing:  # the data and the packet first, then the documents, the Word files last
         differing.sort(key=lambda name: (name.split(" ")[0].endswith(".docx"), "/" in name, name))
         shown = ", ".join(differing[:12]) + (f" and {len(differing) - 12} more" if len(differing) > 12 else "")
         result.fail("re-rendering", f"{len(differing)} files differ from the ones rendered again: {shown}")
     else:
-        result.add(True, f"re-rendering gives {len(built.outputs)} byte-identical files")
+        result.add(True, f"re-rendering gives {len(built.files)} byte-identical files")
 
 
 # ---------------------------------------------------------------- show
 
 def show_text(pdf_path: Path) -> str:
-    """The filing data embedded in a packet.pdf, readable. Raises ValueError when there is none."""
+    """The filing data embedded in a packet.pdf, readable. Raises NoFilingData when there is none."""
     from types import SimpleNamespace
 
     from erasure_docs.context import court_names
@@ -454,7 +454,7 @@ def show_text(pdf_path: Path) -> str:
     eligibility = parse_json(pdf_data.attachments.get(ELIGIBILITY))
     case = parse_json(pdf_data.attachments.get(REDACTED))
     if manifest is None or not isinstance(eligibility, dict) or not isinstance(case, dict):
-        raise ValueError(f"{pdf_path.name} carries no readable erasure-docs filing data")
+        raise NoFilingData(f"{pdf_path.name} carries no readable erasure-docs filing data")
     lines = [f"Packet {manifest['case_id']}",
              f"  fingerprint    {grouped(str(manifest['fingerprint']))}",
              f"  law as of      {manifest['as_of']} (rules {manifest['rules_version']})",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from erasure_docs.columns import BY_NAME, CASE_ID, COLUMNS, DOCKET, Column
-from erasure_docs.loading import (InputError, LoadedCase, Problem, case_id_hint, read_bytes, validate_data)
+from erasure_docs.reading import (InputError, LoadedCase, Problem, case_id_hint, read_bytes, validate_data)
 from erasure_docs.sheetio import (Grouped, Header, RawRow, RowPlace, SheetSource, header_key, key_text, label, locate,
                                   put, read_header, row_values, sheet_message, sheet_ref)
 
@@ -123,7 +123,7 @@ def write_workbook(path: Path) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from erasure_docs.packet import atomic_write
+    from erasure_docs.files import atomic_write
 
     if path.exists():
         raise FileExistsError(f"{path} exists; choose another name (nothing was overwritten)")
@@ -366,8 +366,8 @@ def finish_case(path: Path, data: dict, places: dict[str, RowPlace], found: list
     file = str(path)
     case_id = case_id_hint(data)
     problems = []
-    for place, field_path, message in found:
-        cell, _ = locate({"": place}, field_path)
+    for row_place, field_path, message in found:
+        cell, _ = locate({"": row_place}, field_path)
         problems.append(Problem(f"{file} {cell}", message, case_id, field_path.split(".")[-1]))
     narrative_file = None
     if case_id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,34 @@ def cli():
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+@pytest.fixture(scope="session")
+def renderers():
+    """One set of renderers for the whole run, as a long-lived process keeps it."""
+    import erasure_docs as ed
+
+    return ed.Renderers()
+
+
+# A batch run in its own process that reports each finished case on stdout as it happens, so that a test can
+# wait for that event (a blocking read) instead of polling the output folder with sleeps.
+BATCH_DRIVER = """
+import sys
+from pathlib import Path
+
+import erasure_docs as ed
+from erasure_docs.batch import BatchOptions, run_batch
+
+inputs, out, workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+result = run_batch(ed.load_cases([inputs]), BatchOptions(out, workers),
+                   lambda row: print("case", row.status, row.case_id, flush=True))
+for note in result.notes:
+    print("note", note, flush=True)
+"""
+
+
+def start_batch(inputs: Path, out: Path, workers: int, cwd: Path) -> subprocess.Popen[str]:
+    """A batch in a new session (so the test can kill its whole process group); read `.stdout` line by line."""
+    return subprocess.Popen([sys.executable, "-c", BATCH_DRIVER, str(inputs), str(out), str(workers)], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)

@@ -24,9 +24,7 @@ import re
 import shutil
 import signal
 import stat
-import subprocess
 import sys
-import time
 from pathlib import Path
 from string import Template
 
@@ -38,6 +36,9 @@ from erasure_docs.batch import SUMMARY_COLUMNS
 from erasure_docs.cli import main
 from erasure_docs.summary import cell_text as csv_cell
 from erasure_docs.rules.tables import load_tables
+from tests.conftest import start_batch
+
+pytestmark = pytest.mark.render  # make test-fast leaves these out
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = Path(__file__).resolve().parent / "fixtures" / "batch"
@@ -511,20 +512,13 @@ def test_killed_run_leaves_whole_folders_and_resume_completes_it(cli, tmp_path):
     for number, case_id in enumerate(ids, start=1):
         (cases / f"{case_id.lower()}.yaml").write_text(fill(case_id, number), encoding="utf-8")
     out = tmp_path / "out"
-    with open(tmp_path / "killed.log", "wb") as log:
-        process = subprocess.Popen([str(EXE), "batch", str(cases), "--out", str(out), "--workers", "2"],
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=tmp_path)
-        try:
-            deadline = time.monotonic() + 60
-            while not case_folders(out) and time.monotonic() < deadline and process.poll() is None:
-                time.sleep(0.02)
-            assert case_folders(out), "no case folder appeared within 60 s"
-        finally:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait(timeout=30)
+    process = start_batch(cases, out, 2, tmp_path)
+    try:
+        first = process.stdout.readline()  # blocks until the first case is finished (or the run ends)
+        assert first.startswith("case produced"), first + process.stderr.read()
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the whole run, workers included, without any clean-up
+        process.communicate(timeout=60)
     done = case_folders(out)
     assert 1 <= len(done) < len(ids), "the run was not interrupted midway; the test proves nothing"
     for folder in done.values():  # no partial case folder

@@ -32,8 +32,16 @@ def test_json_is_one_document_for_one_case_and_an_array_for_several(cli):
 
 
 def test_as_of_changes_the_law_applied(cli):
-    early = json.loads(cli("check", SAMPLES / "nolle.yaml", "--json", "--as-of", "2026-11-30")[1])
-    assert early["as_of"] == "2026-11-30"
+    # The sample's own as_of is 2026-11-30; its 2026 nolle is erased on 2027-07-24. Other dates must change
+    # both the recorded date and what the rules say.
+    own = json.loads(cli("check", SAMPLES / "nolle.yaml", "--json")[1])
+    later = json.loads(cli("check", SAMPLES / "nolle.yaml", "--json", "--as-of", "2027-08-01")[1])
+    assert own["as_of"] == "2026-11-30" and later["as_of"] == "2027-08-01"
+    assert "will be erased" in own["charges"][1]["reasons"][0]["text"]
+    assert later["charges"][1]["reasons"][0]["text"] == \
+        own["charges"][1]["reasons"][0]["text"].replace("will be erased", "were erased")
+    table = cli("check", SAMPLES / "nolle.yaml", "--as-of", "2027-08-01")[1]
+    assert "law as of 2027-08-01" in table and "were erased" in table
     code, _, err = cli("check", SAMPLES / "nolle.yaml", "--as-of", "2026-02-30")
     assert code == 2 and "is not a date" in err
 
@@ -52,7 +60,7 @@ def test_rules_prints_every_table_row_and_rule(cli):
     tables = load_tables()
     for row in tables.offenses.values():
         assert any(line.startswith(row.statute + " ") for line in out.splitlines()), row.statute
-    for rule, cite, _ in RULES:
+    for rule, _, _ in RULES:
         assert rule in out
     data = json.loads(cli("rules", "--json")[1])
     assert len(data["ct_offenses"]) == len(tables.offenses)

@@ -1,4 +1,4 @@
-"""Statute citations (../shared/law/README.md §3) and offense classes, parsed from their many spellings."""
+"""Statute citations (docs/case-file.md, docs/law.md) and offense classes, parsed from their many spellings."""
 
 from __future__ import annotations
 

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import SAMPLES
 from tests.textextract import docx_text, pdf_text
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 CASE = SAMPLES / "adult-with-victim.yaml"
 CASE_ID = "CLINIC-2026-0013"
 

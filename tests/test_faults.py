@@ -10,13 +10,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, start_batch
+
+pytestmark = pytest.mark.render  # make test-fast leaves these out
 
 CLI = [sys.executable, "-m", "erasure_docs"]
 
@@ -141,23 +142,17 @@ def worker_pids(parent: int) -> list[int]:
 def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path):
     inputs = cases(tmp_path / "in", 8)
     out = tmp_path / "out"
-    process = subprocess.Popen([*CLI, "batch", str(inputs), "--out", str(out), "--workers", "1"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killed = False
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None and not killed:
-        done = [p for p in out.glob("FAULT-*")] if out.exists() else []
-        workers = [pid for pid in worker_pids(process.pid)
-                   if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
-                   and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
-        if done and workers:  # one case finished: the worker is now inside the next one
-            time.sleep(0.3)
-            os.kill(workers[0], signal.SIGKILL)
-            killed = True
-        time.sleep(0.05)
-    _, stderr = process.communicate(timeout=300)
-    assert killed, "no worker was seen to kill"
+    process = start_batch(inputs, out, 1, ROOT)
+    first = process.stdout.readline()  # blocks until the first case is finished: the worker is on the next
+    assert first.startswith("case produced"), first + process.stderr.read()
+    workers = [pid for pid in worker_pids(process.pid)
+               if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+               and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert workers, "no worker process to kill"
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=300)  # waits for the run to end
     assert process.returncode == 0, stderr
-    assert "a worker process died while rendering it; tried again on a fresh worker" in stderr
+    assert "a worker process died while rendering it; tried again on a fresh worker" in stdout
+    assert (first + stdout).count("case produced") == 8, stdout
     assert len([p for p in out.glob("FAULT-*")]) == 8
     no_partials(out)

@@ -21,9 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -129,19 +127,6 @@ def build_generated(entry: dict[str, str], where: Path) -> Path:
 
 
 # ---------------------------------------------------------------- running the tool
-
-def tmp_entries() -> set[str]:
-    root = Path(tempfile.gettempdir())
-    uid = os.getuid()
-    found = set()
-    for item in root.iterdir():
-        try:
-            if item.name.startswith("tmp") and item.lstat().st_uid == uid:
-                found.add(item.name)
-        except OSError:
-            pass
-    return found
-
 
 def run(*args: str | Path, cwd: Path, private_tmp: Path, timeout: float = 300) -> tuple[int, str, str]:
     env = {**os.environ, "TMPDIR": str(private_tmp), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -286,6 +271,7 @@ def test_catalogue_is_well_formed():
     assert on_disk <= listed, on_disk - listed
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("entry", entry_params())
 def test_hostile_input(entry, tmp_path):
     work = tmp_path / "work"
@@ -306,22 +292,16 @@ def test_hostile_input(entry, tmp_path):
     args: list[str | Path] = [entry["command"], source]
     if entry["command"] == "generate":
         args += ["--out", out]
-    before = tmp_entries()
     started = time.perf_counter()
     code, stdout, stderr = run(*args, cwd=work, private_tmp=private_tmp)
     ctx.update(seconds=time.perf_counter() - started, stdout=stdout, stderr=stderr)
     TIMINGS[entry["id"]] = ctx["seconds"]
-    created_tmp = tmp_entries() - before
-    if created_tmp:  # other processes (a concurrent test run) use /tmp too: keep only what stays
-        time.sleep(2)
-        created_tmp &= tmp_entries()
 
     assert "Traceback" not in stdout and "Traceback" not in stderr, stderr[-2000:]
     assert code == int(entry["exit"]), f"exit {code}\n{stdout[-1000:]}\n{stderr[-2000:]}"
     assert entry["stderr_contains"] in stderr, stderr[-2000:]
+    # The tool's TMPDIR is a private folder, so whatever it leaves is its own: a check that can fail.
     assert list(private_tmp.iterdir()) == [], "the tool left temporary files behind"
-    if created_tmp:  # not proof: another process may own them (the private TMPDIR above is the strict check)
-        warnings.warn(f"{entry['id']}: new entries in {tempfile.gettempdir()} during the run: {created_tmp}")
     assert not (work / "output").exists(), "a command wrote into the default output folder"
     if code != 0 and entry["command"] == "generate" and entry["id"] not in PREPARE:
         assert not out.exists() or list(out.iterdir()) == [], "a refused input wrote something"
@@ -348,6 +328,7 @@ def test_malformed_case_id_is_not_echoed(name, tmp_path):
     assert "[?] case_id:" in stderr, stderr
 
 
+@pytest.mark.render
 def test_hostile_yaml_in_a_batch_folder_does_not_stop_the_batch(tmp_path):
     """A folder of case files with a tag bomb and a billion-laughs file: the valid case is still produced."""
     folder = tmp_path / "cases"

@@ -6,9 +6,12 @@ import os
 import subprocess
 import sys
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # make test-fast leaves these out
 
 
 def test_wheel_install_has_everything(tmp_path):
@@ -45,3 +48,11 @@ for sample in ("juvenile-adjudication", "mixed-multi-docket"):
     assert (out / "CLINIC-2026-0011" / "packet.pdf").exists()
     letter = PdfReader(out / "CLINIC-2026-0018" / "client_letter.pdf")  # Spanish, from the installed catalog
     assert "Atentamente," in letter.pages[-1].extract_text()
+    # The README's one-liner, against the installed package, from a checkout's folder (for the sample path).
+    one_liner = ("import erasure_docs as ed; case, problems = ed.validate('sample_cases/nolle.yaml'); "
+                 "print(ed.check(case).summary); print(ed.__file__)")
+    result = subprocess.run([sys.executable, "-c", one_liner], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    summary, where = result.stdout.splitlines()
+    assert summary == "{'eligible': 0, 'not_eligible': 0, 'needs_review': 0, 'automatic': 2}"
+    assert where.startswith(str(site))

@@ -12,6 +12,8 @@ import pytest
 
 from tests.textextract import sample_packets
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 SAMPLES = ["adult-with-victim", "juvenile-adjudication"]
 
 

@@ -23,10 +23,11 @@ from docx import Document
 from erasure_docs.loading import load_inputs
 from erasure_docs import courts
 from erasure_docs.model import CourtKind
-from erasure_docs.rules.engine import long_date
 from erasure_docs.packet import HIDDEN_PREFIX, slug
 from tests.textextract import (SAMPLES, case_id_of, docx_text, generate, normalise, normalise_lines, pdf_text,
                                sample_files, sample_packets)
+
+pytestmark = pytest.mark.render  # make test-fast leaves these out
 
 SAMPLE_NAMES = [p.stem for p in sample_files()]
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -81,13 +82,17 @@ def text_of(path: Path) -> str:
     return docx_text(path) if path.suffix == ".docx" else pdf_text(path)
 
 
-_TEXT_CACHE: dict[Path, str] = {}
+@pytest.fixture(scope="module")
+def cached_text():
+    """Each generated file's text, extracted once for this module's tests (the files never change)."""
+    texts: dict[Path, str] = {}
 
+    def read(path: Path) -> str:
+        if path not in texts:
+            texts[path] = text_of(path)
+        return texts[path]
 
-def cached_text(path: Path) -> str:
-    if path not in _TEXT_CACHE:
-        _TEXT_CACHE[path] = text_of(path)
-    return _TEXT_CACHE[path]
+    return read
 
 
 def expected_name(case, record_index: int) -> str:
@@ -127,7 +132,7 @@ def sample_data(name: str) -> dict:
 # ---------------------------------------------------------------- every sample
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_docx_text_equals_pdf_text(packets, sample):
+def test_docx_text_equals_pdf_text(packets, sample, cached_text):
     folder = packets[sample]
     pairs = [(d, d.with_suffix(".pdf")) for d in documents(folder, "docx")]
     assert pairs, "no documents"
@@ -137,7 +142,7 @@ def test_docx_text_equals_pdf_text(packets, sample):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_petitions_name_docket_citations_and_petitioner(packets, sample):
+def test_petitions_name_docket_citations_and_petitioner(packets, sample, cached_text):
     case = load_case(SAMPLES / f"{sample}.yaml")
     folder = packets[sample]
     report = eligibility(folder)
@@ -177,7 +182,7 @@ def test_petitions_name_docket_citations_and_petitioner(packets, sample):
     assert bool(checked) == has_petition
 
 
-def test_names_keep_accents_and_apostrophes(packets):
+def test_names_keep_accents_and_apostrophes(packets, cached_text):
     """Names are printed exactly as in the case file: Nguyễn, Ramírez, O'Neil."""
     found = set()
     for sample, folder in packets.items():
@@ -223,7 +228,7 @@ def test_eligibility_json_equals_check_json(packets, sample, cli):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_only_eligible_charges_in_petitions_every_charge_on_review_sheet(packets, sample):
+def test_only_eligible_charges_in_petitions_every_charge_on_review_sheet(packets, sample, cached_text):
     folder = packets[sample]
     report = eligibility(folder)
     for docket in {c["docket_number"] for c in report["charges"]}:
@@ -269,7 +274,7 @@ def test_nothing_eligible_gives_review_sheet_only(tmp_path):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_narrative_only_in_affidavits(packets, sample):
+def test_narrative_only_in_affidavits(packets, sample, cached_text):
     case = load_case(SAMPLES / f"{sample}.yaml")
     sentence = narrative_sentence(case)
     if not sentence:
@@ -290,7 +295,7 @@ def test_narrative_only_in_affidavits(packets, sample):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_victim_address_only_in_that_victims_notice(packets, sample):
+def test_victim_address_only_in_that_victims_notice(packets, sample, cached_text):
     case = load_case(SAMPLES / f"{sample}.yaml")
     folder = packets[sample]
     for record in case.records:
@@ -324,7 +329,7 @@ def victim_variant(acp: bool) -> dict:
 
 
 @pytest.mark.parametrize("acp", [True, False], ids=["acp", "home-address"])
-def test_victim_notice_never_shows_petitioner_address(tmp_path, acp):
+def test_victim_notice_never_shows_petitioner_address(tmp_path, acp, cached_text):
     data = victim_variant(acp)
     code, _, err = generate(write_case(tmp_path, data), tmp_path / "out")
     assert code == 0, err
@@ -343,7 +348,7 @@ def test_victim_notice_never_shows_petitioner_address(tmp_path, acp):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_dates_written_out(packets, sample):
+def test_dates_written_out(packets, sample, cached_text):
     case = load_case(SAMPLES / f"{sample}.yaml")
     folder = packets[sample]
     filing = long_date(case.filing_date)
@@ -364,7 +369,7 @@ def test_dates_written_out(packets, sample):
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_court_and_notary_lines_blank(packets, sample):
+def test_court_and_notary_lines_blank(packets, sample, cached_text):
     folder = packets[sample]
     for path in documents(folder, "pdf"):
         lines = [line.strip() for line in cached_text(path).splitlines() if line.strip()]
@@ -613,7 +618,7 @@ def test_docx_names_times_new_roman(packets, sample):
 # ---------------------------------------------------------------- golden texts
 
 @pytest.mark.parametrize("sample", GOLDEN_SAMPLES)
-def test_golden_text(packets, sample):
+def test_golden_text(packets, sample, cached_text):
     folder = packets[sample]
     target = GOLDEN_DIR / sample
     current = {p.relative_to(folder).with_suffix(".txt").as_posix():
@@ -650,7 +655,7 @@ def test_signature_blocks_are_not_split_across_pages(packets):
     assert not split, "\n".join(split)
 
 
-def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets):
+def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets, cached_text):
     wrong = []
     for sample, folder in packets.items():
         for letter in folder.glob("cover_letter*.pdf"):
@@ -661,7 +666,7 @@ def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets):
     assert not wrong
 
 
-def test_cover_letter_addressed_to_every_court_it_files_in(packets):
+def test_cover_letter_addressed_to_every_court_it_files_in(packets, cached_text):
     """Each cover letter goes to the clerk of the court (from the court directory), with its mailing address,
     and lists only dockets of that court."""
     checked = 0
@@ -681,7 +686,7 @@ def test_cover_letter_addressed_to_every_court_it_files_in(packets):
     assert checked >= len(FILED_SAMPLES)
 
 
-def test_every_certification_of_service_names_the_office_for_its_docket_with_an_address(packets):
+def test_every_certification_of_service_names_the_office_for_its_docket_with_an_address(packets, cached_text):
     """A G.A. docket is served on that G.A.'s office, a Part A docket on the district's State's Attorney, a
     juvenile docket on the juvenile prosecutor only; no certification in any sample lacks an address."""
     checked = 0
@@ -715,7 +720,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_alias_docket_is_captioned_by_the_name_on_record(packets):
+def test_the_alias_docket_is_captioned_by_the_name_on_record(packets, cached_text):
     folder = packets["adult-prostitution"] / "N23N-CR16-0155871-S"
     for kind in ("application_54_95c", "proposed_order", "certification_of_service"):
         text = flat(cached_text(folder / f"{kind}.pdf"))
@@ -730,7 +735,7 @@ def test_the_alias_docket_is_captioned_by_the_name_on_record(packets):
     assert "BRIANNA M. O'NEIL" in other and "a/k/a" not in other and "names the defendant as" not in other
 
 
-def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_holder(packets):
+def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_holder(packets, cached_text):
     folder = packets["juvenile-adjudication"]
     order = flat(cached_text(folder / "H12-JV16-0031187" / "proposed_order_46b_146.pdf"))
     assert "Ana Lucía Ferreira, born February 3, 2001" in order
@@ -747,7 +752,7 @@ def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_hol
     assert "the child who is" not in petition
 
 
-def test_orders_copy_adult_probation_where_probation_was_imposed(packets):
+def test_orders_copy_adult_probation_where_probation_was_imposed(packets, cached_text):
     folder = packets["adult-prostitution"]
     with_probation = flat(cached_text(folder / "N07M-CR18-0141127-S" / "proposed_order.pdf"))
     without = flat(cached_text(folder / "N23N-CR16-0155871-S" / "proposed_order.pdf"))
@@ -755,7 +760,7 @@ def test_orders_copy_adult_probation_where_probation_was_imposed(packets):
     assert "Adult Probation" not in without
 
 
-def test_no_doubled_periods(packets):
+def test_no_doubled_periods(packets, cached_text):
     doubled = [f"{p.relative_to(folder.parent)}" for folder in packets.values() for p in documents(folder, "pdf")
                if re.search(r"(?<!\.)\.\.(?!\.)", cached_text(p))]
     assert not doubled, doubled

@@ -28,7 +28,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from erasure_docs.loading import LoadedCase, load_case_file, validate_data
+import erasure_docs as ed
+from erasure_docs.loading import load_case_file, validate_data
 from tests.textextract import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,17 +169,6 @@ def paths_of(node, prefix=()):
 
 # ---------------------------------------------------------------- A: valid cases render
 
-_WRITER = None
-
-
-def writer():
-    global _WRITER
-    if _WRITER is None:
-        from erasure_docs.packet import PacketWriter
-        _WRITER = PacketWriter(formats=("docx", "pdf"))
-    return _WRITER
-
-
 def docx_plain(data: bytes) -> str:
     from docx import Document
 
@@ -194,14 +184,15 @@ def pdf_plain(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.render
 @settings(max_examples=EXAMPLES_A)
 @given(valid_cases())
-def test_valid_cases_render_with_the_name(data):
+def test_valid_cases_render_with_the_name(renderers, data):
     case, problems = validate_data(data, "hypothesis.yaml")
     assert case is not None, [str(p) for p in problems]
-    loaded = LoadedCase("hypothesis.yaml", case.case_id, case, input_sha256="0" * 64)
-    built = writer().build(loaded, only={"review_sheet", "cover_letter"})
-    outputs = built.outputs
+    built = ed.build_packet(case, renderers=renderers, only={"review_sheet", "cover_letter"},
+                            input_ref=ed.InputRef("hypothesis.yaml", "0" * 64))
+    outputs = built.files
     docx_plain(outputs["review_sheet.docx"])
     assert pdf_plain(outputs["review_sheet.pdf"]).strip()
     letters = sorted(p for p in outputs if p.startswith("cover_letter") and p.endswith(".docx"))

@@ -1,5 +1,5 @@
 """Values from a case file are text, never markup, template code or Word fields; the PDF renderer reads no
-URL but the tool's own files (notes/rendering.md, rules 5 and 6)."""
+URL but the tool's own files (render/pdf.py, LocalOnlyFetcher)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import yaml
 
 from erasure_docs.paths import TEMPLATE_DIR
 from tests.textextract import SAMPLES, docx_text, generate, normalise, pdf_text
+
+pytestmark = pytest.mark.render  # make test-fast leaves these out
 
 PAYLOAD = "<b>x</b> & {{ 7*7 }} {% if true %}y{% endif %} DDEAUTO"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -1,7 +1,7 @@
 """`erasure-docs validate` on YAML and JSON case files, through the real CLI.
 
 Every test starts from tests/fixtures/valid/base.yaml (a valid case), changes one thing, and checks the
-exit status and the exact field path of the message. The contract is ../shared/spec/case-file.md.
+exit status and the exact field path of the message. The contract is docs/case-file.md.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -724,9 +723,7 @@ BAD_INPUTS = [
                          ids=[s if isinstance(s, str) else s.__name__.replace("<lambda>", "missing") for s, _ in BAD_INPUTS])
 def test_bad_input_is_one_clear_line(cli, tmp_path, source, words):
     path = BAD / source if isinstance(source, str) else source(tmp_path)
-    started = time.monotonic()
     code, out, err = run(cli, path)
-    assert time.monotonic() - started < 5
     assert code == 1
     assert len(err.splitlines()) == 1, err
     [line] = errors(err)

@@ -19,6 +19,8 @@ from docx import Document
 
 from tests.textextract import SAMPLES, case_id_of, generate, normalise, pdf_text
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 ROOT = Path(__file__).resolve().parent.parent
 VERIFIED = ("adult-with-victim", "juvenile-adjudication")  # an attorney with victims; a juvenile record
 HEADINGS = ["FILING SUMMARY", "Packet", "Packet fingerprint", "Prepared with", "Law applied as of", "Filing date",

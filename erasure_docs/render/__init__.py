@@ -1,0 +1,40 @@
+"""Rendering: HTML templates to PDF (pdf.py, WeasyPrint) and Word templates to .docx (docx.py, docxtpl).
+
+`Renderers` holds the costly parts (the parsed stylesheet, the font configuration, the loaded templates)
+so that they are made once and reused for every packet. Create one per process, or one per thread (it is
+not thread-safe), and pass it to every `build_packet`. Nothing is imported until a renderer is first
+asked for: WeasyPrint and docxtpl take about a second to import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from erasure_docs.render.docx import DocxRenderer
+    from erasure_docs.render.pdf import PdfRenderer
+
+
+class Renderers:
+    """The PDF and Word renderers, one of each per template folder (None: the built-in templates)."""
+
+    def __init__(self) -> None:
+        self._pdf: dict[Path | None, PdfRenderer] = {}
+        self._docx: dict[Path | None, DocxRenderer] = {}
+        # How many pages a filing summary of a given size took last time (a layout saved per packet).
+        self.summary_pages: dict[tuple[Path | None, int, int], int] = {}
+
+    def pdf(self, templates: Path | None = None) -> PdfRenderer:
+        if templates not in self._pdf:
+            from erasure_docs.render.pdf import PdfRenderer
+
+            self._pdf[templates] = PdfRenderer(templates)
+        return self._pdf[templates]
+
+    def docx(self, templates: Path | None = None) -> DocxRenderer:
+        if templates not in self._docx:
+            from erasure_docs.render.docx import DocxRenderer
+
+            self._docx[templates] = DocxRenderer(templates)
+        return self._docx[templates]

@@ -1,4 +1,4 @@
-"""DOCX templates → Word files with docxtpl, under the rules of notes/rendering.md.
+"""DOCX templates → Word files with docxtpl.
 
 A fresh `DocxTemplate` per document (docxtpl keeps state in it); Jinja2 with autoescaping on (docxtpl's
 default is off, which lets a value like `<` gut a document or inject a Word field); after rendering, the
@@ -19,9 +19,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from erasure_docs.custom_templates import template_path
+from erasure_docs.errors import ErasureDocsError
+from erasure_docs.paths import template_path
 from erasure_docs.render.jinja import environment
-from erasure_docs.templates_build import normalise_zip
+from erasure_docs.render.zipfiles import normalise_zip
 
 ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -29,8 +30,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class DocxRenderError(Exception):
-    pass
+class DocxRenderError(ErasureDocsError):
+    """A rendered Word file holds something its template does not (a field code)."""
 
 
 class DocxRenderer:

@@ -1,4 +1,4 @@
-"""HTML templates → PDF with WeasyPrint, under the rules of notes/rendering.md.
+"""HTML templates → PDF with WeasyPrint.
 
 One `PdfRenderer` per process: it parses the stylesheet and builds the font configuration once, and its
 URL fetcher serves only the template folder and the font folder (no network, no other path). Imported
@@ -21,13 +21,13 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from erasure_docs.custom_templates import template_path
-from erasure_docs.paths import TEMPLATE_DIR, font_dir
+from erasure_docs.errors import ErasureDocsError
+from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path
 from erasure_docs.render.jinja import environment
 
 
-class RenderError(Exception):
-    pass
+class RenderError(ErasureDocsError):
+    """A template asked for something the renderer refuses (a file outside its folders, the network)."""
 
 
 @contextlib.contextmanager

@@ -69,9 +69,10 @@ def tables_text(tables: Tables, rules: list[tuple[str, str, str]]) -> str:
         out.append(f"{row.statute:<16}{row.title[:42]:<44}{classes[:46]:<48}{'yes' if row.has_victim else 'no':<7}"
                    f"{'yes' if row.trafficking_related else 'no':<5}{'yes' if row.verified else 'NO'}")
     out += ["", "18 U.S.C. CHAPTER 77 (erasure_docs/law/federal_ch77.yaml)"]
-    for row in tables.federal_ch77.values():
-        out.append(f"§ {row.section:<8}{row.title[:60]:<62}{'criminal' if row.criminal else 'not criminal':<14}"
-                   f"{'verified' if row.verified else 'UNVERIFIED'}")
+    for federal in tables.federal_ch77.values():
+        out.append(f"§ {federal.section:<8}{federal.title[:60]:<62}"
+                   f"{'criminal' if federal.criminal else 'not criminal':<14}"
+                   f"{'verified' if federal.verified else 'UNVERIFIED'}")
     out += ["", "PARAMETERS (erasure_docs/law/parameters.yaml)"]
     for p in tables.parameters.values():
         out.append(f"{p.name:<42}{str(p.value)[:50]:<52}{'verified' if p.verified else 'UNVERIFIED'}")

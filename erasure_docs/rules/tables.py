@@ -7,7 +7,7 @@ each row with its source and a `verified` flag.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,13 @@ from typing import Any
 import yaml
 
 from erasure_docs.citations import Citation
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.offense_class import OffenseClass, parse_offense_class
 
 LAW_DIR = Path(__file__).resolve().parent.parent / "law"
 
 
-class TableError(Exception):
+class TableError(ErasureDocsError):
     """A data file that does not follow its documented format (a maintainer's error, not a user's)."""
 
 
@@ -72,12 +73,31 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Parameters:
+    """The parameters the rules read, typed and parsed once at load. For the rules to use a new entry of
+    parameters.yaml, add a field here and a line to `_parameters`."""
+
+    rules_version: str
+    appeal_period_days: int
+    nolle_erasure_months: int
+    youthful_offender_erasure_age: int
+    minor_prostitution_bar_date: dt.date
+    minor_prostitution_presumption_date: dt.date
+    vacatur_unclassified_felony_max_years: float
+    vacatur_eligible_classes: frozenset[OffenseClass]
+    class_d_misdemeanor_and_e_felony_since: dt.date
+    class_e_felony_since: dt.date
+
+
+@dataclass(frozen=True)
 class Tables:
     offenses: dict[str, OffenseRow]
     federal_ch77: dict[str, FederalRow]
-    parameters: dict[str, Parameter] = field(default_factory=dict)
+    parameters: dict[str, Parameter]  # every row of parameters.yaml, with its source and `verified`
+    values: Parameters  # the ones the rules use, typed
 
     def param(self, name: str) -> Any:
+        """A parameter's raw value (the rules read `values` instead)."""
         try:
             return self.parameters[name].value
         except KeyError:
@@ -114,7 +134,36 @@ def _classes(value: Any, where: str) -> tuple[OffenseClass, ...]:
         raise TableError(f"{where}: {exc}") from None
 
 
-def _offense_row(raw: dict) -> OffenseRow:
+def _required_date(value: Any, where: str) -> dt.date:
+    day = _date(value, where)
+    if day is None:
+        raise TableError(f"parameters.yaml: {where} must be a date")
+    return day
+
+
+def _parameters(rows: dict[str, Parameter]) -> Parameters:
+    def value(name: str) -> Any:
+        if name not in rows:
+            raise TableError(f"parameters.yaml has no '{name}'")
+        return rows[name].value
+
+    dates = {name: _required_date(value(name), name) for name in (
+        "minor_prostitution_bar_date", "minor_prostitution_presumption_date",
+        "class_d_misdemeanor_and_e_felony_since", "class_e_felony_since")}
+    try:
+        return Parameters(
+            rules_version=str(value("rules_version")), appeal_period_days=int(value("appeal_period_days")),
+            nolle_erasure_months=int(value("nolle_erasure_months")),
+            youthful_offender_erasure_age=int(value("youthful_offender_erasure_age")),
+            vacatur_unclassified_felony_max_years=float(value("vacatur_unclassified_felony_max_years")),
+            vacatur_eligible_classes=frozenset(_classes(value("vacatur_eligible_classes"),
+                                                        "vacatur_eligible_classes")),
+            **dates)
+    except (TypeError, ValueError) as exc:
+        raise TableError(f"parameters.yaml: {exc}") from None
+
+
+def _offense_row(raw: dict[str, Any]) -> OffenseRow:
     key = str(raw["statute"])
     periods = tuple(
         ClassPeriod(_date(p.get("from"), key), _date(p.get("until"), key), _classes(p.get("class"), key),
@@ -145,4 +194,4 @@ def load_tables() -> Tables:
     parameters = {name: Parameter(name, raw["value"], str(raw.get("source", "")), bool(raw.get("verified", False)),
                                   str(raw.get("unit", "")), str(raw.get("notes") or ""))
                   for name, raw in _read("parameters.yaml").items()}
-    return Tables(offenses, federal, parameters)
+    return Tables(offenses, federal, parameters, _parameters(parameters))

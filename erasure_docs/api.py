@@ -1,0 +1,112 @@
+"""The Python API: everything the command line, `batch`, `verify` and the web app do, without click, without
+printing and without process-wide state.
+
+    import erasure_docs as ed
+
+    case, problems = ed.validate("sample_cases/nolle.yaml")     # or a mapping of case-file fields
+    report = ed.check(case)                                     # frozen; report.summary, report.to_json()
+    renderers = ed.Renderers()                                  # costly: one per process or thread, reused
+    packet = ed.build_packet(case, renderers=renderers)         # every output as bytes, plus the manifest
+    folder = ed.write_packet(packet, "output/")                 # output/<case_id>/, owner-only, atomic
+
+Every error raised on purpose is an `ErasureDocsError`, whose message is safe to print (no personal data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from erasure_docs.errors import ErasureDocsError
+from erasure_docs.files import FILE_MODE, atomic_write, json_bytes, sha256, write_folder
+from erasure_docs.loading import load_case_file, load_inputs
+from erasure_docs.model import Case
+from erasure_docs.packet import FORMATS, Packet, build
+from erasure_docs.reading import SHEET_SUFFIXES, InputRef, LoadedCase, Problem, validate_data
+from erasure_docs.redact import redact_case
+from erasure_docs.render import Renderers
+from erasure_docs.rules.documents import TITLES
+from erasure_docs.rules.engine import evaluate
+from erasure_docs.rules.outcome import Report
+
+__all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "PacketOptionError", "Problem",
+           "Renderers", "Report", "build_packet", "check", "document_kinds", "load_cases", "validate",
+           "work_copy", "write_packet", "write_work_copy"]
+
+PathLike = str | Path
+
+
+class PacketOptionError(ErasureDocsError):
+    """An unknown format or document kind asked of build_packet."""
+
+
+def validate(source: PathLike | Mapping[str, Any], *, as_of: dt.date | None = None) -> tuple[Case | None,
+                                                                                           list[Problem]]:
+    """One case file (.yaml, .yml, .json) or a mapping of case-file fields → (the case, []) or (None, every
+    problem). `as_of` replaces the case's own as_of date: the one place it is applied."""
+    if isinstance(source, Mapping):
+        return validate_data(dict(source), "(data)", as_of=as_of)
+    path = Path(source)
+    if path.suffix.lower() in SHEET_SUFFIXES:
+        return None, [Problem(str(path), "is a sheet, which can hold several cases; use load_cases")]
+    loaded = load_case_file(path, as_of)
+    return loaded.case, loaded.problems
+
+
+def load_cases(inputs: Iterable[PathLike], *, as_of: dt.date | None = None,
+               sheet: str | None = None) -> list[LoadedCase]:
+    """Every case in files, folders and sheets, each with its problems, warnings and `input_ref`."""
+    return load_inputs(inputs, as_of=as_of, sheet=sheet)
+
+
+def check(case: Case, as_of: dt.date | None = None) -> Report:
+    """The eligibility report of a valid case; `as_of` (when given) replaces the case's own date."""
+    if as_of is not None and as_of != case.as_of:
+        case = case.model_copy(update={"as_of": as_of})
+    return evaluate(case)
+
+
+def document_kinds() -> tuple[str, ...]:
+    """Every document a packet can hold, as `only` names them."""
+    return tuple(TITLES)
+
+
+def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Iterable[str] = FORMATS,
+                 only: Iterable[str] | None = None, templates: PathLike | None = None,
+                 input_ref: InputRef | None = None, redact: bool = False) -> Packet:
+    """Every output of a case's packet, in memory. `renderers`: pass the same one for every case (a new
+    one is made when omitted, which costs about a second). `only`: document kinds to keep. `templates`: a
+    folder of the clinic's own templates. `input_ref`: what the manifest records as the input (default: no
+    file name and the SHA-256 of the case's data). `redact`: also include the redacted work copy."""
+    chosen = tuple(dict.fromkeys(formats))
+    unknown = [f for f in chosen if f not in FORMATS] or ([] if chosen else ["(none)"])
+    if unknown:
+        raise PacketOptionError(f"unknown format {unknown[0]!r}; choose docx, pdf or both")
+    wanted = set(only) if only is not None else None
+    strange = sorted(wanted - set(TITLES)) if wanted else []
+    if strange:
+        raise PacketOptionError(f"unknown document {strange[0]!r}; choose from: {', '.join(TITLES)}")
+    if input_ref is None:
+        input_ref = InputRef("", sha256(case.model_dump_json().encode("utf-8")))
+    return build(case, check(case), renderers or Renderers(), input_ref=input_ref, formats=chosen,
+                 only=wanted or None, templates=Path(templates) if templates is not None else None, redact=redact)
+
+
+def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE) -> Path:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all (an older folder of the same case is
+    replaced). Files get `file_mode` exactly; folders the same plus the search bit. Returns the folder."""
+    return write_folder(Path(out_dir), packet.case_id, packet.files, file_mode)
+
+
+def work_copy(case: Case, report: Report) -> dict[str, Any]:
+    """The redacted work copy: the case without personal data, and its eligibility report."""
+    return {"case": redact_case(case), "eligibility": report.to_json()}
+
+
+def write_work_copy(case: Case, report: Report, out_dir: PathLike, *, file_mode: int = FILE_MODE) -> Path:
+    """`check --redact`: the work copy as out_dir/<case_id>.redacted.json."""
+    return atomic_write(Path(out_dir) / f"{case.case_id}.redacted.json", json_bytes(work_copy(case, report)),
+                        file_mode)
+
