@@ -46,7 +46,8 @@ def messages(language: str) -> dict[str, str]:
         return {}
     with catalog_path(language).open("rb") as handle:
         catalog = read_po(handle, locale=language)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    return {m.id: m.string for m in catalog
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string and not m.fuzzy}
 
 
 @jinja2.pass_context

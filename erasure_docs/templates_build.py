@@ -169,7 +169,8 @@ def extract_messages(sources: list[dict]) -> Any:
         html_text = build_html(source)
         for line, _function, message, _comments in babel_extract(
                 io.BytesIO(html_text.encode("utf-8")), ["_", "gettext", "ngettext"], [], {"extensions": "jinja2.ext.i18n"}):
-            catalog.add(message, locations=[(f"templates/{source['kind']}.html", line)])
+            if isinstance(message, str):  # the letter uses no plural forms
+                catalog.add(message, locations=[(f"templates/{source['kind']}.html", line)])
     return catalog
 
 

@@ -13,9 +13,10 @@ from babel.messages.pofile import read_po
 from docx import Document
 from pypdf import PdfReader
 
+import erasure_docs as ed
 from erasure_docs import i18n
 from erasure_docs.loading import load_case_file
-from erasure_docs.packet import PacketWriter
+from erasure_docs.render import Renderers
 from erasure_docs.templates_build import build_all
 from tests.conftest import SAMPLES
 
@@ -45,15 +46,21 @@ def catalog(path: Path):
 
 
 @pytest.fixture(scope="module")
-def writer() -> PacketWriter:
-    return PacketWriter()
+def writer() -> Renderers:
+    return Renderers()
 
 
-def letter(writer: PacketWriter, case_file: Path) -> tuple[str, str]:
+def letter_files(writer: Renderers, case_file: Path) -> dict[str, bytes]:
+    case, problems = ed.validate(case_file)
+    assert case is not None, problems
+    return ed.build_packet(case, renderers=writer, only={"client_letter"}).files
+
+
+def letter(writer: Renderers, case_file: Path) -> tuple[str, str]:
     """The letter's text, from its PDF and from its Word file."""
-    built = writer.build(load_case_file(case_file), only={"client_letter"})
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(built.outputs["client_letter.pdf"])).pages)
-    docx = "\n".join(p.text for p in Document(io.BytesIO(built.outputs["client_letter.docx"])).paragraphs)
+    files = letter_files(writer, case_file)
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(files["client_letter.pdf"])).pages)
+    docx = "\n".join(p.text for p in Document(io.BytesIO(files["client_letter.docx"])).paragraphs)
     return pdf, docx
 
 
@@ -109,8 +116,9 @@ def test_a_language_that_is_not_a_two_letter_code_is_refused(tmp_path):
     assert [p.path for p in loaded.problems] == ["petitioner.language"]
 
 
-# ---------------------------------------------------------------- rendered letters
+# ---------------------------------------------------------------- rendered letters (make test-fast leaves these out)
 
+@pytest.mark.render
 @pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.stem)
 def test_every_case_gets_a_letter_that_tells_the_client_nothing_new(writer, case_file):
     data = yaml.safe_load(case_file.read_text(encoding="utf-8"))
@@ -140,6 +148,7 @@ def test_every_case_gets_a_letter_that_tells_the_client_nothing_new(writer, case
     assert ("borrado de antecedentes" in words(docx)) is spanish
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("case_file", [c for c in CASES if "language: es" not in c.read_text(encoding="utf-8")],
                          ids=lambda p: p.stem)
 def test_the_english_letter_reads_at_grade_8_or_below(writer, case_file):
@@ -152,6 +161,7 @@ def test_the_english_letter_reads_at_grade_8_or_below(writer, case_file):
                                          "notwithstanding prosecutorial opposition.") > 8  # the measure bites
 
 
+@pytest.mark.render
 def test_the_spanish_sample_gets_a_spanish_letter_in_both_formats(writer):
     pdf, docx = letter(writer, SAMPLES / "mixed-multi-docket.yaml")
     for text in (words(pdf), words(docx)):
@@ -162,11 +172,11 @@ def test_the_spanish_sample_gets_a_spanish_letter_in_both_formats(writer):
         assert "N23N-CR15-0180935-S" in text and "N10-JV13-0041876" in text
         assert "N23N-MV26-0311428-S" not in text  # the pending case is not in these papers
         assert "Dear" not in text and "What happens next" not in text
-    reader = PdfReader(io.BytesIO(writer.build(load_case_file(SAMPLES / "mixed-multi-docket.yaml"),
-                                               only={"client_letter"}).outputs["client_letter.pdf"]))
+    reader = PdfReader(io.BytesIO(letter_files(writer, SAMPLES / "mixed-multi-docket.yaml")["client_letter.pdf"]))
     assert reader.trailer["/Root"].get("/Lang") == "es"
 
 
+@pytest.mark.render
 def test_a_self_represented_client_is_told_whom_to_ask(writer):
     pdf, docx = letter(writer, SAMPLES / "self-represented.yaml")
     for text in (words(pdf), words(docx)):

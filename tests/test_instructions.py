@@ -7,13 +7,11 @@ import copy
 import io
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
+import erasure_docs as ed
 from erasure_docs.instructions import crossing_warnings, planned_by_docket
-from erasure_docs.loading import load_case_file
-from erasure_docs.packet import PacketWriter
-from erasure_docs.rules.engine import evaluate
+from erasure_docs.render import Renderers
 from tests.conftest import SAMPLES
 
 CONVICTION = {"statute": "53a-125b", "description": "Larceny in the sixth degree", "offense_class": "C misdemeanor",
@@ -44,12 +42,10 @@ TWO_PLACES = {
 }
 
 
-def write(tmp_path, data) -> object:
-    path = tmp_path / f"{data['case_id']}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    loaded = load_case_file(path)
-    assert loaded.case is not None, [str(p) for p in loaded.problems]
-    return loaded
+def valid(data) -> ed.Case:
+    case, problems = ed.validate(data)
+    assert case is not None, [str(p) for p in problems]
+    return case
 
 
 def text(data: bytes) -> str:
@@ -57,12 +53,16 @@ def text(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def two_places(tmp_path_factory):
-    loaded = write(tmp_path_factory.mktemp("case"), TWO_PLACES)
-    only = {"filing_instructions", "review_sheet"}
-    return PacketWriter().build(loaded, only=only).outputs
+def renderers() -> Renderers:
+    return Renderers()
 
 
+@pytest.fixture(scope="module")
+def two_places(renderers):
+    return ed.build_packet(valid(TWO_PLACES), renderers=renderers, only={"filing_instructions", "review_sheet"}).files
+
+
+@pytest.mark.render
 def test_one_instructions_page_per_court_with_its_own_address(two_places):
     pages = sorted(path for path in two_places if path.startswith("filing_instructions") and path.endswith(".pdf"))
     assert pages == ["filing_instructions-ga_14_Hartford.pdf", "filing_instructions-juvenile_New_Haven.pdf"]
@@ -88,6 +88,7 @@ def test_one_instructions_page_per_court_with_its_own_address(two_places):
     assert "sealed envelope" not in new_haven and "victim" not in new_haven.lower()
 
 
+@pytest.mark.render
 def test_the_review_sheet_names_the_pending_docket(two_places):
     sheet = text(two_places["review_sheet.pdf"])
     assert ("Docket H14H-CR15-0100001-S: the application and the affidavit will be read by the Superior Court, "
@@ -98,47 +99,49 @@ def test_the_review_sheet_names_the_pending_docket(two_places):
     assert "where H14H-CR26-0200002-S is pending" in hartford  # repeated on the court's own page
 
 
-def warnings_for(tmp_path, data) -> list[str]:
-    case = write(tmp_path, data).case
-    return crossing_warnings(case, planned_by_docket(case, evaluate(case)))
+def warnings_for(data) -> list[str]:
+    case = valid(data)
+    return crossing_warnings(case, planned_by_docket(case, ed.check(case)))
 
 
-def test_a_pending_case_in_another_court_of_the_same_prosecutor_is_named(tmp_path):
+def test_a_pending_case_in_another_court_of_the_same_prosecutor_is_named():
     data = copy.deepcopy(TWO_PLACES)
     del data["records"][1]  # no juvenile record
     data["records"][1]["court"] = {"kind": "jd", "location": "Hartford"}
     data["records"][1]["docket_number"] = "HHD-CR26-0200002-T"
-    assert not [w for w in warnings_for(tmp_path, data) if "HHD-CR26" in w]  # a J.D. office is another office
+    assert not [w for w in warnings_for(data) if "HHD-CR26" in w]  # a J.D. office is another office
     data["records"][1]["court"] = {"kind": "ga", "number": 14, "location": "Hartford"}
     data["records"][1]["docket_number"] = "H14H-CR26-0200002-S"
-    assert [w for w in warnings_for(tmp_path, data) if "H14H-CR26-0200002-S is pending" in w]
+    assert [w for w in warnings_for(data) if "H14H-CR26-0200002-S is pending" in w]
 
 
-def test_no_pending_case_and_no_hidden_record_means_no_warning(tmp_path):
+def test_no_pending_case_and_no_hidden_record_means_no_warning():
     data = copy.deepcopy(TWO_PLACES)
     data["records"] = data["records"][:1]
-    assert warnings_for(tmp_path, data) == []
+    assert warnings_for(data) == []
     data["trafficking"].pop("narrative")
     data["records"].append(copy.deepcopy(TWO_PLACES["records"][1]))
-    assert warnings_for(tmp_path, data) == []  # a juvenile record, but no narrative to reveal it
+    assert warnings_for(data) == []  # a juvenile record, but no narrative to reveal it
 
 
-def test_a_court_the_directory_cannot_address_says_draft(tmp_path, monkeypatch):
+@pytest.mark.render
+def test_a_court_the_directory_cannot_address_says_draft(renderers, monkeypatch):
     from erasure_docs import courts
 
-    real = courts.lookup
-    entry = real(write(tmp_path, TWO_PLACES).case.records[0].court)
+    case = valid(TWO_PLACES)
+    entry = courts.lookup(case.records[0].court)
     monkeypatch.setattr(courts, "lookup", lambda court: entry.__class__(**{**entry.__dict__, "clerk": None}))
-    loaded = write(tmp_path, TWO_PLACES)
-    page = text(PacketWriter(formats=("pdf",)).build(loaded, only={"filing_instructions"})
-                .outputs["filing_instructions-ga_14_Hartford.pdf"])
+    page = text(ed.build_packet(case, renderers=renderers, formats=("pdf",), only={"filing_instructions"})
+                .files["filing_instructions-ga_14_Hartford.pdf"])
     assert "DRAFT: the court directory has no clerk's address for this court" in page
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("sample", ["mixed-multi-docket", "adult-with-victim"])
-def test_samples_have_instructions_for_each_court_they_file_in(sample):
-    loaded = load_case_file(SAMPLES / f"{sample}.yaml")
-    outputs = PacketWriter(formats=("pdf",)).build(loaded, only={"cover_letter", "filing_instructions"}).outputs
+def test_samples_have_instructions_for_each_court_they_file_in(renderers, sample):
+    case, _ = ed.validate(SAMPLES / f"{sample}.yaml")
+    outputs = ed.build_packet(case, renderers=renderers, formats=("pdf",),
+                              only={"cover_letter", "filing_instructions"}).files
     letters = {p.split("-", 1)[1] for p in outputs if p.startswith("cover_letter")}
     pages = {p.split("-", 1)[1] for p in outputs if p.startswith("filing_instructions")}
     assert letters == pages and pages
