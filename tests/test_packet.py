@@ -466,10 +466,10 @@ def test_regenerating_replaces_the_folder(tmp_path):
 # ---------------------------------------------------------------- packet.pdf
 
 def filed_pdfs(folder: Path, manifest: dict) -> list[Path]:
-    from erasure_docs.rules.documents import NOT_FILED
+    from erasure_docs.rules.documents import spec
 
     return [folder / f["path"] for f in manifest["files"]
-            if f["path"].endswith(".pdf") and f["path"] != "packet.pdf" and kind_of(folder / f["path"]) not in NOT_FILED]
+            if f["path"].endswith(".pdf") and f["path"] != "packet.pdf" and spec(kind_of(folder / f["path"])).filed]
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
