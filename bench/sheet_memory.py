@@ -77,9 +77,12 @@ def measure(code: Path, args: list[str]) -> dict:
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t, r.returncode)")
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "erasure_docs", *args],
-                            capture_output=True, text=True, env=env, check=True)
+    # The package is run from `code`: an editable install's import hook is set aside so that it cannot win.
+    launcher = ("import runpy, sys; sys.meta_path[:] = [f for f in sys.meta_path "
+                "if not type(f).__module__.startswith('__editable__')]; sys.path.insert(0, sys.argv.pop(1)); "
+                "sys.argv[0] = 'erasure-docs'; runpy.run_module('erasure_docs', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-c", launcher, str(code), *args],
+                            capture_output=True, text=True, check=True)
     kb, seconds, status = result.stdout.split()
     return {"command": " ".join(args[:1] + [a for a in args[1:] if a.startswith("--")]),
             "peak_mb": round(int(kb) / 1024), "seconds": round(float(seconds), 1), "exit": int(status)}

@@ -353,10 +353,10 @@ def _case(path: Path, case_key: str, rows: list[tuple[int, RawRow]], others: dic
           headers: dict[str, Header], as_of: Any) -> LoadedCase:
     builder = _Builder(str(path), headers)
     builder.person(rows)
-    builder.records(others.get("Records", []))
-    builder.charges(others.get("Charges", []))
-    builder.victims(others.get("Victims", []))
-    builder.evidence(others.get("Evidence", []))
+    for sheet, read in (("Records", builder.records), ("Charges", builder.charges), ("Victims", builder.victims),
+                        ("Evidence", builder.evidence)):
+        if others.get(sheet):  # Victims and Evidence may be left out of a workbook
+            read(others[sheet])
     return finish_case(path, builder.data, builder.places, builder.problems, as_of)
 
 

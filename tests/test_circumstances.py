@@ -73,6 +73,7 @@ def test_exhibit_letters_run_past_z():
     assert [exhibit_letter(i) for i in (0, 1, 25, 26, 27, 51, 52)] == ["A", "B", "Z", "AA", "AB", "AZ", "BA"]
 
 
+@pytest.mark.render
 def test_the_affidavit_cites_exhibits_by_letter_and_an_exhibit_list_follows(variant):
     for text in both(variant / DOCKET / "affidavit"):
         assert "Exhibit A: Form I-914 Supplement B, Declaration of Law Enforcement Officer for Victim of Trafficking " \
@@ -84,6 +85,7 @@ def test_the_affidavit_cites_exhibits_by_letter_and_an_exhibit_list_follows(vari
         assert "C Letter from a victim service provider: Letter from the client's case manager" in listing
 
 
+@pytest.mark.render
 def test_an_interpreter_language_adds_the_translators_certification_after_the_jurat(variant):
     for text in both(variant / DOCKET / "affidavit"):
         jurat, certification = text.index("Notary Public"), text.index("TRANSLATOR'S CERTIFICATION")
@@ -92,6 +94,7 @@ def test_an_interpreter_language_adds_the_translators_certification_after_the_ju
         assert "I translated it in full to the affiant in Spanish" in text
 
 
+@pytest.mark.render
 def test_no_interpreter_no_translators_certification(tmp_path):
     data = copy.deepcopy(COMPLETE)
     del data["petitioner"]["interpreter_language"]
@@ -102,12 +105,14 @@ def test_no_interpreter_no_translators_certification(tmp_path):
     assert "TRANSLATOR" not in pdf_text(tmp_path / "out" / "CLINIC-2026-0020" / DOCKET / "affidavit.pdf")
 
 
+@pytest.mark.render
 def test_an_acp_address_prints_with_the_programs_wording(variant):
     for text in both(variant / DOCKET / "application_54_95c"):
         assert ("Address Confidentiality Program substitute address (C.G.S. § 54-240a et seq.) P.O. Box 5520 "
                 "Hartford, CT 06102") in text
 
 
+@pytest.mark.render
 def test_discretion_factors_become_reasons_in_the_application(variant):
     for text in both(variant / DOCKET / "application_54_95c"):
         reasons = text[text.index("exercise that discretion in the Applicant's favor"):]
@@ -116,6 +121,7 @@ def test_discretion_factors_become_reasons_in_the_application(variant):
         assert "• The Applicant has had no arrest since leaving the trafficker in 2018." in reasons
 
 
+@pytest.mark.render
 def test_a_non_citizen_gets_the_immigration_warning_on_the_review_sheet(variant):
     for text in both(variant / "review_sheet"):
         confirm = text[text.index("What you must confirm"):]

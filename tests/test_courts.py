@@ -319,6 +319,7 @@ def middletown_juvenile_case() -> dict:
     return data
 
 
+@pytest.mark.render
 def test_the_draft_mark_is_printed_where_the_address_would_be(tmp_path):
     from tests.textextract import docx_text, generate
 
@@ -336,6 +337,7 @@ def test_the_draft_mark_is_printed_where_the_address_would_be(tmp_path):
             "supplied before mailing.") in docx_text(letter)
 
 
+@pytest.mark.render
 def test_juvenile_and_adult_dockets_in_hartford_are_each_served_on_their_own_prosecutor(tmp_path):
     from tests.textextract import docx_text, generate
 

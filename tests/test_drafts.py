@@ -15,6 +15,8 @@ from erasure_docs.readiness import DRAFT_MARK
 from tests.conftest import SAMPLES
 from tests.textextract import docx_headers, docx_text, generate, pdf_pages, pdf_text
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 BATCH_SHEET = SAMPLES / "batch-clinic-day.csv"
 # From the clinic-day sheet: a vacatur with a victim not yet noticed, and a juvenile adjudication.
 SHEET_CASES = ("CLINIC-2026-0101", "CLINIC-2026-0102")
@@ -131,3 +133,11 @@ def test_the_review_sheet_asks_to_confirm_the_wording_of_subsection_d(complete):
     confirm = text[text.index("What you must confirm"):]
     assert "Confirm the exact wording of C.G.S. § 54-95c(d)" in confirm
     assert "the court shall vacate a judgment of conviction for prostitution" in confirm
+
+
+def test_a_draft_affidavit_says_the_account_is_missing_instead_of_going_straight_on(batch_drafts):
+    affidavit = next((batch_drafts / SHEET_CASES[0]).rglob("affidavit.pdf"))
+    text = " ".join(pdf_text(affidavit).split())
+    follows = text[text.index("are as follows."):]
+    assert follows.startswith("are as follows. [THE ACCOUNT OF THE TRAFFICKING HAS NOT BEEN WRITTEN: SUPPLY "
+                              "trafficking.narrative]")

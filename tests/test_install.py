@@ -35,6 +35,9 @@ assert sample_contexts()
 from erasure_docs import i18n
 assert i18n.LOCALE_DIR.is_relative_to({str(site)!r}) and "es" in i18n.languages()
 assert i18n.messages("es")["Sincerely,"] == "Atentamente,"
+from erasure_docs.web.app import HERE as WEB
+assert WEB.is_relative_to({str(site)!r})
+assert (WEB / "templates" / "case.html").exists() and (WEB / "static" / "app.js").exists()
 from erasure_docs.cli import main
 for sample in ("juvenile-adjudication", "mixed-multi-docket"):
     try:
@@ -51,7 +54,8 @@ for sample in ("juvenile-adjudication", "mixed-multi-docket"):
     # The README's one-liner, against the installed package, from a checkout's folder (for the sample path).
     one_liner = ("import erasure_docs as ed; case, problems = ed.validate('sample_cases/nolle.yaml'); "
                  "print(ed.check(case).summary); print(ed.__file__)")
-    result = subprocess.run([sys.executable, "-c", one_liner], env=env, capture_output=True, text=True, cwd=ROOT)
+    # -P: the checkout folder (the working directory) is not put before the installed package on sys.path
+    result = subprocess.run([sys.executable, "-P", "-c", one_liner], env=env, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     summary, where = result.stdout.splitlines()
     assert summary == "{'eligible': 0, 'not_eligible': 0, 'needs_review': 0, 'automatic': 2}"

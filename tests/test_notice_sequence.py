@@ -13,6 +13,8 @@ import yaml
 from tests.conftest import SAMPLES
 from tests.textextract import docx_text, generate, pdf_text
 
+pytestmark = pytest.mark.render  # make test-fast leaves these out
+
 COMPLETE = yaml.safe_load((SAMPLES / "complete.yaml").read_text(encoding="utf-8"))
 DOCKET = "F02B-CR16-0287731-S"
 ONLY = ("application_54_95c", "victim_notice", "victim_hearing_notice", "certification_of_notice")

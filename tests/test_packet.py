@@ -705,7 +705,7 @@ def test_every_certification_of_service_names_the_office_for_its_docket_with_an_
                 assert office.name in lines, f"{sample}/{paper.name}"
                 at = lines.index(office.name)
                 assert lines[at + 1:at + 3] == office.address.lines, f"{sample}/{paper.name}"
-                assert "DRAFT" not in cached_text(paper)
+                assert "mailing address of this office must be supplied" not in cached_text(paper)
                 if record.court.kind is CourtKind.juvenile:
                     assert "Juvenile Matters" in office.name
                     assert not any(line.startswith("Office of the State's Attorney, Geographical Area")

@@ -146,6 +146,7 @@ def runs(tmp_path_factory):
     return results
 
 
+@pytest.mark.render
 def test_batch_of_a_filled_workbook_gives_ready_packets_with_narratives(runs):
     code, out, err, packets = runs["workbook"]
     assert code == 0, err
@@ -167,6 +168,7 @@ def test_batch_of_a_filled_workbook_gives_ready_packets_with_narratives(runs):
     assert "Bridgeport" in everything
 
 
+@pytest.mark.render
 def test_the_old_sheet_form_gives_the_same_packets(runs):
     code, out, err, old = runs["sheet"]
     assert code == 0, err
@@ -351,3 +353,19 @@ def test_sample_workbook_validates_and_its_cases_are_ready():
     assert juvenile.petitioner.address.zip == "06106"  # typed as 6106
     for item in loaded:
         assert assess(item.case, evaluate(item.case)).ready
+
+
+def test_a_workbook_without_victims_or_evidence_sheets(cli, tmp_path):
+    path = tmp_path / "lean.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Cases"
+    book["Cases"].append(["Case id", "First name", "Last name", "DOB", "Predicates", "Narrative"])
+    book["Cases"].append(["L-1", "Ana", "Lee", "4/3/1990", "53a-192a", "An account."])
+    book.create_sheet("Records").append(["case id", "docket #", "court kind", "GA", "court", "proceeding"])
+    book["Records"].append(["L-1", "H14H-CR15-0200001-S", "ga", 14, "Hartford", "adult"])
+    book.create_sheet("Charges").append(["CASE_ID", "DOCKET_NUMBER", "STATUTE", "DISPOSITION"])
+    book["Charges"].append(["L-1", "H14H-CR15-0200001-S", "53a-82", "Nolle prosequi"])
+    book.save(path)
+    code, out, err = cli("validate", path)
+    assert code == 0, err
+    assert "1 valid, 0 invalid (1 case read)" in out
