@@ -69,10 +69,10 @@ def block_kind(block: dict, where: str) -> str:
 
 
 def keeps_with_next(kind: str, text: Any) -> bool:
-    """Lines that lead into a signature — a blank line, a salutation ending in a comma, a line to sign on —
-    stay on the page of what follows them, in both formats."""
+    """Headings (bold lines) and the lines that lead into a signature — a blank line, a salutation ending in a
+    comma, a line to sign on — stay on the page of what follows them, in both formats."""
     text = str(text).strip()
-    return kind == "plain" and (not text or text.endswith(",") or set(text) == {"_"})
+    return kind == "bold" or (kind == "plain" and (not text or text.endswith(",") or set(text) == {"_"}))
 
 
 def number_paragraphs(blocks: list[dict], where: str) -> list[tuple[str, Any, str]]:
