@@ -24,6 +24,7 @@ demo: system-deps $(STAMP)
 	@echo "Packets are in output/<case_id>/ — open output/CLINIC-2026-0013/packet.pdf"
 
 test: system-deps $(STAMP) lint
+	@sh scripts/system-deps.sh chromium chromium-driver
 	$(BIN)/python -m pytest -q
 
 # No WeasyPrint or docxtpl rendering: the model, the rules, the API, the contexts, the CLI's reading commands.

@@ -555,6 +555,35 @@ def show(pdf: Path) -> None:
     click.echo(text)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Anything but this computer's own (loopback) address is shown a warning.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one).")
+@click.option("--work", "work_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("erasure-work"),
+              show_default=True, help="Work folder: case files, settings, generated folders, batches (owner-only).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the link.")
+@click.option("--idle-minutes", type=click.FloatRange(1, 24 * 60), default=30, show_default=True,
+              help="A browser session ends after this long without use.")
+def serve(host: str, port: int, work_dir: Path, no_browser: bool, idle_minutes: float) -> None:
+    """Start the web app on this computer: intake forms, eligibility, filing sets, batches and a JSON API.
+
+    Prints a link that carries a random access token; every request without it is refused. Listens on
+    127.0.0.1 (this computer only) unless --host says otherwise. Stop with Ctrl+C.
+
+    \b
+    Example:
+      erasure-docs serve
+      erasure-docs serve --port 9000 --work ~/clinic-cases --no-browser
+    """
+    from erasure_docs.web.server import serve as run_server
+
+    try:
+        run_server(host, port, work_dir, not no_browser, idle_minutes)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+
+
 @main.group()
 def templates() -> None:
     """Use your clinic's own templates: export the built-in ones, edit them, check them.

@@ -11,8 +11,11 @@ import datetime as dt
 from typing import Any, Callable
 
 from erasure_docs import courts
+from erasure_docs.client_letter import letter_context
+from erasure_docs.instructions import court_instructions, crossing_warnings, planned_by_docket
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, Evidence, Proceeding, Record, Victim
 from erasure_docs.readiness import DRAFT_MARK
+from erasure_docs.rules.checks import prostitution_age
 from erasure_docs.rules.dates import long_date
 from erasure_docs.rules.documents import REGISTRY, TITLES, VICTIM_NOTICES, charges_by_docket, court_key, spec
 from erasure_docs.rules.outcome import ChargeOutcome, DocumentRef, PathwayId, Report, Status
@@ -29,6 +32,9 @@ DISPOSITIONS = {"convicted": "Convicted", "adjudicated_delinquent": "Adjudicated
                 "youthful_offender": "Youthful offender"}
 # What each kind of evidence is, as the affidavit describes it under oath; `{author}` is the person who made it.
 # A kind with an author-less wording is described that way when the case file does not say who made it.
+FINDINGS = {"convicted": "judgment of conviction", "adjudicated_delinquent": "adjudication of delinquency",
+            "fwsn": "family-with-service-needs finding", "statement_of_responsibility": "statement of responsibility",
+            "youthful_offender": "youthful-offender adjudication"}
 EVIDENCE = {
     "t_visa": ("Approval of T nonimmigrant status (T visa) by U.S. Citizenship and Immigration Services", None),
     "i914_supplement_b": ("Form I-914 Supplement B, Declaration of Law Enforcement Officer for Victim of "
@@ -170,6 +176,19 @@ def caption_rows(record: Record, name: str, filing_date: dt.date, initials: bool
     return [{"left": a, "right": b} for a, b in zip(left, right)]
 
 
+def caption_line(record: Record, petitioner: dict[str, Any], filing_date: dt.date) -> str:
+    """A docket's caption as one line, for a label: 'DOCKET NO. …, STATE OF CONNECTICUT V. …, SUPERIOR COURT, …'
+    (without the date)."""
+    rows = caption_rows(record, petitioner["caption_name"], filing_date, petitioner["caption_initials"])
+    left = " ".join(row["left"] for row in rows if row["left"]).replace(" STATE OF", ", STATE OF")
+    return f"{left}, {', '.join(row['right'] for row in rows[:-1])}"
+
+
+def law_wording() -> dict[str, Any]:
+    """Statutory wording a document may state as settled only once the tables mark it verified."""
+    return {"vacatur_relief_verified": load_tables().parameters["vacatur_relief_subsection_d"].verified}
+
+
 class ContextBuilder:
     """Builds every document's context for one judged case."""
 
@@ -255,6 +274,7 @@ class ContextBuilder:
                                    if period else ""),
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit,
                        "hearing_date": when(case.filing.hearing_date)},
+            "law": law_wording(),
             "court": court_names(record) if record else {"name": "", "town": "", "full": "", "clerk": "",
                                                          "address_lines": [], "address_missing": True},
             "caption": {"rows": caption_rows(record, petitioner["caption_name"], case.filing_date,
@@ -290,6 +310,10 @@ class ContextBuilder:
                 "identity": self.identity(record),
                 "discharge_date": when(max(discharged)) if discharged and len(discharged) == len(discharges) else "",
                 "arresting_agency": record.arresting_agency or "", "charges": charges,
+                "counts_remain": bool(self.staying_counts(record_index)),
+                "other_counts_erased": any(c.status == "automatic" and c.pathway == "54-142a"
+                                           for c in self.by_docket.get(record_index, [])),
+                "barred_findings": [f for f in (self.barred_finding(record, c) for c in eligible) if f],
                 "any_mandatory": any(c.relief == "mandatory" for c in eligible),
                 "any_discretionary": any(c.relief == "discretionary" for c in eligible),
                 "agencies": list(dict.fromkeys(agencies)),
@@ -309,6 +333,25 @@ class ContextBuilder:
                 "legal_name": p.initials if initials else p.full_name, "date_of_birth": when(p.date_of_birth),
                 "name_differs": named != p.full_name and not initials, "date_differs": born != p.date_of_birth,
                 "differs": (named != p.full_name and not initials) or born != p.date_of_birth}
+
+    def staying_counts(self, record_index: int) -> list[ChargeOutcome]:
+        """Counts of an adult docket that neither this filing vacates nor § 54-142a erases: the docket's records
+        then remain (the multi-count clause of § 54-142a)."""
+        if self.case.records[record_index].court.kind is CourtKind.juvenile:
+            return []
+        return [c for c in self.by_docket.get(record_index, [])
+                if c.status != "eligible" and not (c.status == "automatic" and c.pathway == "54-142a")]
+
+    def barred_finding(self, record: Record, outcome: ChargeOutcome) -> dict[str, str] | None:
+        """A prostitution finding the law barred on the offense date (rule prostitution.finding_barred)."""
+        charge = record.charges[outcome.index]
+        if not any(r.rule == "prostitution.finding_barred" for r in outcome.reasons) \
+                or outcome.age_at_offense is None or charge.offense_date is None:
+            return None
+        law = prostitution_age(outcome.age_at_offense, charge.offense_date, load_tables())
+        return {"citation": cite(outcome.citation), "offense_date": when(charge.offense_date),
+                "age": str(outcome.age_at_offense), "since": when(law.since), "under": str(law.under),
+                "act": law.act, "finding": FINDINGS[charge.disposition.value]}
 
     def charge(self, record: Record, outcome: ChargeOutcome) -> dict[str, Any]:
         charge = record.charges[outcome.index]
@@ -396,12 +439,27 @@ class ContextBuilder:
         items += [s.confirm for s in REGISTRY if s.confirm and s.kind in planned]
         for c in report.charges:
             if "minor_prostitution" in c.flags:
+                barred = any(r.rule == "prostitution.finding_barred" for r in c.reasons)
                 items.append(f"Docket {c.docket_number}, charge {c.index + 1}: a prostitution finding for an offense "
-                             "committed under 18 — raise it expressly.")
+                             "committed under 18" + (" that the law then barred; the filing says so in its own "
+                                                     "paragraph." if barred else " — raise it expressly."))
+            if "juvenile_age_in_adult_court" in c.flags:
+                items.append(f"Docket {c.docket_number}, charge {c.index + 1}: an adult-court conviction for an offense "
+                             "at an age the juvenile court then covered; check whether the case was transferred.")
+            if "clean_slate_may_apply" in c.flags:
+                items.append(f"Docket {c.docket_number}, charge {c.index + 1}: Clean Slate (§ 54-142a(e)) may already "
+                             "have erased this conviction; check the record before filing.")
             if "federal_conviction" in c.flags:
                 items.append(f"Docket {c.docket_number}: a federal conviction cannot be cleared here; consider "
                              "federal remedies.")
         items += self.routing_to_confirm()
+        for r in self.petitioned_records():
+            staying = self.staying_counts(r)
+            if staying:
+                counts = ", ".join(f"{c.index + 1} ({c.citation})" for c in staying)
+                items.append(f"Docket {self.case.records[r].docket_number}: count {counts} stays, so the docket's "
+                             "records remain after the vacated counts are dismissed; only the public electronic records "
+                             "of its erasable counts go (§ 54-142a).")
         if any(c.status == "not_eligible" for c in report.charges):
             items.append("For charges that are not eligible here, consider other remedies (e.g. Clean Slate "
                          "erasure under § 54-142a(e), a pardon).")
@@ -471,13 +529,34 @@ def cover_letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[D
 
 
 def review_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
-    return {"review": builder.review()}
+    review = builder.review()
+    review["crossings"] = crossing_warnings(builder.case, planned_by_docket(builder.case, builder.report))
+    return {"review": review}
+
+
+def instructions_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """What the attorney does with one court's papers (instructions.py)."""
+    case = builder.case
+    planned = planned_by_docket(case, builder.report)
+    records = [r for r in planned if court_key(case.records[r]) == ref.court]
+    petitioner = builder.petitioner(ref)
+    return {"instructions": court_instructions(
+        case, {r: planned[r] for r in records}, {r: builder.docket(r) for r in records},
+        {r: caption_line(case.records[r], petitioner, case.filing_date) for r in records},
+        crossing_warnings(case, planned))}
+
+
+def letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The letter to the client (client_letter.py), and the language it is rendered in."""
+    letter = letter_context(builder.case, builder.report)
+    return {"letter": letter, "language": letter["language"]}
 
 
 Section = Callable[[ContextBuilder, DocumentRef, list[DocumentRef]], dict[str, Any]]
 # The context sections a registry row can name (rules/documents.py, DocumentSpec.context).
 SECTIONS: dict[str, Section] = {"affidavit": affidavit_section, "victim": victim_section,
-                                "cover_letter": cover_letter_section, "review": review_section}
+                                "cover_letter": cover_letter_section, "review": review_section,
+                                "instructions": instructions_section, "letter": letter_section}
 
 
 def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:

@@ -4,6 +4,8 @@
       <docket>/<document>.docx|.pdf     the documents of each docket, in filing order
       cover_letter-<court>.docx|.pdf    one for each court anything is filed in
       review_sheet.docx|.pdf            always; not for filing
+      filing_instructions-<court>.docx|.pdf   the attorney's instructions for each court; not for filing
+      client_letter.docx|.pdf           always: the letter to the client (instructions.py, client_letter.py)
       packet.pdf                        filing summary (with the table of contents) + cover letter + every
                                         filing document (PDF/A-3b, with eligibility.json, the redacted case
                                         data and manifest.json attached)
@@ -38,7 +40,7 @@ from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case
 from erasure_docs.render import Renderers
-from erasure_docs.rules.documents import TITLES, charges_by_docket, sealed_kinds
+from erasure_docs.rules.documents import TITLES, charges_by_docket, sealed_kinds, spec
 from erasure_docs.rules.outcome import ChargeOutcome, Report, Status
 from erasure_docs.rules.pathways import pathway
 
@@ -223,7 +225,7 @@ class _Composer:
         """The filing summary (with the table of contents), then the filing documents in order, as one
         PDF/A-3b with the filing data attached. Adds the "packet" and "attachments" entries to `manifest`,
         which is attached as it stands (without packet.pdf's own entry)."""
-        listed = [r for r in rendered if r.layout is not None and r.ref.kind != "review_sheet"]
+        listed = [r for r in rendered if r.layout is not None and spec(r.ref.kind).filed]
         if not listed:
             return None
         sealed = sealed_kinds(case)  # filed in their own envelope

@@ -3,7 +3,9 @@
 #   libpango / libpangoft2 : WeasyPrint's text layout
 #   libharfbuzz-subset0    : fast font subsetting (without it every PDF takes ~1.9x longer)
 #   fonts-liberation2      : Liberation Serif, metric-compatible with Times New Roman, embedded in every PDF
-#   poppler-utils          : pdftotext / pdffonts / pdftoppm, used by the tests to read PDFs back
+#   poppler-utils          : pdftotext / pdffonts / pdftoppm, used by the tests to read PDFs back (and by the
+#                            web app for page pictures)
+# `make test` adds, as arguments: chromium and chromium-driver, the real browser of the web app's tests.
 # As root on Debian or Ubuntu it installs what is missing with apt-get; otherwise it prints the command.
 set -eu
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils"

@@ -65,7 +65,8 @@ def load_case(path: Path):
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter")) else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter", "filing_instructions")) \
+        else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
@@ -266,7 +267,10 @@ def test_nothing_eligible_gives_review_sheet_only(tmp_path):
     assert code == 0, err
     folder = tmp_path / "out" / "TEST-PENDING"
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert files == {"review_sheet.docx", "review_sheet.pdf", "eligibility.json", "manifest.json"}
+    assert files == {"review_sheet.docx", "review_sheet.pdf", "client_letter.docx", "client_letter.pdf",
+                     "eligibility.json", "manifest.json"}
+    letter = " ".join(text_of(folder / "client_letter.pdf").split())  # it promises no filing
+    assert "there are no papers to file for you" in letter and "I will file" not in letter
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
@@ -462,8 +466,10 @@ def test_regenerating_replaces_the_folder(tmp_path):
 # ---------------------------------------------------------------- packet.pdf
 
 def filed_pdfs(folder: Path, manifest: dict) -> list[Path]:
+    from erasure_docs.rules.documents import spec
+
     return [folder / f["path"] for f in manifest["files"]
-            if f["path"].endswith(".pdf") and f["path"] not in ("packet.pdf", "review_sheet.pdf")]
+            if f["path"].endswith(".pdf") and f["path"] != "packet.pdf" and spec(kind_of(folder / f["path"])).filed]
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
@@ -559,7 +565,8 @@ def test_individual_pdfs_tagged_with_language_and_title(packets, sample):
         reader = pypdf.PdfReader(path)
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root, path.name
-        assert root.get("/Lang") == "en", path.name
+        language = load_case(SAMPLES / f"{sample}.yaml").petitioner.language if kind_of(path) == "client_letter" else None
+        assert root.get("/Lang") == (language or "en"), path.name
         assert reader.metadata.title == TITLES[kind_of(path)], path.name
 
 
@@ -698,7 +705,7 @@ def test_every_certification_of_service_names_the_office_for_its_docket_with_an_
                 assert office.name in lines, f"{sample}/{paper.name}"
                 at = lines.index(office.name)
                 assert lines[at + 1:at + 3] == office.address.lines, f"{sample}/{paper.name}"
-                assert "DRAFT" not in cached_text(paper)
+                assert "mailing address of this office must be supplied" not in cached_text(paper)
                 if record.court.kind is CourtKind.juvenile:
                     assert "Juvenile Matters" in office.name
                     assert not any(line.startswith("Office of the State's Attorney, Geographical Area")

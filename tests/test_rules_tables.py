@@ -103,7 +103,8 @@ def test_every_ct_row_decides_by_its_class(row, period):
     if len(period.classes) == 1:
         assert charge["offense_class"] == period.classes[0].display
     assert ("trafficking_related" in charge["flags"]) == row.trafficking_related
-    assert ("victim_list_missing" in charge["flags"]) == row.has_victim
+    # the § 54-95c(b) notice matters only where vacatur is possible
+    assert ("victim_list_missing" in charge["flags"]) == (row.has_victim and charge["status"] == "eligible")
     assert ("unverified_law" in charge["flags"]) is (not row.verified)
     if charge["status"] == "eligible":
         assert charge["relief"] == ("mandatory" if row.statute == "53a-82" else "discretionary")
@@ -157,12 +158,26 @@ def test_nolle_boundary_exactly_thirteen_months():
 def test_youthful_offender_erasure_on_21st_birthday():
     age = TABLES.param("youthful_offender_erasure_age")
     charge = only_charge(make_case("53a-125b", born="2001-05-20", offense="2018-01-10", disposed="2018-03-01",
-                                   disposition="youthful_offender", proceeding="youthful_offender"))
+                                   disposition="youthful_offender", proceeding="youthful_offender",
+                                   discharge_date="2019-03-01"))
     assert charge["status"] == "automatic" and charge["pathway"] == "54-76o"
     assert charge["erasure_date"] == f"{2001 + age}-05-20"
 
 
-def test_youthful_offender_with_a_later_felony_needs_review():
+def test_youthful_offender_discharged_after_21_is_erased_on_discharge():
+    charge = only_charge(make_case("53a-125b", born="2001-05-20", offense="2018-01-10", disposed="2018-03-01",
+                                   disposition="youthful_offender", proceeding="youthful_offender",
+                                   discharge_date="2023-02-01"))
+    assert charge["status"] == "automatic" and charge["erasure_date"] == "2023-02-01"
+
+
+def test_youthful_offender_without_discharge_needs_review():
+    charge = only_charge(make_case("53a-125b", born="2001-05-20", offense="2018-01-10", disposed="2018-03-01",
+                                   disposition="youthful_offender", proceeding="youthful_offender"))
+    assert charge["status"] == "needs_review" and rule_ids(charge) == ["erasure.youthful_offender_discharge_unknown"]
+
+
+def test_youthful_offender_with_a_later_felony_is_not_eligible():
     case = Case.model_validate({**json.loads(make_case("53a-125b", born="2001-05-20", offense="2018-01-10",
                                                        disposed="2018-03-01", disposition="youthful_offender",
                                                        proceeding="youthful_offender").model_dump_json()),
@@ -174,7 +189,7 @@ def test_youthful_offender_with_a_later_felony_needs_review():
          "proceeding": "adult", "charges": [{"statute": "53a-124", "disposition": "convicted",
                                              "offense_date": "2020-01-10", "disposition_date": "2020-06-01"}]}]})
     first = evaluate(case).to_json()["charges"][0]
-    assert first["status"] == "needs_review" and "erasure.youthful_offender_later_felony" in rule_ids(first)
+    assert first["status"] == "not_eligible" and "erasure.youthful_offender_later_felony" in rule_ids(first)
 
 
 @pytest.mark.parametrize("offense, age", [("2016-09-30", 17), ("2016-10-01", 17), ("2009-05-01", 17)])
@@ -184,7 +199,9 @@ def test_minor_prostitution_around_the_2016_bar(offense, age):
     assert "minor_prostitution" in charge["flags"]
     text = " ".join(r["text"] for r in charge["reasons"] if r["rule"] == "flag.minor_prostitution")
     bar = dt.date.fromisoformat(TABLES.param("minor_prostitution_bar_date"))
-    assert ("should not exist" in text) == (dt.date.fromisoformat(offense) >= bar)
+    barred = dt.date.fromisoformat(offense) >= bar
+    assert ("barred this finding" in text) == barred
+    assert ("prostitution.finding_barred" in rule_ids(charge)) == barred
     assert charge["status"] == "eligible" and charge["relief"] == "mandatory"
 
 
@@ -257,10 +274,14 @@ RULE_FIRING_CASES = {
     "juvenile.nolle": make_case(born="2002-01-01", disposition="nolle", proceeding="juvenile",
                                 court={"kind": "juvenile", "location": "Hartford"}),
     "erasure.youthful_offender": make_case(born="1997-01-01", disposition="youthful_offender",
-                                           proceeding="youthful_offender"),
+                                           proceeding="youthful_offender", discharge_date="2016-06-01"),
+    "erasure.youthful_offender_discharge_unknown": make_case(born="1997-01-01", disposition="youthful_offender",
+                                                             proceeding="youthful_offender"),
     "erasure.dismissal": make_case(disposition="not_guilty"),
     "erasure.nolle": make_case(disposition="nolle"),
     "ground.predicate": make_case(),
+    "ground.predicate_in_force": make_case(offense="2005-03-01", disposed="2005-06-01",
+                                           period={"start": "2004-01-01", "end": "2006-06-30"}),
     "vacatur.class_eligible": make_case(),
     "vacatur.class_excluded": make_case("53a-122"),
     "vacatur.unclassified_max_unknown": make_case("53a-999", offense_class="UF"),
@@ -278,13 +299,25 @@ RULE_FIRING_CASES = {
     "vacatur.then_erasure": make_case(),
     "vacatur.victim_notice": make_case("53a-125b", victims=[{"name": "Corner Store LLC"}]),
     "flag.minor_prostitution": make_case(born="1998-06-01"),
+    "prostitution.finding_barred": make_case(born="1999-06-01", offense="2016-10-01", disposed="2016-11-01"),
+    "flag.juvenile_age_in_adult_court": make_case("53a-181", born="1998-06-01"),
+    "flag.clean_slate_may_apply": make_case("53a-181"),
     "notice.victim_list_missing": make_case("53a-125b"),
     "law.unverified": make_case("53a-125"),
+    "erasure.awaits_other_counts": Case.model_validate({
+        **make_case().model_dump(mode="json", exclude={"records"}),
+        "records": [{"docket_number": "H14H-CR15-0000002-S", "court": {"kind": "ga", "number": 14, "location": "Hartford"},
+                     "proceeding": "adult",
+                     "charges": [{"statute": "53a-82", "disposition": "convicted", "offense_date": "2015-03-01",
+                                  "disposition_date": "2015-06-01", "related_to_trafficking": True},
+                                 {"statute": "53a-181", "disposition": "nolle", "offense_date": "2015-03-01",
+                                  "disposition_date": "2015-06-01"}]}]}),
 }
 
 
 def test_every_rule_has_a_firing_case():
     assert set(RULE_FIRING_CASES) | {"erasure.youthful_offender_later_felony"} == {rule for rule, _, _ in RULES}
+    assert len({rule for rule, _, _ in RULES}) == len(RULES)
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_FIRING_CASES))

@@ -77,5 +77,6 @@ def tables_text(tables: Tables, rules: list[tuple[str, str, str]]) -> str:
     for p in tables.parameters.values():
         out.append(f"{p.name:<42}{str(p.value)[:50]:<52}{'verified' if p.verified else 'UNVERIFIED'}")
     out += ["", "RULES, in the order they apply"]
-    out += [f"{rule_id:<40}{cite:<34}{text}" for rule_id, cite, text in rules]
+    id_width, cite_width = (max(len(rule[i]) for rule in rules) + 2 for i in (0, 1))
+    out += [f"{rule_id:<{id_width}}{cite:<{cite_width}}{text}" for rule_id, cite, text in rules]
     return "\n".join(out)

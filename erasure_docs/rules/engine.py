@@ -11,12 +11,16 @@ The order in which the rules apply, for each charge (each step is a small functi
    21, § 54-76o; adult (or youthful-offender-court) dismissal or acquittal → automatic, § 54-142a(a);
    nolle → automatic 13 months later, § 54-142a(c); adult conviction → § 54-95c.
 3. For the two petition pathways, the requirements in order, every one evaluated and reported:
-   the trafficking predicate (`ground.predicate`), for § 54-95c the offense class (`vacatur.class_*`), the
-   attorney's nexus finding (`ground.nexus`), the trafficking period (`ground.period`).
+   the trafficking predicate (`ground.predicate`) and whether it existed during the trafficking
+   (`ground.predicate_in_force`), for § 54-95c the offense class (`vacatur.class_*`), the attorney's nexus finding
+   (`ground.nexus`), the trafficking period (`ground.period`).
    Any failed requirement → `not_eligible`; else any uncertain one → `needs_review`; else `eligible`.
 4. Relief: § 46b-146 mandatory; § 54-95c mandatory for § 53a-82, discretionary otherwise; victim notice
    when eligible under § 54-95c and victims are listed.
-5. Flags (`flags_for`), which never change the status except `outside_trafficking_period`.
+5. The docket: an erasable count beside a count that is not erasable only loses its public electronic records
+   (`erasure.awaits_other_counts`, the multi-count clause of § 54-142a).
+6. Flags (`flags_for`), which never change the status except `outside_trafficking_period`.
+docs/law.md explains each rule in this order.
 """
 
 from __future__ import annotations
@@ -27,12 +31,15 @@ import datetime as dt
 from erasure_docs.citations import Citation
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Case, Disposition, Proceeding
 from erasure_docs.readiness import assess
+from erasure_docs.rules.checks import (RAISE_THE_AGE, awaits_other_counts, clean_slate_date, juvenile_age_unverified,
+                                       juvenile_court_covered, prostitution_age)
 from erasure_docs.rules.dates import add_months, long_date
 from erasure_docs.rules.documents import document_kinds, plan
 from erasure_docs.rules.facts import CT_TRAFFICKING, ChargeFacts, Decision
 from erasure_docs.rules.outcome import (FAIL, INFO, REVIEW, ChargeOutcome, Finding, PathwayId, PredicateOutcome,
                                         Reason, Report, Status)
-from erasure_docs.rules.pathways import PATHWAYS, Pathway
+from erasure_docs.rules.pathways import PATHWAYS, Pathway, erasure_54_142a
+from erasure_docs.rules.pathways.erasure_54_142a import MULTI_COUNT
 from erasure_docs.rules.tables import Tables, load_tables
 
 __all__ = ["RULES", "add_months", "evaluate", "long_date", "pathway_for"]
@@ -50,10 +57,12 @@ RULES: list[tuple[str, str, str]] = [
     ("erasure.juvenile_dismissal", "C.G.S. § 46b-146", "juvenile dismissal / not delinquent: automatic"),
     ("juvenile.nolle", "C.G.S. § 46b-146", "juvenile nolle: needs_review"),
     ("erasure.youthful_offender", "C.G.S. § 54-76o", "youthful offender: automatic at 21"),
-    ("erasure.youthful_offender_later_felony", "C.G.S. § 54-76o", "a later felony conviction: needs_review"),
+    ("erasure.youthful_offender_later_felony", "C.G.S. § 54-76o", "a felony conviction before 21: not_eligible"),
+    ("erasure.youthful_offender_discharge_unknown", "C.G.S. § 54-76o", "discharge not recorded: needs_review"),
     ("erasure.dismissal", "C.G.S. § 54-142a(a)", "dismissal or acquittal: automatic after the appeal period"),
     ("erasure.nolle", "C.G.S. § 54-142a(c)", "nolle: automatic 13 months later"),
     ("ground.predicate", "C.G.S. §§ 46b-146, 54-95c(a)", "at least one predicate qualifies, else not_eligible"),
+    ("ground.predicate_in_force", "C.G.S. §§ 46b-146, 54-95c(a)", "predicate enacted after the trafficking: review"),
     ("vacatur.class_eligible", "C.G.S. § 54-95c(a)", "misdemeanor, C/D/E felony, unclassified felony max <= 10"),
     ("vacatur.class_excluded", "C.G.S. § 54-95c(a)", "class A/B felony, unclassified felony max > 10: not_eligible"),
     ("vacatur.unclassified_max_unknown", "C.G.S. § 54-95c(a)", "unclassified felony, no maximum: needs_review"),
@@ -68,8 +77,12 @@ RULES: list[tuple[str, str, str]] = [
     ("vacatur.relief_discretionary", "C.G.S. § 54-95c(d)", "other eligible conviction: discretionary"),
     ("vacatur.then_erasure", "C.G.S. § 54-142a(a)", "vacated and dismissed: erasure follows"),
     ("vacatur.victim_notice", "C.G.S. § 54-95c(b)", "eligible with listed victims: notice required"),
+    ("erasure.awaits_other_counts", MULTI_COUNT, "erasable count beside one that is not: public records only"),
     ("flag.minor_prostitution", "C.G.S. § 53a-82", "§ 53a-82 finding for an offense under 18"),
-    ("notice.victim_list_missing", "C.G.S. § 54-95c(b)", "offense usually has a victim, none listed"),
+    ("prostitution.finding_barred", "C.G.S. § 53a-82", "the law on the offense date barred the finding"),
+    ("flag.juvenile_age_in_adult_court", RAISE_THE_AGE, "adult conviction at an age the juvenile court covered"),
+    ("notice.victim_list_missing", "C.G.S. § 54-95c(b)", "eligible, usually has a victim, none listed"),
+    ("flag.clean_slate_may_apply", "C.G.S. § 54-142a(e)", "Clean Slate may already have erased it: never decided"),
     ("law.unverified", "erasure_docs/law", "a table row or parameter that decided is not verified"),
 ]
 
@@ -150,12 +163,16 @@ def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[F
     charge, age = facts.charge, facts.age_at_offense
     if facts.is_prostitution and charge.disposition in GUILT_FINDINGS and age is not None and age < 18:
         flags.append("minor_prostitution")
-        extra.append(minor_prostitution_reason(facts))
+        extra += minor_prostitution_findings(facts, age)
+    covered = juvenile_age_finding(facts)
+    if covered:
+        flags.append("juvenile_age_in_adult_court")
+        extra.append(covered)
     if any(row.trafficking_related for row in facts.rows):
         flags.append("trafficking_related")
-    if (charge.disposition is Disposition.convicted and not facts.is_federal and not charge.victims
+    if (decision.status is Status.eligible and decision.pathway is PathwayId.vacatur and not charge.victims
             and not charge.no_identifiable_victim and any(row.has_victim for row in facts.rows)):
-        flags.append("victim_list_missing")
+        flags.append("victim_list_missing")  # the § 54-95c(b) notice matters only where vacatur is possible
         extra.append(Finding(INFO, Reason("notice.victim_list_missing",
                                           "This offense usually has an identifiable victim, but none is listed; "
                                           "each victim must be sent notice before vacatur.", "C.G.S. § 54-95c(b)")))
@@ -163,36 +180,88 @@ def flags_for(facts: ChargeFacts, decision: Decision) -> tuple[list[str], list[F
     day = charge.offense_date
     if period and day and (day < period.start or (period.end and day > period.end)):
         flags.append("outside_trafficking_period")
+    slate = clean_slate_finding(facts)
+    if slate:
+        flags.append("clean_slate_may_apply")
+        extra.append(slate)
     if any(f.unverified for f in decision.findings):
         flags.append("unverified_law")
     return list(dict.fromkeys(flags)), extra
 
 
-def minor_prostitution_reason(facts: ChargeFacts) -> Finding:
-    tables, day = facts.tables, facts.charge.offense_date
-    bar = tables.values.minor_prostitution_bar_date
-    presumption = tables.values.minor_prostitution_presumption_date
-    assert day is not None
-    if day >= bar:
-        return Finding(INFO, Reason("flag.minor_prostitution",
-                                    f"The petitioner was under 18 on the offense date; since {long_date(bar)} no one "
-                                    "under 18 can be guilty of prostitution, so this conviction should not exist.",
-                                    "C.G.S. § 53a-82 (P.A. 16-71)"))
-    if day >= presumption and (facts.age_at_offense or 0) >= 16:
-        return Finding(INFO, Reason("flag.minor_prostitution",
-                                    "The petitioner was 16 or 17 on the offense date; from "
-                                    f"{long_date(presumption)} such a child was presumed to be a victim of "
-                                    "trafficking.", "C.G.S. § 53a-82 (P.A. 10-115)"))
-    return Finding(INFO, Reason("flag.minor_prostitution",
-                                "The petitioner was under 18 on the offense date of this prostitution offense, a strong "
-                                "sign that the child was a victim of trafficking.", "C.G.S. § 53a-82"))
+def minor_prostitution_findings(facts: ChargeFacts, age: int) -> list[Finding]:
+    """The flag's reason, judged by the law on the offense date; a finding the law then barred says so."""
+    day = facts.charge.offense_date
+    assert day is not None  # an age is known only with an offense date
+    law = prostitution_age(age, day, facts.tables)
+    found = [Finding(INFO, Reason("flag.minor_prostitution", law.text, law.cite))]
+    if law.barred:
+        found.append(Finding(INFO, Reason("prostitution.finding_barred",
+                                          "The law on the offense date did not allow this finding; the petition "
+                                          "or application says so in its own paragraph.", law.cite)))
+    return found
+
+
+def juvenile_age_finding(facts: ChargeFacts) -> Finding | None:
+    """An adult-court conviction for an offense at an age the juvenile court then covered: a question, never a verdict."""
+    charge, age = facts.charge, facts.age_at_offense
+    if (facts.record.proceeding is not Proceeding.adult or charge.disposition is not Disposition.convicted
+            or facts.is_federal or age is None or charge.offense_date is None):
+        return None
+    why = juvenile_court_covered(age, charge.offense_date, facts.tables)
+    if why is None:
+        return None
+    return Finding(INFO, Reason("flag.juvenile_age_in_adult_court",
+                                f"{why} Unless the case was transferred to the adult docket, ask whether this "
+                                "conviction belonged in juvenile court.", RAISE_THE_AGE),
+                   (), juvenile_age_unverified(facts.tables))
+
+
+def clean_slate_finding(facts: ChargeFacts) -> Finding | None:
+    resolution = facts.resolution
+    if resolution is None or facts.is_federal or len(resolution.candidates) != 1:
+        return None
+    [candidate] = resolution.candidates
+    day = clean_slate_date(facts.case, facts.record, facts.charge, facts.citation, candidate.offense_class,
+                           candidate.max_term_years, facts.tables)
+    if day is None:
+        return None
+    return Finding(INFO, Reason("flag.clean_slate_may_apply",
+                                f"Clean Slate may already have erased this conviction, from {long_date(day)}, if the "
+                                "sentence was completed and no later conviction exists (the period runs from the most "
+                                "recent conviction, and the case file may not list every one); check the record "
+                                "before filing.", "C.G.S. § 54-142a(e)"))
+
+
+def docket_decisions(counts: list[ChargeFacts], predicates: tuple[PredicateOutcome, ...]) -> list[Decision]:
+    """Each count's decision; an erasable count beside one that stays loses only its public electronic records,
+    and a vacated count's erasure then reaches only its public electronic records too (§ 54-142a)."""
+    decisions = [decide(facts, predicates) for facts in counts]
+    statuses, pathways = [d.status for d in decisions], [d.pathway for d in decisions]
+    staying = [s is not Status.eligible and not (s is Status.automatic and p is PathwayId.erasure)
+               for s, p in zip(statuses, pathways)]
+    for i, facts in enumerate(counts):
+        if awaits_other_counts(statuses, pathways, i):
+            waiting = erasure_54_142a.judge(facts, predicates, public_only=True)
+            when = f" (on {long_date(waiting.erasure_date)})" if waiting.erasure_date else ""
+            decisions[i] = dataclasses.replace(waiting, findings=(*waiting.findings, Finding(INFO, Reason(
+                "erasure.awaits_other_counts",
+                f"Another count of docket {facts.record.docket_number} is not erasable now, and the records of an "
+                "information with more than one count are erased only when every count is; until then only this "
+                f"count's public electronic records go{when}. Vacating and dismissing the other counts would let the "
+                "whole docket be erased.", MULTI_COUNT), ("awaits_other_counts",))))
+        elif statuses[i] is Status.eligible and pathways[i] is PathwayId.vacatur and any(staying[:i] + staying[i + 1:]):
+            decisions[i] = dataclasses.replace(decisions[i], findings=tuple(
+                Finding(INFO, Reason("vacatur.then_erasure", "Once vacated and dismissed, this charge's public "
+                                     "electronic records are erased; the docket's other records remain while another "
+                                     "count stays.", MULTI_COUNT))
+                if f.reason.rule == "vacatur.then_erasure" else f for f in decisions[i].findings))
+    return decisions
 
 
 # ---------------------------------------------------------------- the report
 
-def judge_charge(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...], docket_index: int,
-                 index: int) -> ChargeOutcome:
-    decision = decide(facts, predicates)
+def judge_charge(facts: ChargeFacts, decision: Decision, docket_index: int, index: int) -> ChargeOutcome:
     flags, extra = flags_for(facts, decision)
     resolution = facts.resolution
     shown_class = resolution.settled.display if resolution and resolution.settled else None
@@ -209,7 +278,7 @@ def judge_charge(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...], d
     if "unverified_law" in flags:
         reasons.append(Reason("law.unverified",
                               "A statute-table entry used in this decision has not yet been verified against the "
-                              "statute text; counsel should confirm it.", "erasure_docs/law"))
+                              "statute text; counsel should confirm it (docs/law.md).", "erasure_docs/law"))
     return ChargeOutcome(
         docket_number=facts.record.docket_number, index=index, input_statute=facts.citation.input,
         citation=facts.citation.canonical, jurisdiction="federal" if facts.is_federal else "CT",
@@ -238,10 +307,11 @@ def evaluate(case: Case, as_of: dt.date | None = None, tables: Tables | None = N
     predicates = tuple(judge_predicate(c, tables) for c in case.trafficking.predicates)
     charges = []
     for r, record in enumerate(case.records):
-        for i, charge in enumerate(record.charges):
-            rows = tuple(tables.offense_rows(charge.statute)) if charge.statute.jurisdiction == "CT" else ()
-            facts = ChargeFacts(case, record, charge, charge.statute, rows, tables)
-            charges.append(judge_charge(facts, predicates, r, i))
+        counts = [ChargeFacts(case, record, charge, charge.statute,
+                              tuple(tables.offense_rows(charge.statute)) if charge.statute.jurisdiction == "CT" else (),
+                              tables) for charge in record.charges]
+        for i, (facts, decision) in enumerate(zip(counts, docket_decisions(counts, predicates))):
+            charges.append(judge_charge(facts, decision, r, i))
     planned = plan(case, charges)
     report = Report(case.case_id, case.as_of, tables.values.rules_version, predicates,
                     any(p.qualifies for p in predicates), tuple(charges), planned, document_kinds(planned))

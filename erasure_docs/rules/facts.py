@@ -11,6 +11,7 @@ from functools import cached_property
 from erasure_docs.citations import Citation
 from erasure_docs.model import Case, Charge, CourtKind, Record
 from erasure_docs.offense_class import OffenseClass
+from erasure_docs.rules.checks import predicates_not_in_force
 from erasure_docs.rules.dates import age_on, long_date
 from erasure_docs.rules.outcome import (FAIL, INFO, PASS, REVIEW, Finding, PathwayId, PredicateOutcome, Reason,
                                         Relief, Status)
@@ -127,6 +128,34 @@ def ground_predicate(predicates: tuple[PredicateOutcome, ...], cite: str) -> Fin
     return Finding(FAIL, Reason("ground.predicate",
                                 f"None of the predicates given ({listed}) qualifies; the relief requires conduct "
                                 f"under {QUALIFYING_HINT}.", cite))
+
+
+def ground_predicate_in_force(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...],
+                              cite: str) -> Finding | None:
+    """A qualifying predicate that came into force only after the trafficking ended cannot carry the ground."""
+    trafficking = facts.case.trafficking
+    qualifying = [c for c, p in zip(trafficking.predicates, predicates) if p.qualifies]
+    period_end = trafficking.period.end if trafficking.period else None
+    late = predicates_not_in_force(qualifying, period_end, facts.tables)
+    if not late or period_end is None:
+        return None
+    listed = "; ".join(f"{citation} from {long_date(day)}" for citation, day in late)
+    if len(late) < len(qualifying):
+        return Finding(PASS, Reason("ground.predicate_in_force",
+                                    f"The trafficking ended on {long_date(period_end)}, before one cited predicate "
+                                    f"existed ({listed}); the ground rests on the others.", cite),
+                       ("predicate_not_in_force",))
+    return Finding(REVIEW, Reason("ground.predicate_in_force",
+                                  f"The trafficking ended on {long_date(period_end)}, before the cited predicate came "
+                                  f"into force ({listed}), so the conduct cannot have violated it; counsel must decide "
+                                  "whether it violated a law then in force.", cite),
+                   ("predicate_not_in_force",), not facts.tables.parameters["predicate_in_force_since"].verified)
+
+
+def ground_findings(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...], cite: str) -> list[Finding]:
+    """The trafficking ground: a qualifying predicate, and one that existed while the trafficking went on."""
+    in_force = ground_predicate_in_force(facts, predicates, cite) if any(p.qualifies for p in predicates) else None
+    return [ground_predicate(predicates, cite)] + ([in_force] if in_force else [])
 
 
 def ground_nexus(charge: Charge, cite: str) -> Finding:

@@ -87,6 +87,16 @@ class Parameters:
     vacatur_eligible_classes: frozenset[OffenseClass]
     class_d_misdemeanor_and_e_felony_since: dt.date
     class_e_felony_since: dt.date
+    minor_prostitution_under_16_bar_date: dt.date
+    juvenile_jurisdiction_age_16_since: dt.date
+    juvenile_jurisdiction_age_17_since: dt.date
+    predicate_in_force_since: dict[str, dt.date]  # canonical citation of the section → the day it took effect
+    clean_slate_in_effect_since: dt.date
+    clean_slate_offenses_since: dt.date
+    clean_slate_misdemeanor_years: int
+    clean_slate_felony_years: int
+    clean_slate_unclassified_felony_max_years: float
+    clean_slate_excluded_statutes: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -149,7 +159,9 @@ def _parameters(rows: dict[str, Parameter]) -> Parameters:
 
     dates = {name: _required_date(value(name), name) for name in (
         "minor_prostitution_bar_date", "minor_prostitution_presumption_date",
-        "class_d_misdemeanor_and_e_felony_since", "class_e_felony_since")}
+        "class_d_misdemeanor_and_e_felony_since", "class_e_felony_since", "minor_prostitution_under_16_bar_date",
+        "juvenile_jurisdiction_age_16_since", "juvenile_jurisdiction_age_17_since", "clean_slate_in_effect_since",
+        "clean_slate_offenses_since")}
     try:
         return Parameters(
             rules_version=str(value("rules_version")), appeal_period_days=int(value("appeal_period_days")),
@@ -158,6 +170,12 @@ def _parameters(rows: dict[str, Parameter]) -> Parameters:
             vacatur_unclassified_felony_max_years=float(value("vacatur_unclassified_felony_max_years")),
             vacatur_eligible_classes=frozenset(_classes(value("vacatur_eligible_classes"),
                                                         "vacatur_eligible_classes")),
+            predicate_in_force_since={str(k): _required_date(v, f"predicate_in_force_since: {k}")
+                                      for k, v in dict(value("predicate_in_force_since")).items()},
+            clean_slate_misdemeanor_years=int(value("clean_slate_misdemeanor_years")),
+            clean_slate_felony_years=int(value("clean_slate_felony_years")),
+            clean_slate_unclassified_felony_max_years=float(value("clean_slate_unclassified_felony_max_years")),
+            clean_slate_excluded_statutes=frozenset(str(s) for s in value("clean_slate_excluded_statutes")),
             **dates)
     except (TypeError, ValueError) as exc:
         raise TableError(f"parameters.yaml: {exc}") from None

@@ -8,8 +8,8 @@ attorney; an adjudication, FWSN finding or statement of responsibility is erased
 from __future__ import annotations
 
 from erasure_docs.model import Disposition
-from erasure_docs.rules.facts import (ChargeFacts, Decision, automatic, combine, ground_nexus, ground_period,
-                                      ground_predicate, review)
+from erasure_docs.rules.facts import (ChargeFacts, Decision, automatic, combine, ground_findings, ground_nexus,
+                                      ground_period, review)
 from erasure_docs.rules.outcome import INFO, Finding, PathwayId, PredicateOutcome, Reason, Relief, Status
 from erasure_docs.rules.pathways.base import Pathway
 
@@ -30,8 +30,9 @@ def judge(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...]) -> Decis
 
 def trafficking_ground(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...]) -> Decision:
     """§ 46b-146 trafficking ground: mandatory erasure, no waiting period."""
-    cite = "C.G.S. § 46b-146"
-    findings = [ground_predicate(predicates, cite), ground_nexus(facts.charge, cite)]
+    # a family-with-service-needs finding is a § 46b-149 matter
+    cite = "C.G.S. §§ 46b-146, 46b-149" if facts.charge.disposition is Disposition.fwsn else "C.G.S. § 46b-146"
+    findings = [*ground_findings(facts, predicates, cite), ground_nexus(facts.charge, cite)]
     period = ground_period(facts, cite)
     findings += [period] if period else []
     status = combine(findings)

@@ -8,8 +8,8 @@ victim is sent notice.
 
 from __future__ import annotations
 
-from erasure_docs.rules.facts import (Candidate, ChargeFacts, ClassResolution, Decision, combine, ground_nexus,
-                                      ground_period, ground_predicate)
+from erasure_docs.rules.facts import (Candidate, ChargeFacts, ClassResolution, Decision, combine, ground_findings,
+                                      ground_nexus, ground_period)
 from erasure_docs.rules.outcome import (FAIL, INFO, PASS, REVIEW, Finding, PathwayId, PredicateOutcome, Reason,
                                         Relief, Status)
 from erasure_docs.rules.pathways.base import Pathway
@@ -80,7 +80,7 @@ def judge(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...]) -> Decis
     """An adult conviction: every requirement in order, then the relief."""
     resolution = facts.resolution
     assert resolution is not None  # § 54-95c is only chosen for Connecticut charges
-    findings = [ground_predicate(predicates, "C.G.S. § 54-95c(a)"), vacatur_class(facts, resolution),
+    findings = [*ground_findings(facts, predicates, "C.G.S. § 54-95c(a)"), vacatur_class(facts, resolution),
                 ground_nexus(facts.charge, "C.G.S. § 54-95c(a)")]
     period = ground_period(facts, "C.G.S. § 54-95c(d)")
     findings += [period] if period else []

@@ -1,5 +1,6 @@
-"""§ 54-76o: youthful-offender records are erased by law on the petitioner's 21st birthday, provided no
-felony conviction followed."""
+"""§ 54-76o: youthful-offender records are erased by law on the petitioner's 21st birthday, provided the person
+was discharged from supervision and was not convicted of a felony after the adjudication and before 21. A felony
+conviction in that window is a fact (`not_eligible`); a discharge not recorded is a question (`needs_review`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from erasure_docs.model import Charge, Disposition
 from erasure_docs.rules.dates import birthday, long_date, ordinal
 from erasure_docs.rules.facts import ChargeFacts, Decision, automatic, review
+from erasure_docs.rules.outcome import FAIL, Finding, Reason, Status
 from erasure_docs.rules.outcome import PathwayId, PredicateOutcome
 from erasure_docs.rules.pathways.base import Pathway
 from erasure_docs.rules.tables import Tables
@@ -21,15 +23,23 @@ def judge(facts: ChargeFacts, predicates: tuple[PredicateOutcome, ...]) -> Decis
     when = birthday(born, age)
     later = later_felony_before(facts, when)
     if later:
-        return review(PathwayId.youthful_offender, "erasure.youthful_offender_later_felony",
-                      f"Youthful-offender records are erased at age {age} only if no felony conviction followed; "
-                      f"the case lists a felony conviction ({later}) before that birthday.", "C.G.S. § 54-76o",
-                      unverified)
+        return Decision(Status.not_eligible, PathwayId.youthful_offender, None, (Finding(FAIL, Reason(
+            "erasure.youthful_offender_later_felony",
+            f"Youthful-offender records are erased at age {age} only if no felony conviction follows the "
+            f"adjudication before that birthday; the case lists one ({later}), so this law does not erase them.",
+            "C.G.S. § 54-76o"), (), unverified),))
+    discharged = facts.charge.discharge_date
+    if discharged is None:
+        return review(PathwayId.youthful_offender, "erasure.youthful_offender_discharge_unknown",
+                      f"Youthful-offender records are erased at age {age} only once the person has been discharged "
+                      "from the court's supervision or the agency's custody; no discharge date is recorded.",
+                      "C.G.S. § 54-76o", unverified)
+    when = max(when, discharged)  # discharged after the birthday: erased on discharge
     tense = "were erased" if when <= facts.case.as_of else "will be erased"
     return automatic(PathwayId.youthful_offender, "erasure.youthful_offender",
-                     f"Youthful-offender records {tense} by law on the petitioner's {ordinal(age)} birthday "
-                     f"({long_date(when)}), provided no felony conviction followed.", "C.G.S. § 54-76o", when,
-                     unverified)
+                     f"Youthful-offender records {tense} by law on {long_date(when)} (the petitioner's "
+                     f"{ordinal(age)} birthday, or the discharge if later), no felony conviction having followed "
+                     "before 21.", "C.G.S. § 54-76o", when, unverified)
 
 
 def later_felony_before(facts: ChargeFacts, deadline: dt.date) -> str | None:
