@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any, Callable
 
 from erasure_docs import courts
+from erasure_docs.client_letter import letter_context
+from erasure_docs.instructions import court_instructions, crossing_warnings, planned_by_docket
 from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, Evidence, Proceeding, Record, Victim
 from erasure_docs.readiness import DRAFT_MARK
 from erasure_docs.rules.checks import prostitution_age
@@ -182,6 +184,14 @@ def caption_rows(record: Record, name: str, filing_date: dt.date, initials: bool
         defendant = name.upper() if initials else defendant_caption(record, name)
         left = [docket, "STATE OF CONNECTICUT", "V.", defendant]
     return [{"left": a, "right": b} for a, b in zip(left, right)]
+
+
+def caption_line(record: Record, petitioner: dict[str, Any], filing_date: dt.date) -> str:
+    """A docket's caption as one line, for a label: 'DOCKET NO. …, STATE OF CONNECTICUT V. …, SUPERIOR COURT, …'
+    (without the date)."""
+    rows = caption_rows(record, petitioner["caption_name"], filing_date, petitioner["caption_initials"])
+    left = " ".join(row["left"] for row in rows if row["left"]).replace(" STATE OF", ", STATE OF")
+    return f"{left}, {', '.join(row['right'] for row in rows[:-1])}"
 
 
 def law_wording() -> dict[str, Any]:
@@ -543,13 +553,34 @@ def cover_letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[D
 
 
 def review_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
-    return {"review": builder.review()}
+    review = builder.review()
+    review["crossings"] = crossing_warnings(builder.case, planned_by_docket(builder.case, builder.report))
+    return {"review": review}
+
+
+def instructions_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """What the attorney does with one court's papers (instructions.py)."""
+    case = builder.case
+    planned = planned_by_docket(case, builder.report)
+    records = [r for r in planned if court_key(case.records[r]) == ref.court]
+    petitioner = builder.petitioner(ref)
+    return {"instructions": court_instructions(
+        case, {r: planned[r] for r in records}, {r: builder.docket(r) for r in records},
+        {r: caption_line(case.records[r], petitioner, case.filing_date) for r in records},
+        crossing_warnings(case, planned))}
+
+
+def letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:
+    """The letter to the client (client_letter.py), and the language it is rendered in."""
+    letter = letter_context(builder.case, builder.report)
+    return {"letter": letter, "language": letter["language"]}
 
 
 Section = Callable[[ContextBuilder, DocumentRef, list[DocumentRef]], dict[str, Any]]
 # The context sections a registry row can name (rules/documents.py, DocumentSpec.context).
 SECTIONS: dict[str, Section] = {"affidavit": affidavit_section, "victim": victim_section,
-                                "cover_letter": cover_letter_section, "review": review_section}
+                                "cover_letter": cover_letter_section, "review": review_section,
+                                "instructions": instructions_section, "letter": letter_section}
 
 
 def build_context(builder: ContextBuilder, ref: DocumentRef, refs: list[DocumentRef]) -> dict[str, Any]:

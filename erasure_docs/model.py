@@ -63,6 +63,7 @@ Suffix = Annotated[str, _limits(20), LINE]
 JurisNumber = Annotated[str, _limits(6, r"^\d{6}$"), LINE]
 TrackingNumber = Annotated[str, _limits(60), LINE]
 DocketNumber = Annotated[str, _limits(60, r"^[A-Za-z0-9][A-Za-z0-9 ./#:-]*$"), LINE]
+LanguageCode = Annotated[str, _limits(2, r"^[a-z]{2}$"), LINE]  # ISO 639-1
 
 
 class Strict(BaseModel):
@@ -103,6 +104,7 @@ class Petitioner(Strict):
     address_is_acp: bool = False
     phone: Phone | None = None
     email: Email | None = None
+    language: LanguageCode | None = None  # the client letter's language
 
     @property
     def full_name(self) -> str:
@@ -286,6 +288,10 @@ class Case(Strict):
                     found.append((f"records[{i}].charges[{j}].victims",
                                   f"victims are listed but disposition is '{charge.disposition.value}'; "
                                   "victim notice only matters for a conviction"))
+        from erasure_docs.i18n import letter_language  # the catalogs decide which languages exist
+        if self.petitioner.language and letter_language(self.petitioner.language) != self.petitioner.language:
+            found.append(("petitioner.language", "no translation of the client letter for this language code; "
+                                                 "the letter will be in English"))
         deprecated = [f for f in ("prosecutor_office", "prosecutor_address") if getattr(self.filing, f) is not None]
         if deprecated:
             found.append((f"filing.{deprecated[0]}", "is deprecated: with both prosecutor fields it is served on every "

@@ -20,6 +20,8 @@ own papers:
         attorney-copy.pdf                 everything above in one binder, "ATTORNEY COPY — NOT FOR FILING" on every
                                           page (PDF/A-3a), with eligibility.json, the redacted case data and
                                           manifest.json attached: the only PDF that carries data
+        filing_instructions-<court>.docx|.pdf  what the attorney does with each court's papers (never filed)
+        client_letter.docx|.pdf           the letter to the client (instructions.py, client_letter.py; never filed)
         eligibility.json                  the report of `erasure-docs check --json`
         case-data-redacted.json           with --redact: the redacted work copy (redact.py)
       manifest.json                     tool and rules version, as-of date, input SHA-256, the fingerprint, every
@@ -54,7 +56,8 @@ from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case, redacted_for_rendering
 from erasure_docs.render import Renderers
-from erasure_docs.rules.documents import TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed, sealed_kinds
+from erasure_docs.rules.documents import (TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed, sealed_kinds,
+                                          spec)
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import ChargeOutcome, Report, Status
 from erasure_docs.rules.pathways import pathway
@@ -94,7 +97,9 @@ def court_of(case: Case, ref: DocumentRef) -> Court | None:
 
 def file_stem(case: Case, ref: DocumentRef) -> str:
     """Where a document goes in the case folder (see the module docstring)."""
-    if ref.kind == "review_sheet" or ref.record is None and ref.court is None:
+    if not spec(ref.kind).filed and ref.kind not in VICTIM_NOTICES:  # the attorney's, for the case or one court
+        return f"{ATTORNEY}/{ref.kind}" + (f"-{court_slug(ref.court)}" if ref.court is not None else "")
+    if ref.record is None and ref.court is None:
         return f"{ATTORNEY}/{ref.kind}"
     court = court_slug(court_of(case, ref))  # type: ignore[arg-type]
     if ref.record is None:
@@ -478,7 +483,7 @@ def envelope_path(item: RenderedDocument) -> str:
 def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> list[str]:
     """The files whose pages the attorney's binder holds after its summary, in order."""
     laid_out = [r for r in rendered if r.layout is not None]
-    paths = [f"{r.stem}.pdf" for r in laid_out if r.ref.kind == "review_sheet"]
+    paths = [f"{r.stem}.pdf" for r in laid_out if r.stem.startswith(f"{ATTORNEY}/")]  # review sheet, letters
     paths += [f"{fs.folder}/{BOUND}" for fs in sets]
     for fs in sets:
         paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]

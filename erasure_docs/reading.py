@@ -75,6 +75,7 @@ class LoadedCase:
     warnings: list[Problem] = field(default_factory=list)
     input_sha256: str = ""
     unreadable: bool = False  # a whole input (a sheet, its header) that yields no case at all
+    file: str = ""  # the file the case came from, when `source` also names a sheet cell
 
     @property
     def ok(self) -> bool:
@@ -82,8 +83,8 @@ class LoadedCase:
 
     @property
     def input_file(self) -> str:
-        """The file the case came from: the source without its sheet row or cell."""
-        return re.sub(r" (?:row \d+|(?:'(?:[^']|'')*'|[^ '!]+)![A-Z]+\d+)$", "", self.source)
+        """The file the case came from (a sheet case's source also names its cell)."""
+        return self.file or self.source
 
     @property
     def input_ref(self) -> InputRef:

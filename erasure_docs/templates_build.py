@@ -6,10 +6,15 @@ Each `templates/source/<kind>.yaml` (format in templates/source/README.md) becom
 template that WeasyPrint renders to PDF, and `<kind>.docx`, a docxtpl template a clinic can open and edit in
 Word. The shared pieces — caption, signature block, court signature lines, jurat — are written once per
 format: as `_*.html` partials, and as the DOCX builders below.
+
+A source marked `translate: true` (the letter to the client) is written in English and translated when it is
+rendered: each of its literal texts becomes a `{% trans %}` block, and its messages are extracted into
+`erasure_docs/locale/messages.pot`, which the build merges into every language's catalog (erasure_docs/i18n.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -27,11 +32,15 @@ from docx.shared import Inches, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from erasure_docs import i18n
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
 from erasure_docs.render.zipfiles import FIXED_TIMESTAMP, normalise_zip
 
 JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%})")
+TEXT_KEYS = ("np", "p", "plain", "center", "bold", "item")
+TRANS_TAGS = re.compile(r"{%-? trans[^%]*%}|{%-? endtrans -?%}")
+SIMPLE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "if", "for", "table", "signature", "court_signature",
               "notary", "page_break", "include"}
 
@@ -71,7 +80,7 @@ def block_kind(block: dict, where: str) -> str:
 def keeps_with_next(kind: str, text: Any) -> bool:
     """Headings (bold lines) and the lines that lead into a signature — a blank line, a salutation ending in a
     comma, a line to sign on — stay on the page of what follows them, in both formats."""
-    text = str(text).strip()
+    text = TRANS_TAGS.sub("", str(text)).strip()
     return kind == "bold" or (kind == "plain" and (not text or text.endswith(",") or set(text) == {"_"}))
 
 
@@ -90,10 +99,102 @@ def number_paragraphs(blocks: list[dict], where: str) -> list[tuple[str, Any, st
 
 
 def _refuse_nested_np(block: dict, where: str) -> None:
-    for child in block.get("then", []) + block.get("do", []):
+    for child in block.get("then", []) + block.get("else", []) + block.get("do", []):
         if "np" in child:
             raise SourceError(f"{where}: a numbered paragraph (np) may not stand inside 'if' or 'for'")
         _refuse_nested_np(child, where)
+
+
+# ---------------------------------------------------------------- translation
+
+def trans_block(text: str, where: str) -> str:
+    """'Dear {{ letter.client_name }},' → '{% trans letter_client_name=letter.client_name %}Dear
+    {{ letter_client_name }},{% endtrans %}': a gettext message with named placeholders. A text with no
+    words of its own (a date, a name, a blank line) is left as it is."""
+    if not re.search(r"[A-Za-z]", JINJA_TAG.sub("", text)):
+        return text
+    if "{%" in text:
+        raise SourceError(f"{where}: a translated text cannot hold {{% %}}; use an 'if' block around it")
+    names: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        value = match.group(0)[2:-2].strip()
+        if not SIMPLE_VALUE.fullmatch(value):
+            raise SourceError(f"{where}: a translated text may only hold plain values such as {{{{ a.b }}}}")
+        names[value.replace(".", "_")] = value
+        return "{{ " + value.replace(".", "_") + " }}"
+
+    body = JINJA_TAG.sub(placeholder, text)
+    bindings = "".join(f" {name}={value}," for name, value in names.items()).rstrip(",")
+    return f"{{% trans{bindings} %}}{body}{{% endtrans %}}"
+
+
+def translatable(blocks: list[dict], where: str) -> list[dict]:
+    """The blocks with every literal text made a translatable message."""
+    out = []
+    for block in blocks:
+        kind = block_kind(block, where)
+        changed = dict(block)
+        if kind in TEXT_KEYS:
+            changed[kind] = trans_block(str(block[kind]), where)
+        for nested in ("then", "else", "do"):
+            if nested in block:
+                changed[nested] = translatable(block[nested], where)
+        out.append(changed)
+    return out
+
+
+def prepared(source: dict) -> dict:
+    """The source as the builders read it: a translatable one with its texts made messages."""
+    if not source.get("translate"):
+        return source
+    where = source["kind"]
+    return {**source, "title": trans_block(str(source.get("title", "")), where),
+            "body": translatable(source["body"], where)}
+
+
+CATALOG_HEADER = ("# Messages of the translated documents (the letter to the client), extracted from their built\n"
+                  "# templates by `python -m erasure_docs.templates_build`. A language's translations live in\n"
+                  "# locale/<ISO 639-1 code>/LC_MESSAGES/messages.po; keep each %(name)s placeholder as it is.")
+
+
+def extract_messages(sources: list[dict]) -> Any:
+    """The message template (.pot) of every translatable source, from its built HTML template."""
+    from babel.messages.catalog import Catalog
+    from jinja2.ext import babel_extract
+
+    catalog = Catalog(project="erasure-docs", version="1", fuzzy=False, header_comment=CATALOG_HEADER, msgid_bugs_address="",
+                      creation_date=dt.datetime(*FIXED_TIMESTAMP), revision_date=dt.datetime(*FIXED_TIMESTAMP))
+    for source in sources:
+        html_text = build_html(source)
+        for line, _function, message, _comments in babel_extract(
+                io.BytesIO(html_text.encode("utf-8")), ["_", "gettext", "ngettext"], [], {"extensions": "jinja2.ext.i18n"}):
+            if isinstance(message, str):  # the letter uses no plural forms
+                catalog.add(message, locations=[(f"templates/{source['kind']}.html", line)])
+    return catalog
+
+
+def write_catalogs(catalog: Any, folder: Path = i18n.LOCALE_DIR) -> list[Path]:
+    """Write messages.pot and merge it into each language's messages.po (new messages untranslated,
+    translations of removed ones dropped)."""
+    from babel.messages.pofile import read_po, write_po
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / f"{i18n.DOMAIN}.pot"]
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, include_previous=False)
+    written[0].write_bytes(buffer.getvalue())
+    for language in i18n.languages(folder)[1:]:
+        path = i18n.catalog_path(language, folder)
+        with path.open("rb") as handle:
+            translated = read_po(handle, locale=language)
+        translated.update(catalog, no_fuzzy_matching=True)
+        translated.obsolete.clear()
+        buffer = io.BytesIO()
+        write_po(buffer, translated, width=100, omit_header=False, include_previous=False)
+        path.write_bytes(buffer.getvalue())
+        written.append(path)
+    return written
 
 
 # ---------------------------------------------------------------- HTML
@@ -115,7 +216,8 @@ def html_blocks(blocks: list[dict], where: str, numbered: bool = False) -> list[
             keep = " keep" if keeps_with_next(kind, value) else ""
             out.append(f'<p class="{kind}{keep}">{html_text(value)}</p>')
         elif kind == "if":
-            out += [f"{{% if {value} %}}", *html_blocks(block.get("then", []), where), "{% endif %}"]
+            otherwise = ["{% else %}", *html_blocks(block["else"], where)] if "else" in block else []
+            out += [f"{{% if {value} %}}", *html_blocks(block.get("then", []), where), *otherwise, "{% endif %}"]
         elif kind == "for":
             out += [f"{{% for {value} %}}", *html_blocks(block.get("do", []), where), "{% endfor %}"]
         elif kind == "table":
@@ -139,20 +241,23 @@ def html_table(spec: dict) -> list[str]:
 
 
 def build_html(source: dict) -> str:
+    source = prepared(source)
     where = source["kind"]
     body = html_blocks(source["body"], where, numbered=True)
     caption = ['{% include "_caption.html" %}'] if source.get("caption", True) else []
     title = f'<h1>{html_text(source["title"])}</h1>' if source.get("title") else ""
+    # A translated document has no "Page N of M" footer: those words are the stylesheet's, in English.
+    language, unnumbered = ("{{ language }}", " unnumbered") if source.get("translate") else ("en", "")
     return "\n".join([
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{language}">',
         "<head>",
         '<meta charset="utf-8">',
         "<title>{{ doc.title }}</title>",
         '<meta name="author" content="{{ signer.name }}">',
         '<meta name="description" content="{{ doc.title }}">',
         "</head>",
-        f'<body class="doc {where}">',
+        f'<body class="doc {where}{unnumbered}">',
         *caption,
         title,
         *body,
@@ -164,7 +269,7 @@ def build_html(source: dict) -> str:
 
 # ---------------------------------------------------------------- DOCX
 
-def new_document() -> Any:
+def new_document(footer: bool = True) -> Any:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Inches(8.5), Inches(11)
@@ -179,11 +284,11 @@ def new_document() -> Any:
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    _footer(section)
+    if footer:
+        _footer(section)
     props = document.core_properties
     props.author, props.last_modified_by, props.title = "erasure-docs", "erasure-docs", ""
     props.comments, props.keywords, props.revision = "", "", 1
-    import datetime as dt
     props.created = props.modified = dt.datetime(*FIXED_TIMESTAMP)
     return document
 
@@ -349,6 +454,9 @@ def docx_blocks(document: Any, blocks: list[dict], where: str, numbered: bool = 
         elif kind == "if":
             _tag(document, f"if {value}")
             docx_blocks(document, block.get("then", []), where)
+            if "else" in block:
+                _tag(document, "else")
+                docx_blocks(document, block["else"], where)
             _tag(document, "endif")
         elif kind == "for":
             _tag(document, f"for {value}")
@@ -365,7 +473,8 @@ def docx_blocks(document: Any, blocks: list[dict], where: str, numbered: bool = 
 
 
 def build_docx(source: dict) -> bytes:
-    document = new_document()
+    source = prepared(source)
+    document = new_document(footer=not source.get("translate"))
     if source.get("caption", True):
         docx_caption(document)
     if source.get("title"):
@@ -378,20 +487,27 @@ def build_docx(source: dict) -> bytes:
 
 # ---------------------------------------------------------------- build
 
-def build_all(target: Path = TEMPLATE_DIR) -> list[Path]:
+def build_all(target: Path = TEMPLATE_DIR, locale: Path | None = None) -> list[Path]:
+    """Write every template into `target`, and the message catalogs into `locale` (the package's own when
+    building the shipped templates, `target/locale` otherwise)."""
+    if locale is None:
+        locale = i18n.LOCALE_DIR if target == TEMPLATE_DIR else target / "locale"
     written = []
     for path in sorted(SOURCE_DIR.glob("_*.yaml")):  # shared pieces: HTML partials
         partial = target / f"{path.stem}.html"
         partial.write_text("\n".join(html_blocks(shared_piece(path.stem[1:]), path.name)) + "\n", encoding="utf-8")
         written.append(partial)
+    translated = []
     for path in sorted(SOURCE_DIR.glob("[!_]*.yaml")):
         source = load_source(path)
+        if source.get("translate"):
+            translated.append(source)
         kind = source["kind"]
         html_path, docx_path = target / f"{kind}.html", target / f"{kind}.docx"
         html_path.write_text(build_html(source), encoding="utf-8")
         docx_path.write_bytes(build_docx(source))
         written += [html_path, docx_path]
-    return written
+    return written + write_catalogs(extract_messages(translated), locale)
 
 
 def main() -> None:

@@ -398,7 +398,8 @@ def finish_case(path: Path, data: dict, places: dict[str, RowPlace], found: list
         place(problem)
     problems += invalid
     label_cell, _ = locate(places, "case_id")
-    loaded = LoadedCase(f"{file} {label_cell}", case_id, None if problems else case, problems, input_sha256=digest)
+    loaded = LoadedCase(f"{file} {label_cell}", case_id, None if problems else case, problems, input_sha256=digest,
+                        file=file)
     if case and not problems:
         loaded.warnings = [Problem(file, message, case_id, where) for where, message in case.warnings()]
         for warning in loaded.warnings:

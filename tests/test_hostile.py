@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -52,7 +51,6 @@ SHEET_HEADER = ("case_id,first_name,last_name,date_of_birth,predicates,docket_nu
                 "related_to_trafficking,as_of").split(",")
 SHEET_ROW = ["C-0", "Maria", "Santos", "1998-03-14", "53a-192a", "H14H-CR15-0000001-S", "ga", "14", "Hartford",
              "adult", "53a-82", "Prostitution", "2015-03-01", "convicted", "2015-06-10", "30 days", "yes", "2026-11-30"]
-TIMINGS: dict[str, float] = {}
 
 
 def catalogue() -> list[dict[str, str]]:
@@ -221,12 +219,6 @@ def check_long_name_not_echoed(entry, ctx) -> None:
     assert "A" * 50 not in ctx["stdout"] + ctx["stderr"]
 
 
-def check_fast(limit: float):
-    def check(entry, ctx) -> None:
-        assert ctx["seconds"] < limit, f"{entry['file']}: {ctx['seconds']:.1f} s"
-    return check
-
-
 def check_stdout(text: str):
     def check(entry, ctx) -> None:
         assert text in ctx["stdout"], ctx["stdout"]
@@ -243,9 +235,7 @@ EXTRA_CHECKS = {
     "H59": [check_docket_traversal],
     "H60": [check_symlink],
     "G01": [check_long_name_not_echoed],
-    "G02": [check_fast(120), check_stdout("100000 valid, 0 invalid (100000 cases read)")],
-    "G03": [check_fast(60)], "G04": [check_fast(10)], "G05": [check_fast(10)], "G06": [check_fast(30)],
-    "G07": [check_fast(30)], "G08": [check_fast(30)],
+    "G02": [check_stdout("100000 valid, 0 invalid (100000 cases read)")],
     "G10": [check_stdout("1 valid, 1 invalid (2 cases read)")],
 }
 
@@ -292,10 +282,9 @@ def test_hostile_input(entry, tmp_path):
     args: list[str | Path] = [entry["command"], source]
     if entry["command"] == "generate":
         args += ["--out", out]
-    started = time.perf_counter()
-    code, stdout, stderr = run(*args, cwd=work, private_tmp=private_tmp)
-    ctx.update(seconds=time.perf_counter() - started, stdout=stdout, stderr=stderr)
-    TIMINGS[entry["id"]] = ctx["seconds"]
+    # The subprocess timeout is a guard against a hang, not a speed target (speed is measured in bench/).
+    code, stdout, stderr = run(*args, cwd=work, private_tmp=private_tmp, timeout=900)
+    ctx.update(stdout=stdout, stderr=stderr)
 
     assert "Traceback" not in stdout and "Traceback" not in stderr, stderr[-2000:]
     assert code == int(entry["exit"]), f"exit {code}\n{stdout[-1000:]}\n{stderr[-2000:]}"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import ROOT
 
@@ -31,16 +32,25 @@ from erasure_docs.custom_templates import sample_contexts
 assert TEMPLATE_DIR.is_relative_to({str(site)!r}) and (TEMPLATE_DIR / "application_54_95c.docx").exists()
 assert len(load_tables().offenses) >= 60
 assert sample_contexts()
+from erasure_docs import i18n
+assert i18n.LOCALE_DIR.is_relative_to({str(site)!r}) and "es" in i18n.languages()
+assert i18n.messages("es")["Sincerely,"] == "Atentamente,"
 from erasure_docs.web.app import HERE as WEB
 assert WEB.is_relative_to({str(site)!r})
 assert (WEB / "templates" / "case.html").exists() and (WEB / "static" / "app.js").exists()
 from erasure_docs.cli import main
-main(["generate", {str(ROOT / "sample_cases" / "juvenile-adjudication.yaml")!r}, "--out", {str(out)!r}])
+for sample in ("juvenile-adjudication", "mixed-multi-docket"):
+    try:
+        main(["generate", str(Path({str(ROOT / "sample_cases")!r}) / f"{{sample}}.yaml"), "--out", {str(out)!r}])
+    except SystemExit as exit:
+        assert not exit.code, exit.code
 """
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (out / "CLINIC-2026-0011" / "filings" / "juvenile-hartford" / "filing.pdf").exists()
+    letter = PdfReader(out / "CLINIC-2026-0018" / "attorney" / "client_letter.pdf")  # Spanish, from the installed catalog
+    assert "Atentamente," in letter.pages[-1].extract_text()
     # The README's one-liner, against the installed package, from a checkout's folder (for the sample path).
     one_liner = ("import erasure_docs as ed; case, problems = ed.validate('sample_cases/nolle.yaml'); "
                  "print(ed.check(case).summary); print(ed.__file__)")

@@ -15,11 +15,12 @@ from tests.conftest import ROOT
 LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs", "erasure_docs.errors", "erasure_docs.text", "erasure_docs.citations",
      "erasure_docs.offense_class", "erasure_docs.courts", "erasure_docs.crossfield", "erasure_docs.model",
-     "erasure_docs.paths", "erasure_docs.files", "erasure_docs.law"),
+     "erasure_docs.paths", "erasure_docs.files", "erasure_docs.law", "erasure_docs.i18n"),
     ("erasure_docs.reading", "erasure_docs.columns", "erasure_docs.sheetio", "erasure_docs.workbook",
      "erasure_docs.spreadsheet", "erasure_docs.loading"),  # the case file (and the intake workbook), read
     ("erasure_docs.rules", "erasure_docs.readiness"),  # the law: tables, pathways, engine, the document plan
-    ("erasure_docs.context", "erasure_docs.redact"),  # what documents say
+    ("erasure_docs.context", "erasure_docs.redact", "erasure_docs.client_letter",
+     "erasure_docs.instructions"),  # what documents say
     ("erasure_docs.render",),
     ("erasure_docs.packet",),
     ("erasure_docs.api",),

@@ -68,7 +68,8 @@ BOUND_FILES = {"filing.pdf", "attorney-copy.pdf", "filing-summary.pdf"}
 
 
 def kind_of(path: Path) -> str:
-    return path.stem.split("-")[0] if path.stem.startswith("victim_") else path.stem
+    return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter", "filing_instructions")) \
+        else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
@@ -280,7 +281,10 @@ def test_nothing_eligible_gives_review_sheet_only(tmp_path):
     folder = tmp_path / "out" / "TEST-PENDING"
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert files == {"attorney/review_sheet.docx", "attorney/review_sheet.pdf", "attorney/eligibility.json",
+                     "attorney/client_letter.docx", "attorney/client_letter.pdf",
                      "attorney/filing-summary.pdf", "attorney/attorney-copy.pdf", "manifest.json"}
+    letter = " ".join(text_of(folder / "attorney" / "client_letter.pdf").split())  # it promises no filing
+    assert "there are no papers to file for you" in letter and "I will file" not in letter
 
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
@@ -485,7 +489,8 @@ def test_individual_pdfs_tagged_with_language_and_title(packets, sample):
         reader = pypdf.PdfReader(path)
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root, path.name
-        assert root.get("/Lang") == "en", path.name
+        language = load_case(SAMPLES / f"{sample}.yaml").petitioner.language if kind_of(path) == "client_letter" else None
+        assert root.get("/Lang") == (language or "en"), path.name
         assert reader.metadata.title == TITLES[kind_of(path)], path.name
         assert not reader.attachments, f"{path.name} carries attachments"
 

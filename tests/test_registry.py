@@ -42,15 +42,18 @@ def test_every_registered_document_has_its_templates_and_context_sections():
     assert built == set(TITLES), "a built template no registry row names (or the reverse)"
     # Both affidavits hold the narrative: each goes in its own sealed envelope, never bound into a filing set.
     assert [s.kind for s in REGISTRY if s.sealed] == ["affidavit_46b_146", "affidavit"]
-    # Victim notices are mailed to each victim, the review sheet is the attorney's: neither is filed.
-    assert [s.kind for s in REGISTRY if not s.filed] == ["victim_notice", "victim_hearing_notice", "review_sheet"]
+    # Victim notices are mailed to each victim; the review sheet, the instructions and the letter to the client are
+    # the attorney's: none is filed.
+    assert [s.kind for s in REGISTRY if not s.filed] == ["victim_notice", "victim_hearing_notice", "review_sheet",
+                                                         "filing_instructions", "client_letter"]
 
 
 def test_the_plan_follows_the_registry_rows():
     case = sample("adult-with-victim.yaml")
     report = ed.check(case)
     kinds = [ref.kind for ref in report.planned]
-    assert kinds[0] == "cover_letter" and kinds[-1] == "review_sheet"
+    assert kinds[0] == "cover_letter" and kinds[-2:] == ["review_sheet", "client_letter"]
+    assert kinds.count("filing_instructions") == kinds.count("cover_letter")  # one page per court
     assert list(report.documents) == list(dict.fromkeys(s.kind for s in REGISTRY if s.kind in kinds))
     notices = [(ref.record, ref.victim) for ref in report.planned if ref.kind == "victim_notice"]
     victims = [(c.record_index, v) for c in report.charges if c.victim_notice_required

@@ -78,7 +78,8 @@ def test_hostile_docx_holds_no_field_but_page_numbers(hostile_packet):
             assert "w:fldSimple" not in body, f"{path.name}: a field in the body"
             footers = [archive.read(n).decode("utf-8") for n in archive.namelist() if re.match(r"word/footer\d*\.xml", n)]
         instrs = re.findall(r'w:instr="([^"]*)"', "".join(footers))
-        assert sorted(i.strip() for i in instrs) == ["NUMPAGES", "PAGE"], path.name
+        numbered = path.stem != "client_letter"  # the letter to the client has no page footer
+        assert sorted(i.strip() for i in instrs) == (["NUMPAGES", "PAGE"] if numbered else []), path.name
         assert "DDEAUTO" in body  # it is there, as text
 
 

@@ -97,6 +97,10 @@ REGISTRY: tuple[DocumentSpec, ...] = (
     DocumentSpec("certification_of_service", "Certification of Service", VACATUR, Scope.docket),
     DocumentSpec("review_sheet", "Attorney Review Sheet (not for filing)", None, Scope.case, filed=False,
                  context=("review",)),
+    DocumentSpec("filing_instructions", "Filing Instructions (attorney copy, not for filing)", None, Scope.court,
+                 filed=False, context=("instructions",)),
+    DocumentSpec("client_letter", "Letter to the Client (not filed)", None, Scope.case, filed=False,
+                 context=("letter",)),
 )
 
 SPECS: dict[str, DocumentSpec] = {spec.kind: spec for spec in REGISTRY}
