@@ -251,12 +251,15 @@ def test_certification_of_notice_uses_initials_for_protected_offenses(tmp_path):
 # ---------------------------------------------------------------- archival, tagged, fonts
 
 def test_filed_pdfs_are_tagged_pdfa_with_embedded_fonts(three):
-    folder, _ = three
+    from erasure_docs import i18n
+
+    folder, data = three
+    client = i18n.letter_language(data["petitioner"].get("language"))  # the letter is in the client's language
     for path in files(folder, ".pdf"):
         reader = pypdf.PdfReader(path)
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root, relative(folder, path)
-        assert root.get("/Lang") == "en", relative(folder, path)
+        assert root.get("/Lang") == (client if path.name == "client_letter.pdf" else "en"), relative(folder, path)
         xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
         part = "3" if path.name == "attorney-copy.pdf" else "2"
         assert re.search(rf'pdfaid:part(="|>){part}', xmp), relative(folder, path)

@@ -91,7 +91,7 @@ def test_one_instructions_page_per_court_with_its_own_address(two_places):
 
 @pytest.mark.render
 def test_the_review_sheet_names_the_pending_docket(two_places):
-    sheet = text(two_places["review_sheet.pdf"])
+    sheet = text(two_places["attorney/review_sheet.pdf"])
     assert ("Docket H14H-CR15-0100001-S: the application and the affidavit will be read by the Superior Court, "
             "G.A. 14, at Hartford, where H14H-CR26-0200002-S is pending") in sheet
     assert "review the narrative for admissions" in sheet
