@@ -5,11 +5,13 @@
 
 What it measures (all on synthetic, fictional cases from bench/cases.py):
 1. per-case time of the real packet code (build_packet + write_packet, the atomic folder write), one process;
-2. the bare render floor of the SAME documents, in the same run: every already-built HTML rendered with one
+2. the bare render floor of the SAME outputs, in the same run: every already-built HTML rendered with one
    `weasyprint.HTML(string=...).write_pdf()`, every DOCX with one `DocxTemplate(...).render(); save()`, and
-   packet.pdf's pages (the same documents) written once more with one bare `write_pdf()`; the ratio of 1 to 2
-   is the cost of everything we add (rules, contexts, checks, the filing summary, PDF/A and PDF/UA, the
-   attachments, the manifest). The ratio against the documents alone (no packet.pdf) is reported too;
+   the pages of each court's bound filing set and of the attorney's copy (the same documents) written once
+   more with one bare `write_pdf()` each; the ratio of 1 to 2 is the cost of everything we add (rules,
+   contexts, checks, cover letters' page ranges, the stamps, envelope pages, the filing summary, PDF/A and
+   tags, the attachments, page-text hashes, the manifest). The ratio against the documents alone is reported
+   too;
 3. `erasure-docs batch` throughput with 1 worker and with 2 workers (whole processes, wall clock);
 4. peak memory of one worker process after 100 and after N (2,000) cases rendered in a row;
 5. `erasure-docs check --json` over 1,000 case files (whole process).
@@ -41,7 +43,7 @@ CLI = [sys.executable, "-m", "erasure_docs"]
 
 
 def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
-    """Our per-case time and the floor for the same documents, interleaved case by case."""
+    """Our per-case time and the floor for the same outputs, interleaved case by case."""
     import jinja2
     import weasyprint
     from docxtpl import DocxTemplate
@@ -50,6 +52,7 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
     from erasure_docs.context import ContextBuilder, build_context
     from erasure_docs.loading import load_case_file
     from erasure_docs.paths import TEMPLATE_DIR
+    from erasure_docs.rules.documents import court_key, is_filed
 
     renderers = ed.Renderers()
     pdf = renderers.pdf()
@@ -61,23 +64,29 @@ def per_case_vs_floor(paths: list[Path], out: Path) -> dict:
         report = ed.check(case)
         builder = ContextBuilder(case, report)
         refs = list(report.planned)
-        contexts = [(ref.kind, build_context(builder, ref, refs)) for ref in refs]
-        htmls = [pdf.html(kind, context) for kind, context in contexts]  # already built: not timed
-        unbound = {"review_sheet"} | ({"affidavit"} if case.filing.seal_affidavit else set())
-        filed = [pdf.layout(html) for ref, html in zip(refs, htmls) if ref.kind not in unbound]
-        packet_pages = filed[0].copy([page for document in filed for page in document.pages]) if filed else None
+        contexts = [(ref, build_context(builder, ref, refs)) for ref in refs]
+        htmls = [pdf.html(ref.kind, context) for ref, context in contexts]  # already built: not timed
+        layouts = [pdf.layout(html) for html in htmls]
+        courts: dict[tuple, list] = {}  # each court's filing set: its cover letter and filed documents
+        for (ref, _), layout in zip(contexts, layouts):
+            court = ref.court if ref.court is not None else \
+                court_key(case.records[ref.record]) if ref.record is not None else None
+            if court is not None and is_filed(case, ref):
+                courts.setdefault(court, []).append(layout)
+        bound = [docs[0].copy([p for d in docs for p in d.pages]) for docs in courts.values()]
+        everything = layouts[0].copy([p for d in layouts for p in d.pages])  # the attorney's copy
 
         started = time.perf_counter()
         for html in htmls:
             weasyprint.HTML(string=html, base_url=str(pdf.template_dir), url_fetcher=pdf.fetcher).write_pdf(
                 stylesheets=[pdf.css], font_config=pdf.font_config)
-        for kind, context in contexts:
-            template = DocxTemplate(str(TEMPLATE_DIR / f"{kind}.docx"))
+        for ref, context in contexts:
+            template = DocxTemplate(str(TEMPLATE_DIR / f"{ref.kind}.docx"))
             template.render(context, jinja_env=env, autoescape=True)
             template.save(io.BytesIO())
         documents_time = time.perf_counter() - started
-        if packet_pages is not None:
-            packet_pages.write_pdf()
+        for document in [*bound, everything]:  # the bound sets and the attorney's copy, written once more
+            document.write_pdf()
         floor_time = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -133,7 +142,7 @@ print(marks[100], marks[{count}], resource.getrusage(resource.RUSAGE_SELF).ru_ma
 
 def soak(folder: Path, count: int) -> dict:
     """One worker's memory over `count` cases in a row (no recycling): peak RSS at 100 and at `count`.
-    Each case renders its application (DOCX, PDF and packet.pdf) to keep the run to minutes: memory growth
+    Each case renders its application (DOCX, PDF and the attorney's copy) to keep the run to minutes: memory growth
     comes from the renderers' state across documents, which this exercises as a full packet would."""
     with tempfile.TemporaryDirectory() as out:
         code = SOAK.format(root=str(ROOT), folder=str(folder), out=out, count=count)
@@ -184,9 +193,9 @@ def main() -> None:
     per, tp, mem = results["per_case"], results["throughput"], results["soak"]
     print(f"""
 machine: {results['machine']}
-per case (median of {per['cases']}, {per['documents_per_case']:.1f} documents each, docx + pdf + packet.pdf):
+per case (median of {per['cases']}, {per['documents_per_case']:.1f} documents each, docx + pdf + filing sets + attorney's copy):
   ours {per['ours_seconds_per_case']:.3f} s   floor {per['floor_seconds_per_case']:.3f} s   ratio {per['ratio_median']:.2f} (min {per['ratio_min']:.2f}, max {per['ratio_max']:.2f})
-  against the documents alone, without packet.pdf ({per['floor_documents_only_seconds']:.3f} s): {per['ratio_vs_documents_only']:.2f}
+  against the documents alone, without the bound files ({per['floor_documents_only_seconds']:.3f} s): {per['ratio_vs_documents_only']:.2f}
 batch throughput: 1 worker {tp['1']['cases_per_second']:.2f} cases/s, 2 workers {tp['2']['cases_per_second']:.2f} cases/s, speed-up {tp['speedup']:.2f}x
 memory, one worker: peak {mem['peak_rss_mb_at_100']:.0f} MB after 100 cases, {mem[f"peak_rss_mb_at_{mem['cases']}"]:.0f} MB after {mem['cases']} ({mem['growth_percent']:+.1f} %)
 check --json over 1,000 case files: {results['check']['wall_seconds']:.2f} s""")

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from erasure_docs import __version__, api
 from erasure_docs.errors import safe_message
 from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, remove_leftovers, sha256
-from erasure_docs.packet import REDACTED
+from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
 from erasure_docs.reading import LoadedCase
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
@@ -126,8 +126,8 @@ class Worker:
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
                           summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
-                          documents=len([f for f in packet.manifest["files"] if f["path"].endswith((".pdf", ".docx"))
-                                         and f["path"] != "packet.pdf"]), files=len(packet.files))
+                          documents=len([f for f in packet.manifest["files"] if is_document(f["path"])]),
+                          files=len(packet.files))
             row.judged(packet.report)
             row.filing_sets = sorted({path.split("/")[1] for path in packet.files
                                       if path.startswith("filings/") and path.count("/") >= 2})
@@ -156,6 +156,13 @@ def render_case(loaded: LoadedCase, out_dir: Path) -> CaseRow:
     return _worker.render(loaded, out_dir)
 
 
+def is_document(path: str) -> bool:
+    """A document of the case (.docx or .pdf), not a bound set, the attorney's binder or summary, an envelope."""
+    name = path.rsplit("/", 1)[-1]
+    return path.endswith((".pdf", ".docx")) and path not in (SUMMARY, BINDER) and name != BOUND \
+        and not name.endswith("-envelope.pdf")
+
+
 # ---------------------------------------------------------------- the parent side
 
 def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) -> bool:
@@ -168,7 +175,7 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         same = (manifest["input"]["sha256"] == loaded.input_sha256 and manifest["tool_version"] == __version__
                 and manifest["rules_version"] == load_tables().param("rules_version") and manifest["as_of"] == as_of
                 and manifest["formats"] == list(options.formats)
-                and any(f["path"] == REDACTED for f in manifest["files"]) == options.redact)
+                and any(f["path"] == REDACTED_PATH for f in manifest["files"]) == options.redact)
         return same and all(sha256((folder / f["path"]).read_bytes()) == f["sha256"] for f in manifest["files"])
     except (OSError, KeyError, ValueError, TypeError):
         return False

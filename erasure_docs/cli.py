@@ -332,8 +332,9 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
              require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
-    """Write the filing packet of one case: every document as .docx and .pdf, packet.pdf, the eligibility
-    report and a manifest, into OUT/<case_id>/.
+    """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
+    and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
+    manifest.
 
     Only eligible charges go into petitions; every charge appears on the attorney review sheet. A case that
     is not ready to file (see `check`) still gets its packet, with "DRAFT — NOT READY TO FILE" on every page
@@ -355,14 +356,31 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     cases = api.load_cases([case_file], as_of=as_of)  # as_of is applied here, once
     if report_problems(cases):
         sys.exit(1)
-    renderers = api.Renderers()
+    from erasure_docs.packet import word_helper
+
+    # One case alone: its Word files are rendered on the other core while this one lays out the PDFs.
+    helper = word_helper() if "docx" in chosen and len(cases) == 1 else None
+    renderers = api.Renderers(word_helper=helper)
+    try:
+        status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
+                               file_mode_for_umask(umask), redact, require_ready)
+    finally:
+        if helper is not None:
+            helper.shutdown()
+    sys.exit(status)
+
+
+def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tuple[str, ...], only: set[str] | None,
+                  custom_templates: Path | None, out_dir: Path, file_mode: int, redact: bool,
+                  require_ready: bool) -> int:
+    """`generate`'s cases, each reported on one line (never a traceback); the exit status."""
     status = 0
     for item in cases:
         assert item.case is not None
         try:
-            packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=set(only) or None,
+            packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=only,
                                       templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            folder = api.write_packet(packet, out_dir, file_mode=file_mode_for_umask(umask))
+            folder = api.write_packet(packet, out_dir, file_mode=file_mode)
         except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
             click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {safe_message(exc)}", err=True)
             show_traceback()
@@ -379,7 +397,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
             click.echo(f"{packet.case_id}: draft: {count} blocker{'s' if count != 1 else ''} "
                        f"({', '.join(dict.fromkeys(b.id for b in readiness.blockers))}); see the review sheet")
             status = status or int(require_ready)
-    sys.exit(status)
+    return status
 
 
 class Progress:
@@ -504,24 +522,29 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
 @click.argument("packet", type=click.Path(path_type=Path))
 @click.option("--case", "case_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The case file the packet was made from: re-run the rules and re-render, and compare.")
-def verify(packet: Path, case_file: Path | None) -> None:
-    """Check that a packet is unaltered: every file against manifest.json, the data attached to packet.pdf,
-    the fingerprint on its summary page and in the Word files; with --case, that the rules (recorded as-of
-    date and rules version) give the same outcomes and rendering again gives byte-identical files.
+@click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="For a filing.pdf outside its case folder: the case folder's manifest.json.")
+def verify(packet: Path, case_file: Path | None, manifest_file: Path | None) -> None:
+    """Check that a case folder, one court's filing.pdf or the attorney's copy is unaltered: every file against
+    manifest.json, page by page (a swapped, added or removed page is named), no attachment in any filed PDF,
+    the bound sets' page numbers, the attorney's copy's attached data and the fingerprint on its summary; with
+    --case, that the rules (recorded as-of date and rules version) give the same outcomes and rendering again
+    gives byte-identical files.
 
-    PACKET is a packet folder or a packet.pdf. Nothing is written. Prints one PASS or FAIL line per check.
-    Exit status 0 when everything holds, 1 when anything differs, 2 for bad usage.
+    PACKET is a case folder or a PDF in it (or an attorney's copy on its own). Nothing is written. Prints one
+    PASS or FAIL line per check. Exit status 0 when everything holds, 1 when anything differs, 2 for bad usage.
 
     \b
     Example:
       erasure-docs verify output/CLINIC-2026-0013
-      erasure-docs verify output/CLINIC-2026-0013/packet.pdf
+      erasure-docs verify output/CLINIC-2026-0013/filings/ga-15-new-britain/filing.pdf
+      erasure-docs verify output/CLINIC-2026-0013/attorney/attorney-copy.pdf
       erasure-docs verify output/CLINIC-2026-0013 --case sample_cases/adult-with-victim.yaml
     """
     from erasure_docs.verify import UsageError, verify as run_verify
 
     try:
-        result = run_verify(packet, case_file)
+        result = run_verify(packet, case_file, manifest_file)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -532,25 +555,27 @@ def verify(packet: Path, case_file: Path | None) -> None:
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def show(pdf: Path) -> None:
-    """Print the filing data embedded in a packet.pdf: case id, as-of date, versions, fingerprint, each
-    docket's court and charges (citation, status, pathway, relief) and the documents enclosed.
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def show(path: Path) -> None:
+    """Print what a case folder, one court's filing.pdf or the attorney's copy holds: case id, as-of date,
+    versions, fingerprint; for a filing.pdf only that court's dockets and documents with their filing pages;
+    for a folder or the attorney's copy every docket's charges (citation, status, pathway, relief) and every
+    filing set.
 
-    Only what the attached, redacted data holds is printed. Exit status 0, 1 when the PDF carries no
-    erasure-docs filing data, 2 for bad usage.
+    Only redacted data is printed. Exit status 0, 1 when there is nothing to show, 2 for bad usage.
 
     \b
     Example:
-      erasure-docs show output/CLINIC-2026-0013/packet.pdf
+      erasure-docs show output/CLINIC-2026-0013/filings/ga-15-new-britain/filing.pdf
+      erasure-docs show output/CLINIC-2026-0013/attorney/attorney-copy.pdf
     """
     from erasure_docs.verify import show_text
 
     try:
-        text = show_text(pdf)
+        text = show_text(path)
     except Exception as exc:  # noqa: BLE001 - a damaged or foreign PDF: say so, no traceback
         reason = str(exc) if isinstance(exc, ErasureDocsError) else f"cannot be read ({safe_message(exc)})"
-        click.echo(f"error: {pdf.name}: {reason}", err=True)
+        click.echo(f"error: {path.name}: {reason}", err=True)
         sys.exit(1)
     click.echo(text)
 

@@ -17,7 +17,8 @@ from erasure_docs.model import JUVENILE_DISPOSITIONS, Address, Case, CourtKind, 
 from erasure_docs.readiness import DRAFT_MARK
 from erasure_docs.rules.checks import prostitution_age
 from erasure_docs.rules.dates import long_date
-from erasure_docs.rules.documents import REGISTRY, TITLES, VICTIM_NOTICES, charges_by_docket, court_key, spec
+from erasure_docs.rules.documents import (REGISTRY, TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed,
+                                          sealed_kinds, spec)
 from erasure_docs.rules.outcome import ChargeOutcome, DocumentRef, PathwayId, Report, Status
 from erasure_docs.rules.pathways import PATHWAYS, pathway
 from erasure_docs.rules.tables import load_tables
@@ -73,6 +74,10 @@ def exhibits(evidence: list[Evidence]) -> list[dict[str, str]]:
         found.append({"letter": exhibit_letter(i), "label": label, "description": item.description or "",
                       "date": when(item.date)})
     return found
+# Pages that go with a document but are not documents of the packet: the template, and the kinds whose context
+# it is rendered with (an envelope page for each victim notice, a sealed-envelope cover sheet for each sealed one).
+ENVELOPES = {"mailing_envelope": ("victim_notice", "victim_hearing_notice"),
+             "sealed_envelope": ("affidavit", "affidavit_46b_146")}
 
 
 STATE_POLICE = "Department of Emergency Services and Public Protection, State Police Bureau of Identification"
@@ -124,6 +129,11 @@ def predicate_phrase(citations: list[str]) -> str:
     if federal:
         parts.append(f"a criminal violation of 18 U.S.C. Chapter 77, namely {join_words(federal)}")
     return " and ".join(parts)
+
+
+def name_initials(name: str) -> str:
+    """'Hoa Trần' → 'H.T.'"""
+    return "".join(f"{part[0]}." for part in name.replace("-", " ").split() if part[0].isalpha())
 
 
 ACP_WORDING = "Address Confidentiality Program substitute address (C.G.S. § 54-240a et seq.)"
@@ -360,14 +370,23 @@ class ContextBuilder:
                 "disposition": DISPOSITIONS[charge.disposition.value], "disposition_date": when(charge.disposition_date),
                 "sentence": charge.sentence or "", "relief": outcome.relief or "",
                 "discretion_factors": list(charge.discretion_factors),
-                "victims": [{"name": v.name} for v in charge.victims] if outcome.victim_notice_required else []}
+                "victims": [{"name": v["name"]} for v in self.notified_victims(record, outcome)]}
+
+    def victim_named_by_initials(self, record: Record, outcome: ChargeOutcome) -> bool:
+        """Sexual assault, risk of injury and family violence: filed papers name the victim by initials."""
+        charge = record.charges[outcome.index]
+        sections = load_tables().param("victim_initials_sections")
+        return charge.family_violence or (charge.statute.jurisdiction == "CT" and charge.statute.section in sections)
 
     def notified_victims(self, record: Record, outcome: ChargeOutcome) -> list[dict[str, str]]:
+        """The victims as a filed paper (the certification of notice) names them: never an address."""
         if not outcome.victim_notice_required:
             return []
         victims = []
+        initials = self.victim_named_by_initials(record, outcome)
         for victim in record.charges[outcome.index].victims:
-            victims.append({"name": victim.name, "citation": cite(outcome.citation), **mailing(victim)})
+            victims.append({"name": name_initials(victim.name) if initials else victim.name,
+                            "citation": cite(outcome.citation), **mailing(victim)})
         return victims
 
     def victim(self, record_index: int, victim_index: int) -> dict[str, Any]:
@@ -520,11 +539,16 @@ def cover_letter_section(builder: ContextBuilder, ref: DocumentRef, refs: list[D
     """What a cover letter sends to its court."""
     case = builder.case
     enclosed = builder.enclosures(refs, ref.court)
-    return {"enclosures": [{"title": TITLES[e.kind], "docket_number": case.records[e.record].docket_number}
-                           for e in enclosed if e.record is not None],
+    filed = [e for e in enclosed if e.record is not None and is_filed(case, e)]
+    sealed = sealed_kinds(case)
+    # The filing pages are filled in once the documents are laid out (packet.py).
+    return {"enclosures": [{"number": n, "title": TITLES[e.kind], "docket_number": case.records[e.record].docket_number,
+                            "pages": ""} for n, e in enumerate(filed, start=1) if e.record is not None],
+            "sealed_affidavits": [{"title": TITLES[e.kind], "docket_number": case.records[e.record].docket_number}
+                                  for e in enclosed if e.record is not None and e.kind in sealed],
+            "filing_pages": 0,
             "dockets": [{"number": case.records[r].docket_number, "court": court_names(case.records[r])["full"]}
                         for r in dict.fromkeys(e.record for e in enclosed if e.record is not None)],
-            "sealed_affidavits": any(e.kind == "motion_to_seal" for e in enclosed),
             "juvenile": bool(ref.court and ref.court[0] == CourtKind.juvenile.value)}
 
 

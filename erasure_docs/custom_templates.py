@@ -21,6 +21,7 @@ import jinja2
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import TEMPLATE_DIR
 from erasure_docs.render.jinja import environment
+from erasure_docs.context import ENVELOPES
 from erasure_docs.rules.documents import TITLES
 
 EXPORTED = ("*.docx", "*.html", "*.css")
@@ -92,9 +93,10 @@ def _docx_paragraphs(path: Path) -> list[str]:
     return texts
 
 
-def check_template(path: Path, contexts: list[dict[str, Any]]) -> list[TemplateProblem]:
-    """Render one template against every context; report each unknown variable once, where it stands."""
-    kind = path.stem
+def check_template(path: Path, contexts: list[dict[str, Any]], kinds: tuple[str, ...] = ()) -> list[TemplateProblem]:
+    """Render one template against every context of its kinds (by default the one its name says); report each
+    unknown variable once, where it stands."""
+    kinds = kinds or (path.stem,)
     problems: dict[tuple[str, str], TemplateProblem] = {}
     env = environment([path.parent, TEMPLATE_DIR], undefined=_Recording)
     try:
@@ -105,7 +107,7 @@ def check_template(path: Path, contexts: list[dict[str, Any]]) -> list[TemplateP
     except jinja2.TemplateSyntaxError as exc:
         return [TemplateProblem(path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
     for context in contexts:
-        if context["doc"]["kind"] != kind:
+        if context["doc"]["kind"] not in kinds:
             continue
         _Recording.seen = []
         try:
@@ -164,6 +166,8 @@ def check_templates(folder: Path) -> list[TemplateProblem]:
     for path in sorted(folder.iterdir()):
         if path.suffix in (".html", ".docx") and path.stem in TITLES:
             problems += check_template(path, contexts)
+        elif path.suffix == ".html" and path.stem in ENVELOPES:
+            problems += check_template(path, contexts, ENVELOPES[path.stem])
         elif path.suffix in (".html", ".docx") and not path.stem.startswith("_") and path.stem not in ("summary",):
             problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
                                                                   f"{', '.join(TITLES)}"))

@@ -68,9 +68,10 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
     try:
         for relative, data in outputs.items():
             path = staging / relative
-            if not path.parent.exists():
-                path.parent.mkdir(parents=True)
-                path.parent.chmod(folder_mode)
+            for folder in reversed(path.relative_to(staging).parents[:-1]):  # filings/, then filings/<court>/, …
+                if not (staging / folder).exists():
+                    (staging / folder).mkdir()
+                    (staging / folder).chmod(folder_mode)
             write_private(path, data, file_mode)
         staging.chmod(folder_mode)
         if target.is_symlink() or (target.exists() and not target.is_dir()):

@@ -220,6 +220,7 @@ class Charge(Strict):
     sentence: Text | None = None
     discharge_date: dt.date | None = None
     related_to_trafficking: bool | None = None
+    family_violence: bool = False  # a family violence crime (C.G.S. § 46b-38a): filed papers name victims by initials
     victims: list[Victim] = []
     no_identifiable_victim: bool = False  # the attorney's statement that an empty victim list is a decision
     discretion_factors: list[Text] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))

@@ -1,56 +1,88 @@
-"""One case in, one packet folder out.
+"""One case in, one case folder out, laid out so that a clerk, a mail room and the attorney each get only their
+own papers:
 
     output/<case_id>/
-      <docket>/<document>.docx|.pdf     the documents of each docket, in filing order
-      cover_letter-<court>.docx|.pdf    one for each court anything is filed in
-      review_sheet.docx|.pdf            always; not for filing
-      filing_instructions-<court>.docx|.pdf   the attorney's instructions for each court; not for filing
-      client_letter.docx|.pdf           always: the letter to the client (instructions.py, client_letter.py)
-      packet.pdf                        filing summary (with the table of contents) + cover letter + every
-                                        filing document (PDF/A-3b, with eligibility.json, the redacted case
-                                        data and manifest.json attached)
-      eligibility.json                  the report of `erasure-docs check --json`
-      case-data-redacted.json           with --redact: the redacted work copy (redact.py)
-      manifest.json                     tool and rules version, as-of date, input SHA-256, the packet
-                                        fingerprint, every file's SHA-256 and page count
+      filings/<court>/                  one filing set per court (a juvenile court never shares one)
+        cover_letter.docx|.pdf            addressed to that court; lists only its dockets, with filing page ranges
+        <docket>/<document>.docx|.pdf     the documents filed in that docket, in filing order
+        filing.pdf                        the bound set: cover letter, then the documents; every page also prints
+                                          "Filing page N of M" (PDF/A-2a, tagged, nothing attached)
+      sealed/<court>/<docket>/          sealed affidavits, never bound into a filing
+        affidavit.docx|.pdf               the affidavit
+        affidavit-envelope.pdf            the cover sheet for its sealed envelope (caption, docket, lodged under seal)
+      mailings/<docket>/                victim notices, never bound into a filing
+        victim_notice-N.docx|.pdf         one notice per victim (the only document with the victim's address),
+                                          and victim_hearing_notice-N when a hearing date is set
+        victim_notice-N-envelope.pdf      the addressed page for that notice's envelope
+      attorney/                         the attorney's copy, not for filing
+        review_sheet.docx|.pdf            the review sheet (every note to the attorney is here)
+        filing-summary.pdf                every filing set, its pages, victim notice and what is sealed; fingerprint
+        attorney-copy.pdf                 everything above in one binder, "ATTORNEY COPY — NOT FOR FILING" on every
+                                          page (PDF/A-3a), with eligibility.json, the redacted case data and
+                                          manifest.json attached: the only PDF that carries data
+        filing_instructions-<court>.docx|.pdf  what the attorney does with each court's papers (never filed)
+        client_letter.docx|.pdf           the letter to the client (instructions.py, client_letter.py; never filed)
+        eligibility.json                  the report of `erasure-docs check --json`
+        case-data-redacted.json           with --redact: the redacted work copy (redact.py)
+      manifest.json                     tool and rules version, as-of date, input SHA-256, the fingerprint, every
+                                        file's SHA-256, page count and the SHA-256 of each page's text, and each
+                                        filing set's court, dockets and enclosures
 
-The packet fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output
-except the Word files, packet.pdf and manifest.json, so that it can be printed on the summary page of
-packet.pdf and stored in the Word files' properties without circularity. Build order: the PDF documents and
-eligibility.json → the fingerprint → the Word files → packet.pdf (which attaches manifest.json without its own
-entry) → manifest.json (with packet.pdf's entry). `erasure-docs verify` (erasure_docs/verify.py) checks all of it.
+Each document is laid out once: its own PDF, its court's bound filing.pdf and the attorney's binder all draw the
+same laid-out pages (the "Filing page" line and the attorney stamp are drawn over them, render/pdf.py).
 
-The folder appears whole or not at all: it is written under a hidden name inside the output folder and
-renamed into place (files.py). Folders are created 0700 and files 0600 unless the caller asks otherwise.
+The fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output except the
+Word files, the filing summary, the attorney's binder and manifest.json, so that it can be printed on the summary
+and stored in the Word files' properties without circularity. `erasure-docs verify` (verify.py) checks all of it.
+
+`build` makes every file in memory; the folder is written whole or not at all (files.py, `api.write_packet`):
+owner-only unless the caller asks otherwise.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from erasure_docs import __version__
-from erasure_docs.context import (ContextBuilder, DocumentRef, build_context, cite, court_names, draft_mark,
-                                  when)
+from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
+                                  draft_mark, when)
 from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
-from erasure_docs.redact import redact_case
+from erasure_docs.redact import redact_case, redacted_for_rendering
 from erasure_docs.render import Renderers
-from erasure_docs.rules.documents import TITLES, charges_by_docket, sealed_kinds, spec
+from erasure_docs.rules.documents import (TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed, sealed_kinds,
+                                          spec)
+from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import ChargeOutcome, Report, Status
 from erasure_docs.rules.pathways import pathway
 
-__all__ = ["HIDDEN_PREFIX", "InputRef", "Packet", "build", "plan_documents"]
+__all__ = ["HIDDEN_PREFIX", "InputRef", "Packet", "build", "is_filed", "plan_documents"]
 
 FORMATS = ("docx", "pdf")
-PACKET_PDF, MANIFEST, ELIGIBILITY, REDACTED = "packet.pdf", "manifest.json", "eligibility.json", \
-    "case-data-redacted.json"
+FILINGS, SEALED, MAILINGS, ATTORNEY = "filings", "sealed", "mailings", "attorney"
+BOUND = "filing.pdf"  # the bound filing set, in each filings/<court>/ folder
+MANIFEST = "manifest.json"
+ELIGIBILITY, REDACTED = "eligibility.json", "case-data-redacted.json"  # names in attorney/ and as attachments
+SUMMARY, BINDER = f"{ATTORNEY}/filing-summary.pdf", f"{ATTORNEY}/attorney-copy.pdf"
+ELIGIBILITY_PATH, REDACTED_PATH = f"{ATTORNEY}/{ELIGIBILITY}", f"{ATTORNEY}/{REDACTED}"
+FILED_VARIANT, BINDER_VARIANT = "pdf/a-2a", "pdf/a-3a"  # archival and tagged; only PDF/A-3 may attach data
+Court = tuple[str, int | None, str]  # rules/documents.py, court_key
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_") or "docket"
+
+
+def court_slug(court: Court) -> str:
+    """('ga', 15, 'New Britain') → 'ga-15-new-britain'; ('juvenile', None, 'New Haven') → 'juvenile-new-haven'."""
+    words = " ".join(str(part) for part in court if part is not None).lower()
+    return re.sub(r"[^a-z0-9]+", "-", words).strip("-") or "court"
 
 
 def plan_documents(report: Report, only: set[str] | None = None) -> list[DocumentRef]:
@@ -58,14 +90,26 @@ def plan_documents(report: Report, only: set[str] | None = None) -> list[Documen
     return [ref for ref in report.planned if only is None or ref.kind in only]
 
 
+def court_of(case: Case, ref: DocumentRef) -> Court | None:
+    return ref.court if ref.court is not None else court_key(case.records[ref.record]) if ref.record is not None \
+        else None
+
+
 def file_stem(case: Case, ref: DocumentRef) -> str:
-    if ref.court is not None:
-        return f"{ref.kind}-{slug(' '.join(str(part) for part in ref.court if part is not None))}"
+    """Where a document goes in the case folder (see the module docstring)."""
+    if not spec(ref.kind).filed and ref.kind not in VICTIM_NOTICES:  # the attorney's, for the case or one court
+        return f"{ATTORNEY}/{ref.kind}" + (f"-{court_slug(ref.court)}" if ref.court is not None else "")
+    if ref.record is None and ref.court is None:
+        return f"{ATTORNEY}/{ref.kind}"
+    court = court_slug(court_of(case, ref))  # type: ignore[arg-type]
     if ref.record is None:
-        return ref.kind
-    folder = slug(case.records[ref.record].docket_number)
-    suffix = f"-{ref.victim + 1}" if ref.victim is not None else ""
-    return f"{folder}/{ref.kind}{suffix}"
+        return f"{FILINGS}/{court}/{ref.kind}"
+    docket = slug(case.records[ref.record].docket_number)
+    if ref.kind in VICTIM_NOTICES:
+        return f"{MAILINGS}/{docket}/{ref.kind}-{(ref.victim or 0) + 1}"
+    if ref.kind in sealed_kinds(case):
+        return f"{SEALED}/{court}/{docket}/{ref.kind}"
+    return f"{FILINGS}/{court}/{docket}/{ref.kind}"
 
 
 @dataclass
@@ -74,7 +118,21 @@ class RenderedDocument:
     stem: str
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
     pages: int | None = None
-    layout: Any = None  # the laid-out WeasyPrint document, reused for packet.pdf
+    layout: Any = None  # the laid-out WeasyPrint document, reused for the bound sets and the attorney's binder
+    extra: Any = None  # the envelope page (or sealed-envelope cover sheet) that goes with it, laid out
+
+
+@dataclass
+class FilingSet:
+    """One court's filing set: its cover letter and filed documents, bound."""
+
+    court: Court
+    folder: str
+    cover: RenderedDocument
+    documents: list[RenderedDocument]
+    entries: list[dict[str, Any]]  # the cover letter's enclosure table, with filing page ranges
+    sealed: list[RenderedDocument]
+    pages: list[Any] = field(default_factory=list)  # the stamped pages of filing.pdf
 
 
 @dataclass(frozen=True)
@@ -87,10 +145,39 @@ class Packet:
     manifest: dict[str, Any]
 
 
+def page_texts(data: bytes) -> list[str]:
+    """The text of every page of a PDF, whitespace-normalised: what the manifest's page hashes are taken of."""
+    import pypdfium2  # one reader for generate and verify, so both see the same text
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(" ".join(textpage.get_text_range().split()))
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
+
+
+def page_hashes(data: bytes) -> list[str]:
+    return [sha256(text.encode("utf-8")) for text in page_texts(data)]
+
+
+def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": path, "sha256": sha256(data), "pages": None}
+    if path.endswith(".pdf"):
+        hashes = page_hashes(data)
+        entry["pages"], entry["page_text_sha256"] = len(hashes), hashes
+    return entry
+
+
 def fingerprinted(path: str) -> bool:
     """Whether a manifest entry is covered by the fingerprint: not the Word files (they carry the fingerprint),
-    not packet.pdf (it prints it) and not manifest.json (it records it)."""
-    return not path.endswith(".docx") and path not in (PACKET_PDF, MANIFEST)
+    not the summary and the binder (they print it) and not manifest.json (it records it)."""
+    return not path.endswith(".docx") and path not in (SUMMARY, BINDER, MANIFEST)
 
 
 def fingerprint_of(manifest: dict[str, Any]) -> str:
@@ -101,6 +188,10 @@ def fingerprint_of(manifest: dict[str, Any]) -> str:
                "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}
     canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return sha256(canonical)[:16]
+
+
+def page_range(first: int, count: int) -> str:
+    return f"{first}–{first + count - 1}" if count > 1 else str(first)
 
 
 def undecided_notices(case: Case, record: Any, sought: list[Any]) -> list[str]:
@@ -133,18 +224,17 @@ def grouped(fingerprint: str) -> str:
 
 
 class _Composer:
-    """One packet's rendering: the shared renderers for the chosen templates, and the chosen formats."""
+    """One packet's rendering: the shared renderers for the chosen templates, and the chosen formats. The Word
+    files are rendered in the renderers' Word helper process when there is one (`word_helper`), else here."""
 
     def __init__(self, renderers: Renderers, templates: Path | None, formats: tuple[str, ...]):
         self.renderers, self.templates, self.formats = renderers, templates, formats
+        self.helper = renderers.word_helper
+        self._words: dict[str, bytes] = {}  # rendered here, waiting for the fingerprint
 
     @property
     def pdf(self) -> Any:
         return self.renderers.pdf(self.templates)
-
-    @property
-    def docx(self) -> Any:
-        return self.renderers.docx(self.templates)
 
     # -------------------------------------------------------- rendering
 
@@ -154,30 +244,85 @@ class _Composer:
             layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
             rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
             rendered.pages, rendered.layout = len(layout.pages), layout
+            envelope = next((name for name, kinds in ENVELOPES.items() if ref.kind in kinds), None)
+            if envelope and (ref.kind in VICTIM_NOTICES or ref.kind in sealed_kinds(case)):
+                rendered.extra = self.pdf.layout(self.pdf.html(envelope, context), context.get("draft_mark", ""))
         return rendered
 
-    def render_docx(self, case: Case, rendered: RenderedDocument, context: dict[str, Any], fingerprint: str) -> None:
-        if "docx" in self.formats:
-            properties = {"title": context["doc"]["title"], "author": context["signer"]["name"],
-                          "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-                          "keywords": "erasure-docs", "identifier": fingerprint,
-                          "comments": f"erasure-docs fingerprint {grouped(fingerprint)} (erasure-docs {__version__})"}
-            rendered.files["docx"] = self.docx.render(rendered.ref.kind, context, properties, case.filing_date)
+    def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
+        """Render these Word files (in the helper process when there is one); returns what to wait for."""
+        if "docx" not in self.formats:
+            return None
+        jobs = [(r.stem, r.ref.kind, context, word_properties(context)) for r, context in items]
+        if self.helper is not None:
+            return self.helper.submit(render_words, self.templates, jobs, case.filing_date, fresh)
+        docx = self.renderers.docx(self.templates)
+        for stem, kind, context, properties in jobs:
+            self._words[stem] = docx.render(kind, context, properties, case.filing_date)
+        return None
 
-    def summary_context(self, case: Case, report: Report, listed: list[RenderedDocument], sealed: set[str],
-                        first_page: int, manifest: dict[str, Any]) -> dict[str, Any]:
-        """What the filing summary shows; every section is there for every case (empty ones say so)."""
-        entries, page, where = [], first_page, dict[tuple[str, int | None], str]()
-        for item in listed:
-            docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
-            if item.ref.kind in sealed:
-                entries.append({"title": TITLES[item.ref.kind], "docket_number": docket, "pages": "under seal"})
-                continue
-            length = item.pages or 0  # every listed document was laid out
-            pages = f"{page}–{page + length - 1}" if length > 1 else str(page)
-            entries.append({"title": TITLES[item.ref.kind], "docket_number": docket, "pages": pages})
-            where.setdefault((item.ref.kind, item.ref.record), pages)
-            page += length
+    def finish_words(self, waiting: list[Any], fingerprint: str) -> dict[str, bytes]:
+        if "docx" not in self.formats:
+            return {}
+        for future in waiting:
+            if future is not None:
+                future.result()  # raises what the helper raised
+        if self.helper is not None:
+            return dict(self.helper.submit(finish_words, fingerprint).result())
+        return with_fingerprint(self._words, fingerprint)
+
+    def cover_letter(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
+                     filed: list[RenderedDocument], sealed: list[RenderedDocument]) -> tuple[RenderedDocument,
+                                                                                             dict[str, Any]]:
+        """The court's cover letter, whose enclosure table gives each document's pages in the bound set. Its
+        own length must be known first: start from what a letter of the same size took last time."""
+        cover_ref = DocumentRef("cover_letter", court=court)
+        size = (self.templates, len(filed))
+        pages = self.renderers.cover_pages.get(size, 1)
+        while True:
+            context = build_context(builder, cover_ref, refs)
+            entries, first = [], pages + 1
+            for number, item in enumerate(filed, start=1):
+                count = item.pages or 0
+                entries.append({"number": number, "title": TITLES[item.ref.kind], "pages": page_range(first, count),
+                                "path": f"{item.stem}.pdf",
+                                "docket_number": case.records[item.ref.record].docket_number  # type: ignore[index]
+                                if item.ref.record is not None else ""})
+                first += count
+            context["enclosures"], context["filing_pages"] = entries, first - 1
+            cover = self.render_pdf(case, cover_ref, context)
+            if "pdf" not in self.formats or cover.pages == pages:
+                break
+            pages = cover.pages or 1
+        self.renderers.cover_pages[size] = pages
+        return cover, context
+
+    def filing_set(self, case: Case, builder: ContextBuilder, court: tuple, refs: list[DocumentRef],
+                   rendered: list[RenderedDocument]) -> tuple[FilingSet, dict[str, Any]]:
+        mine = [r for r in rendered if r.ref.record is not None and court_key(case.records[r.ref.record]) == court]
+        filed = [r for r in mine if is_filed(case, r.ref)]
+        sealed = [r for r in mine if r.ref.kind in sealed_kinds(case)]
+        cover, context = self.cover_letter(case, builder, court, refs, filed, sealed)
+        folder = f"{FILINGS}/{court_slug(court)}"
+        return FilingSet(court, folder, cover, filed, context["enclosures"], sealed), context
+
+    def bind(self, case: Case, filing: FilingSet, signer: str) -> bytes:
+        """filing.pdf: the cover letter, then the filed documents, each page numbered in the set too."""
+        pages = [page for item in [filing.cover, *filing.documents] for page in item.layout.pages]
+        filing.pages = self.pdf.stamped(pages, "filing-stamp")
+        bound = filing.cover.layout.copy(filing.pages)
+        record = builder_record(case, filing.court)
+        bound.metadata.title = f"Filing — {court_names(record)['full']}"
+        bound.metadata.authors = [signer]
+        bound.metadata.lang = "en"
+        return self.pdf.write(bound, case.filing_date, variant=FILED_VARIANT)
+
+    def summary_context(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
+                        manifest: dict[str, Any], binder_pages: int | None) -> dict[str, Any]:
+        """What the filing summary in the attorney's copy shows; every section is there for every case."""
+        filing_sets = [{"court": court_names(builder_record(case, s.court))["full"], "path": f"{s.folder}/{BOUND}",
+                        "pages": len(s.pages) or sum((d.pages or 0) for d in [s.cover, *s.documents]),
+                        "cover_pages": page_range(1, s.cover.pages or 1), "entries": s.entries} for s in sets]
         dockets, notices = [], []
         for record_index, charges in charges_by_docket(report.charges).items():
             record = case.records[record_index]
@@ -196,18 +341,12 @@ class _Composer:
                 line = f"Docket {record.docket_number}: notice required to {count}; "
                 line += (f"mailed to {len(mailed)} of {len(victims)} (last on {when(max(mailed))}); " if mailed
                          else "not yet recorded as mailed; ")
-                certification = where.get(("certification_of_notice", record_index))
-                line += (f"certification of notice enclosed ({pages_word(certification)} {certification})." if certification
-                         else "certification of notice not enclosed.")
+                line += f"notices and envelope pages in {MAILINGS}/{slug(record.docket_number)}/."
                 notices.append(line)
             notices += undecided_notices(case, record, sought)
-        sealed_lines = []
-        for item in listed:
-            if item.ref.kind in sealed:
-                docket = case.records[item.ref.record].docket_number if item.ref.record is not None else ""
-                motion = where.get(("motion_to_seal", item.ref.record))
-                sealed_lines.append(f"{TITLES[item.ref.kind]}, docket {docket}: under seal, submitted separately in a "
-                                    "sealed envelope" + (f"; motion to seal at {pages_word(motion)} {motion}." if motion else "."))
+        sealed_lines = [f"{TITLES[s.ref.kind]}, docket {case.records[s.ref.record].docket_number}: in {s.stem}.pdf, with "
+                        "its sealed-envelope cover sheet; submitted separately, never bound into the filing."
+                        for fs in sets for s in fs.sealed if s.ref.record is not None]
         attorney = case.attorney
         if attorney:
             preparer = f"Attorney {attorney.name}, Juris No. {attorney.juris_number}" + \
@@ -216,88 +355,194 @@ class _Composer:
             preparer = "Self-represented: the applicant or petitioner signs each document; no attorney appears."
         return {"case_id": case.case_id, "fingerprint": grouped(manifest["fingerprint"]),
                 "tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
-                "as_of": when(report.as_of), "filing_date": when(case.filing_date), "total_pages": page - 1,
-                "dockets": dockets, "entries": entries, "victim_notice": notices, "sealed": sealed_lines,
-                "preparer": preparer}
+                "as_of": when(report.as_of), "filing_date": when(case.filing_date), "dockets": dockets,
+                "filing_sets": filing_sets, "victim_notice": notices, "sealed": sealed_lines, "preparer": preparer,
+                "mailings": len(mailings), "binder_pages": binder_pages}
 
-    def packet_pdf(self, case: Case, report: Report, rendered: list[RenderedDocument],
-                   manifest: dict[str, Any]) -> tuple[bytes, int] | None:
-        """The filing summary (with the table of contents), then the filing documents in order, as one
-        PDF/A-3b with the filing data attached. Adds the "packet" and "attachments" entries to `manifest`,
-        which is attached as it stands (without packet.pdf's own entry)."""
-        listed = [r for r in rendered if r.layout is not None and spec(r.ref.kind).filed]
-        if not listed:
-            return None
-        sealed = sealed_kinds(case)  # filed in their own envelope
-        filed = [r for r in listed if r.ref.kind not in sealed]
-        # The summary numbers the pages after itself, so its own length must be known: start from the length
-        # a summary of the same size had last time (one layout instead of two, case after case).
-        size = (self.templates, len(listed), len(charges_by_docket(report.charges)))
-        summary_pages = self.renderers.summary_pages.get(size, 1)
+    def summary_layout(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
+                       manifest: dict[str, Any], other_pages: int) -> Any:
+        """The summary names the binder's length, its own pages included: lay it out again only if its length
+        differs from the first guess (one page)."""
+        guess = 1
         while True:
-            context = self.summary_context(case, report, listed, sealed, summary_pages + 1, manifest)
-            summary = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
-            if len(summary.pages) == summary_pages:
-                break
-            summary_pages = len(summary.pages)
-        self.renderers.summary_pages[size] = summary_pages
-        combined = summary.copy([p for doc in [summary] + [r.layout for r in filed] for p in doc.pages])
-        combined.metadata.title = "Filing packet"
-        combined.metadata.authors = [rendered[0].layout.metadata.authors[0]] if rendered[0].layout.metadata.authors \
-            else []
-        combined.metadata.lang = "en"
-        eligibility, redacted = json_bytes(report.to_json()), json_bytes(redact_case(case))
-        manifest["packet"] = {"pages": len(combined.pages), "summary_pages": summary_pages,
-                              "documents": context["entries"]}
-        manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
+            context = self.summary_context(case, report, sets, mailings, manifest, guess + other_pages)
+            layout = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
+            if len(layout.pages) == guess:
+                return layout
+            guess = len(layout.pages)
+
+    def attorney_copy(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
+                      manifest: dict[str, Any], attachments: list[tuple[str, bytes, str]]) -> tuple[bytes, bytes]:
+        """The filing summary, and the binder: the summary, then the pages of `binder_sources` (the review
+        sheet, each filing set as filed, the sealed affidavits with their envelope sheets, the mailings with
+        their envelope pages), stamped on every page."""
+        pages_of = {f"{fs.folder}/{BOUND}": fs.pages for fs in sets}
+        for item in rendered:
+            if item.layout is not None:
+                pages_of[f"{item.stem}.pdf"] = item.layout.pages
+            if item.extra is not None:
+                pages_of[envelope_path(item)] = item.extra.pages
+        body = [page for path in binder_sources(sets, rendered) for page in pages_of[path]]
+        mailings = [r for r in rendered if r.ref.kind in VICTIM_NOTICES]
+        summary = self.summary_layout(case, report, sets, mailings, manifest, len(body))
+        summary.metadata.title = "Filing summary (attorney's copy)"
+        summary_pdf = self.pdf.write(summary, case.filing_date, variant=FILED_VARIANT)
+        binder = summary.copy(self.pdf.stamped([*summary.pages, *body], "attorney-stamp"))
+        binder.metadata.title = "Attorney copy — not for filing"
+        binder.metadata.lang = "en"
+        return summary_pdf, self.pdf.write(binder, case.filing_date, variant=BINDER_VARIANT, attachments=attachments)
+
+    def attorney_outputs(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
+                          manifest: dict[str, Any], eligibility: bytes, redacted: bytes) -> tuple[bytes, bytes]:
+        """The binder attaches the manifest as it stands before the summary's and the binder's own entries."""
+        attached = json_bytes(manifest)
         attachments = [(ELIGIBILITY, eligibility, "Eligibility report (erasure-docs check)"),
                        (REDACTED, redacted, "Case data, redacted"),
-                       (MANIFEST, json_bytes(manifest), "Packet manifest (without the entry of packet.pdf itself)")]
-        data = self.pdf.write(combined, case.filing_date, variant="pdf/a-3b", attachments=attachments)
-        return data, len(combined.pages)
+                       (MANIFEST, attached, "Case folder manifest (without the entries of the filing summary and "
+                                            "this attorney's copy)")]
+        return self.attorney_copy(case, report, sets, rendered, manifest, attachments)
+
 
 # ---------------------------------------------------------------- one case
 
 def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputRef,
           formats: tuple[str, ...] = FORMATS, only: set[str] | None = None, templates: Path | None = None,
           redact: bool = False) -> Packet:
-    """Every output file of a judged case, in memory (see the module docstring for the order)."""
+    """Every output file of a judged case, in memory (see the module docstring for the layout). `redact`: render
+    from the redacted case (redact.py) and add the redacted work copy."""
     composer = _Composer(renderers, templates, formats)
+    original = case
+    if redact:
+        case = redacted_for_rendering(original)
+        report = evaluate(case)
     builder = ContextBuilder(case, report)
     refs = plan_documents(report, only)
-    contexts = [build_context(builder, ref, refs) for ref in refs]
-    rendered = [composer.render_pdf(case, ref, context) for ref, context in zip(refs, contexts)]
+    contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+    placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
+    waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
+    rendered = [composer.render_pdf(case, ref, context) for ref, context in contexts.items()]
+    outputs: dict[str, bytes] = {}
+    sets: list[FilingSet] = []
+    for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
+        assert court is not None  # a cover letter always names its court
+        filing, context = composer.filing_set(case, builder, court, refs, rendered)
+        contexts[filing.cover.ref] = context
+        rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
+        sets.append(filing)
+    waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
+    signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
+    if "pdf" in formats:
+        for filing in sets:
+            outputs[f"{filing.folder}/{BOUND}"] = composer.bind(case, filing, signer)
+    for item in rendered:
+        if "pdf" in item.files:
+            outputs[f"{item.stem}.pdf"] = item.files["pdf"]
+        if item.extra is not None:
+            outputs[envelope_path(item)] = composer.pdf.write(item.extra, case.filing_date, variant=FILED_VARIANT)
     eligibility = json_bytes(report.to_json())
-
-    def entries(extensions: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{"path": f"{item.stem}.{ext}", "sha256": sha256(item.files[ext]), "pages": item.pages}
-                for item in rendered for ext in extensions if ext in item.files]
-
+    outputs[ELIGIBILITY_PATH] = eligibility
+    redacted = json_bytes(redact_case(original))
+    if redact:
+        outputs[REDACTED_PATH] = redacted
     manifest: dict[str, Any] = {
         "tool": "erasure-docs", "tool_version": __version__, "rules_version": report.rules_version,
         "case_id": case.case_id, "as_of": report.as_of.isoformat(),
         "input": {"file": input_ref.name, "sha256": input_ref.sha256},
-        "formats": list(formats), "only": sorted(only) if only else None, "fingerprint": "",
-        "files": entries(("pdf",)) + [{"path": ELIGIBILITY, "sha256": sha256(eligibility), "pages": None}]}
-    work_copy = json_bytes(redact_case(case)) if redact else None
-    if work_copy:
-        manifest["files"].insert(-1, {"path": REDACTED, "sha256": sha256(work_copy), "pages": None})
+        "formats": list(formats), "only": sorted(only) if only else None, "redacted": redact,
+        "fingerprint": "", "files": [file_entry(path, data) for path, data in sorted(outputs.items())],
+        "filing_sets": [{"folder": s.folder, "court": court_names(builder_record(case, s.court))["full"],
+                         "juvenile": s.court[0] == "juvenile", "bound": f"{s.folder}/{BOUND}",
+                         "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
+                         "documents": s.entries} for s in sets]}
     manifest["fingerprint"] = fingerprint_of(manifest)
-    for item, context in zip(rendered, contexts):
-        composer.render_docx(case, item, context, manifest["fingerprint"])
-    data_files = manifest["files"][-2:] if work_copy else manifest["files"][-1:]
-    manifest["files"] = entries(("pdf", "docx")) + data_files  # every document, then the JSON files
-    outputs: dict[str, bytes] = {}
+    words = composer.finish_words(waiting, manifest["fingerprint"])
     for item in rendered:
-        for ext in ("pdf", "docx"):
-            if ext in item.files:
-                outputs[f"{item.stem}.{ext}"] = item.files[ext]
-    packet = composer.packet_pdf(case, report, rendered, manifest) if "pdf" in formats else None
-    if packet:
-        outputs[PACKET_PDF] = packet[0]
-        manifest["files"].insert(-1, {"path": PACKET_PDF, "sha256": sha256(packet[0]), "pages": packet[1]})
-    if work_copy:
-        outputs[REDACTED] = work_copy
-    outputs[ELIGIBILITY] = eligibility
+        if item.stem in words:
+            outputs[f"{item.stem}.docx"] = words[item.stem]
+            manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
+    manifest["files"].sort(key=lambda f: f["path"])  # as the binder attaches it
+    if "pdf" in formats:
+        manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
+        hashes = {f["path"]: f.get("page_text_sha256", []) for f in manifest["files"]}
+        sources = binder_sources(sets, rendered)
+        manifest["attorney_copy"] = {"sources": sources,
+                                     "body_page_text_sha256": [h for path in sources for h in hashes[path]]}
+        summary_pdf, binder = composer.attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
+        outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
+        manifest["files"] += [file_entry(SUMMARY, summary_pdf), file_entry(BINDER, binder)]
+    manifest["files"].sort(key=lambda f: f["path"])
     outputs[MANIFEST] = json_bytes(manifest)
     return Packet(case.case_id, report, outputs, manifest)
+
+
+def envelope_path(item: RenderedDocument) -> str:
+    """The envelope page of a victim notice, or the sealed-envelope cover sheet of a sealed document."""
+    return f"{item.stem}-envelope.pdf"
+
+
+def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> list[str]:
+    """The files whose pages the attorney's binder holds after its summary, in order."""
+    laid_out = [r for r in rendered if r.layout is not None]
+    paths = [f"{r.stem}.pdf" for r in laid_out if r.stem.startswith(f"{ATTORNEY}/")]  # review sheet, letters
+    paths += [f"{fs.folder}/{BOUND}" for fs in sets]
+    for fs in sets:
+        paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]
+    paths += [p for r in laid_out if r.ref.kind in VICTIM_NOTICES for p in (f"{r.stem}.pdf", envelope_path(r))]
+    return paths
+
+
+# ---------------------------------------------------------------- Word files, in this process or a helper
+
+FINGERPRINT_MARK = "FINGERPRINT-HERE"  # 16 characters, like a fingerprint: written first, replaced once known
+# In a Word helper process only: its renderers, and the Word files rendered and waiting for the fingerprint.
+_helper_renderers = Renderers()
+_helper_words: dict[str, bytes] = {}
+
+
+def render_words(templates: Path | None, jobs: list[tuple[str, str, dict[str, Any], dict[str, str]]],
+                 created: Any, fresh: bool) -> None:
+    """In the helper: render Word files (stem, kind, context, properties) and keep them until `finish_words`;
+    `fresh`: the first files of a case (whatever a failed case left behind is dropped)."""
+    if fresh:
+        _helper_words.clear()
+    docx = _helper_renderers.docx(templates)
+    for stem, kind, context, properties in jobs:
+        _helper_words[stem] = docx.render(kind, context, properties, created)
+
+
+def finish_words(fingerprint: str) -> dict[str, bytes]:
+    """In the helper: the Word files rendered so far, with the fingerprint in their properties."""
+    done = with_fingerprint(_helper_words, fingerprint)
+    _helper_words.clear()
+    return done
+
+
+def with_fingerprint(words: dict[str, bytes], fingerprint: str) -> dict[str, bytes]:
+    from erasure_docs.render.docx import replace_in_core_properties
+
+    marks = [(FINGERPRINT_MARK, fingerprint), (grouped(FINGERPRINT_MARK), grouped(fingerprint))]
+    return {stem: replace_in_core_properties(data, marks) for stem, data in words.items()}
+
+
+def word_properties(context: dict[str, Any]) -> dict[str, str]:
+    return {"title": context["doc"]["title"], "author": context["signer"]["name"],
+            "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
+            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK,
+            "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
+
+
+def word_helper() -> Any:
+    """A helper process that renders the Word files of a case while this one lays out its PDFs (one case
+    alone, e.g. `generate`, uses both cores this way); None on a single-core machine. Processes, never threads:
+    the renderers are not thread-safe."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if (os.cpu_count() or 1) < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def builder_record(case: Case, court: tuple) -> Any:
+    """The first docket of a court: it names the court."""
+    return next(r for r in case.records if court_key(r) == court)

@@ -47,3 +47,35 @@ def redact_case(case: Case) -> dict[str, Any]:
     data.pop("extra", None)
     data["redacted"] = True
     return data
+
+
+WITHHELD = "[withheld]"
+
+
+def redacted_for_rendering(case: Case) -> Case:
+    """The case as `--redact` renders it: the same dockets, charges, dates and outcomes, with the client's
+    name reduced to initials, every address, alias, telephone, e-mail and free-text description removed, each
+    victim named "Victim N" without an address, and the narrative withheld."""
+    petitioner = case.petitioner.model_copy(update={
+        "first_name": case.petitioner.first_name[0], "middle_name": None, "last_name": case.petitioner.last_name[0],
+        "suffix": None, "aliases": [], "address": None, "phone": None, "email": None})
+    count = 0
+    records = []
+    for record in case.records:
+        charges = []
+        for charge in record.charges:
+            victims = []
+            for victim in charge.victims:
+                count += 1
+                notice = victim.notice.model_copy(update={"tracking_number": None}) if victim.notice else None
+                victims.append(victim.model_copy(update={"name": f"Victim {count}", "address": None,
+                                                         "notice": notice}))
+            charges.append(charge.model_copy(update={"description": None, "sentence": None, "victims": victims}))
+        records.append(record.model_copy(update={"charges": charges}))
+    trafficking = case.trafficking.model_copy(update={
+        "narrative": WITHHELD if case.trafficking.narrative else None,
+        "evidence": [e.model_copy(update={"description": None}) for e in case.trafficking.evidence]})
+    return case.model_copy(update={"petitioner": petitioner, "records": records, "trafficking": trafficking,
+                                   "filing": case.filing.model_copy(update={"prosecutor_address": None}),
+                                   "extra": {}})
+

@@ -84,7 +84,9 @@ def test_build_in_memory_then_write_with_an_explicit_mode(tmp_path, renderers):
     assert packet.manifest["input"] == {"file": "adult-prostitution.yaml", "sha256": "ab" * 32}
     assert {f["path"] for f in packet.manifest["files"]} == set(packet.files) - {"manifest.json"}
     assert not any(path.endswith(".docx") for path in packet.files)
-    assert packet.files["packet.pdf"].startswith(b"%PDF")
+    bound = [path for path in packet.files if path.startswith("filings/") and path.endswith("/filing.pdf")]
+    assert bound and all(packet.files[path].startswith(b"%PDF") for path in bound)
+    assert packet.files["attorney/attorney-copy.pdf"].startswith(b"%PDF")
     folder = ed.write_packet(packet, tmp_path / "out", file_mode=0o640)
     assert folder == tmp_path / "out" / case.case_id
     written = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
@@ -102,7 +104,8 @@ def test_the_readme_examples_run(tmp_path):
     assert len(examples) == 2
     for example in examples:
         subprocess.run([sys.executable, "-c", example], cwd=tmp_path, check=True, capture_output=True)
-    assert (tmp_path / "output" / "CLINIC-2026-0012" / "packet.pdf").is_file()
+    folder = tmp_path / "output" / "CLINIC-2026-0012"
+    assert list(folder.glob("filings/*/filing.pdf")) and (folder / "attorney" / "attorney-copy.pdf").is_file()
 
 
 def test_an_unexpected_error_prints_one_safe_line_and_debug_shows_the_traceback(cli, monkeypatch):

@@ -456,7 +456,7 @@ def test_resume_rerenders_a_damaged_packet(cli, resume_base, tmp_path):
     cases, base_out = resume_base
     out = tmp_path / "out"
     shutil.copytree(base_out, out)
-    (out / "RESUME-3" / "review_sheet.pdf").write_bytes(b"%PDF-1.7 damaged")
+    (out / "RESUME-3" / "attorney" / "review_sheet.pdf").write_bytes(b"%PDF-1.7 damaged")
     code, _, stderr = cli("batch", cases, "--out", out, "--workers", "2", "--resume")
     assert code == 0, stderr
     _, rows, _ = read_summary(out)

@@ -59,8 +59,8 @@ def letter_files(writer: Renderers, case_file: Path) -> dict[str, bytes]:
 def letter(writer: Renderers, case_file: Path) -> tuple[str, str]:
     """The letter's text, from its PDF and from its Word file."""
     files = letter_files(writer, case_file)
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(files["client_letter.pdf"])).pages)
-    docx = "\n".join(p.text for p in Document(io.BytesIO(files["client_letter.docx"])).paragraphs)
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(files["attorney/client_letter.pdf"])).pages)
+    docx = "\n".join(p.text for p in Document(io.BytesIO(files["attorney/client_letter.docx"])).paragraphs)
     return pdf, docx
 
 
@@ -172,7 +172,7 @@ def test_the_spanish_sample_gets_a_spanish_letter_in_both_formats(writer):
         assert "N23N-CR15-0180935-S" in text and "N10-JV13-0041876" in text
         assert "N23N-MV26-0311428-S" not in text  # the pending case is not in these papers
         assert "Dear" not in text and "What happens next" not in text
-    reader = PdfReader(io.BytesIO(letter_files(writer, SAMPLES / "mixed-multi-docket.yaml")["client_letter.pdf"]))
+    reader = PdfReader(io.BytesIO(letter_files(writer, SAMPLES / "mixed-multi-docket.yaml")["attorney/client_letter.pdf"]))
     assert reader.trailer["/Root"].get("/Lang") == "es"
 
 

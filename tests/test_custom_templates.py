@@ -76,10 +76,11 @@ def test_generate_uses_the_clinics_template_and_falls_back_for_the_rest(cli, exp
     out = tmp_path / "out"
     code, _, err = cli("generate", CASE, "--out", out, "--templates", exported)
     assert code == 0, err
-    folder = next((out / CASE_ID).glob("H15N-*"))
+    folder = next((out / CASE_ID).glob("filings/*/H15N-*"))
     assert "CLINIC APPLICATION TO VACATE" in docx_text(folder / "application_54_95c.docx")
     assert "CLINIC APPLICATION TO VACATE" in pdf_text(folder / "application_54_95c.pdf")
-    assert "AFFIDAVIT OF APPLICANT" in pdf_text(folder / "affidavit.pdf")
+    sealed = next((out / CASE_ID).glob(f"sealed/*/{folder.name}"))
+    assert "AFFIDAVIT OF APPLICANT" in pdf_text(sealed / "affidavit.pdf")
 
 
 @pytest.mark.parametrize("payload", ["{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -109,14 +110,15 @@ def test_umask_sets_output_permissions(cli, tmp_path):
     assert code == 0
     folder = out / "CLINIC-2026-0016"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o750
-    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o640}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_file()} == {0o640}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_dir()} == {0o750}
     assert cli("generate", SAMPLES / "nolle.yaml", "--out", out, "--umask", "777")[0] == 2
 
 
 def test_redact_writes_a_work_copy_without_personal_data(cli, tmp_path):
     out = tmp_path / "out"
     assert cli("generate", CASE, "--out", out, "--redact")[0] == 0
-    copy = json.loads((out / CASE_ID / "case-data-redacted.json").read_text(encoding="utf-8"))
+    copy = json.loads((out / CASE_ID / "attorney" / "case-data-redacted.json").read_text(encoding="utf-8"))
     text = json.dumps(copy, ensure_ascii=False)
     import yaml
 
@@ -126,7 +128,7 @@ def test_redact_writes_a_work_copy_without_personal_data(cli, tmp_path):
         assert secret not in text
     assert copy["petitioner"]["birth_year"] == int(str(raw["petitioner"]["date_of_birth"])[:4])
     manifest = json.loads((out / CASE_ID / "manifest.json").read_text(encoding="utf-8"))
-    assert "case-data-redacted.json" in {f["path"] for f in manifest["files"]}
+    assert "attorney/case-data-redacted.json" in {f["path"] for f in manifest["files"]}
     code, out_text, _ = cli("verify", out / CASE_ID, "--case", CASE)
     assert code == 0, out_text
     code, _, err = cli("check", CASE, "--redact", "--out", tmp_path / "checked")

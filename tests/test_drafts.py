@@ -59,7 +59,8 @@ def every_document(folder: Path, ext: str) -> list[Path]:
 def test_every_page_of_every_draft_pdf_carries_the_mark(batch_drafts):
     for case_id in SHEET_CASES:
         pdfs = every_document(batch_drafts / case_id, "pdf")
-        assert any(p.name == "packet.pdf" for p in pdfs) and any(p.name == "review_sheet.pdf" for p in pdfs)
+        names = {p.name for p in pdfs}
+        assert {"filing.pdf", "review_sheet.pdf", "filing-summary.pdf", "attorney-copy.pdf"} <= names, names
         for pdf in pdfs:
             pages = pdf_pages(pdf)
             assert pages, pdf
@@ -75,10 +76,11 @@ def test_every_page_of_every_draft_word_file_carries_the_mark(batch_drafts):
 
 
 def test_the_review_sheet_of_a_draft_opens_with_its_blockers(batch_drafts):
-    report = json.loads((batch_drafts / SHEET_CASES[0] / "eligibility.json").read_text(encoding="utf-8"))
+    report = json.loads((batch_drafts / SHEET_CASES[0] / "attorney" / "eligibility.json").read_text(encoding="utf-8"))
     blockers = report["readiness"]["blockers"]
     assert blockers and not report["readiness"]["ready"]
-    for path in (batch_drafts / SHEET_CASES[0] / "review_sheet.pdf", batch_drafts / SHEET_CASES[0] / "review_sheet.docx"):
+    attorney = batch_drafts / SHEET_CASES[0] / "attorney"
+    for path in (attorney / "review_sheet.pdf", attorney / "review_sheet.docx"):
         text = " ".join((pdf_text(path) if path.suffix == ".pdf" else docx_text(path)).split())
         opening = text.index("NOT READY TO FILE.")
         assert opening < text.index("Charges by outcome")
@@ -109,7 +111,7 @@ def test_a_complete_case_is_ready_and_carries_no_mark(complete):
     for docx in every_document(folder, "docx"):
         assert not any(DRAFT_MARK in h for h in docx_headers(docx)), docx.name
         assert DRAFT_MARK not in docx_text(docx)
-    review = " ".join(pdf_text(folder / "review_sheet.pdf").split())
+    review = " ".join(pdf_text(folder / "attorney" / "review_sheet.pdf").split())
     assert "Ready to file: the case file gives every fact the papers need." in review
 
 
@@ -119,8 +121,8 @@ def test_generate_says_draft_and_require_ready_exits_1(tmp_path):
     assert "CLINIC-2026-0019: draft: 1 blocker (victims_not_stated)" in stdout
     code, stdout, _ = generate(SAMPLES / "self-represented.yaml", tmp_path, "--require-ready")
     assert code == 1 and "draft: 1 blocker" in stdout
-    packet = tmp_path / "CLINIC-2026-0019" / "packet.pdf"  # the draft is still written
-    summary = " ".join(pdf_pages(packet)[0].split())
+    packet = tmp_path / "CLINIC-2026-0019" / "attorney" / "filing-summary.pdf"  # the draft is still written
+    summary = " ".join(" ".join(pdf_pages(packet)).split())
     assert "Victim notice: not applicable" not in summary
     assert ("Docket H14H-CR14-0093318-S, charge 2 (C.G.S. § 53a-181): an offense that usually has a victim, with no "
             "victim listed; whether notice is required is not yet decided.") in summary
@@ -128,7 +130,7 @@ def test_generate_says_draft_and_require_ready_exits_1(tmp_path):
 
 def test_the_review_sheet_asks_to_confirm_the_wording_of_subsection_d(complete):
     folder, _ = complete
-    doc = Document(str(folder / "review_sheet.docx"))
+    doc = Document(str(folder / "attorney" / "review_sheet.docx"))
     text = " ".join(" ".join(p.text for p in doc.paragraphs).split())
     confirm = text[text.index("What you must confirm"):]
     assert "Confirm the exact wording of C.G.S. § 54-95c(d)" in confirm

@@ -48,8 +48,8 @@ for sample in ("juvenile-adjudication", "mixed-multi-docket"):
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (out / "CLINIC-2026-0011" / "packet.pdf").exists()
-    letter = PdfReader(out / "CLINIC-2026-0018" / "client_letter.pdf")  # Spanish, from the installed catalog
+    assert (out / "CLINIC-2026-0011" / "filings" / "juvenile-hartford" / "filing.pdf").exists()
+    letter = PdfReader(out / "CLINIC-2026-0018" / "attorney" / "client_letter.pdf")  # Spanish, from the installed catalog
     assert "Atentamente," in letter.pages[-1].extract_text()
     # The README's one-liner, against the installed package, from a checkout's folder (for the sample path).
     one_liner = ("import erasure_docs as ed; case, problems = ed.validate('sample_cases/nolle.yaml'); "

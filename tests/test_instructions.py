@@ -64,8 +64,9 @@ def two_places(renderers):
 
 @pytest.mark.render
 def test_one_instructions_page_per_court_with_its_own_address(two_places):
-    pages = sorted(path for path in two_places if path.startswith("filing_instructions") and path.endswith(".pdf"))
-    assert pages == ["filing_instructions-ga_14_Hartford.pdf", "filing_instructions-juvenile_New_Haven.pdf"]
+    pages = sorted(path for path in two_places if path.startswith("attorney/filing_instructions") and path.endswith(".pdf"))
+    assert pages == ["attorney/filing_instructions-ga-14-hartford.pdf",
+                     "attorney/filing_instructions-juvenile-new-haven.pdf"]
     hartford, new_haven = (text(two_places[p]) for p in pages)
     assert "Clerk, Superior Court, Geographical Area No. 14 101 Lafayette Street Hartford, CT 06106" in hartford
     assert "Clerk, Superior Court for Juvenile Matters at New Haven 239 Whalley Avenue New Haven, CT 06511" in new_haven
@@ -90,12 +91,12 @@ def test_one_instructions_page_per_court_with_its_own_address(two_places):
 
 @pytest.mark.render
 def test_the_review_sheet_names_the_pending_docket(two_places):
-    sheet = text(two_places["review_sheet.pdf"])
+    sheet = text(two_places["attorney/review_sheet.pdf"])
     assert ("Docket H14H-CR15-0100001-S: the application and the affidavit will be read by the Superior Court, "
             "G.A. 14, at Hartford, where H14H-CR26-0200002-S is pending") in sheet
     assert "review the narrative for admissions" in sheet
     assert "juvenile or erased records (N10-JV12-0000077)" in sheet
-    hartford = text(two_places["filing_instructions-ga_14_Hartford.pdf"])
+    hartford = text(two_places["attorney/filing_instructions-ga-14-hartford.pdf"])
     assert "where H14H-CR26-0200002-S is pending" in hartford  # repeated on the court's own page
 
 
@@ -132,7 +133,7 @@ def test_a_court_the_directory_cannot_address_says_draft(renderers, monkeypatch)
     entry = courts.lookup(case.records[0].court)
     monkeypatch.setattr(courts, "lookup", lambda court: entry.__class__(**{**entry.__dict__, "clerk": None}))
     page = text(ed.build_packet(case, renderers=renderers, formats=("pdf",), only={"filing_instructions"})
-                .files["filing_instructions-ga_14_Hartford.pdf"])
+                .files["attorney/filing_instructions-ga-14-hartford.pdf"])
     assert "DRAFT: the court directory has no clerk's address for this court" in page
 
 
@@ -142,6 +143,6 @@ def test_samples_have_instructions_for_each_court_they_file_in(renderers, sample
     case, _ = ed.validate(SAMPLES / f"{sample}.yaml")
     outputs = ed.build_packet(case, renderers=renderers, formats=("pdf",),
                               only={"cover_letter", "filing_instructions"}).files
-    letters = {p.split("-", 1)[1] for p in outputs if p.startswith("cover_letter")}
-    pages = {p.split("-", 1)[1] for p in outputs if p.startswith("filing_instructions")}
+    letters = {p.split("/")[1] for p in outputs if p.startswith("filings/") and p.endswith("/cover_letter.pdf")}
+    pages = {p.split("-", 1)[1].removesuffix(".pdf") for p in outputs if p.startswith("attorney/filing_instructions")}
     assert letters == pages and pages

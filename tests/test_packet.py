@@ -41,7 +41,7 @@ def _has_filing(name: str) -> bool:
     return any(c.status == "eligible" for c in evaluate(loaded.case).charges)
 
 
-FILED_SAMPLES = [name for name in SAMPLE_NAMES if _has_filing(name)]  # the others have no packet.pdf
+FILED_SAMPLES = [name for name in SAMPLE_NAMES if _has_filing(name)]  # the others have no filing set
 
 PETITION_KINDS = {"application_54_95c", "petition_46b_146", "affidavit", "affidavit_46b_146", "proposed_order",
                   "proposed_order_46b_146"}
@@ -64,14 +64,27 @@ def load_case(path: Path):
     return loaded.case
 
 
+BOUND_FILES = {"filing.pdf", "attorney-copy.pdf", "filing-summary.pdf"}
+
+
 def kind_of(path: Path) -> str:
     return path.stem.split("-")[0] if path.stem.startswith(("victim_", "cover_letter", "filing_instructions")) \
         else path.stem
 
 
 def documents(folder: Path, ext: str = "pdf") -> list[Path]:
-    """The document files of a packet folder (not packet.pdf)."""
-    return sorted(p for p in folder.rglob(f"*.{ext}") if p.name != "packet.pdf")
+    """The document files of a case folder (not the bound sets, the attorney's binder or the envelope pages)."""
+    return sorted(p for p in folder.rglob(f"*.{ext}") if p.name not in BOUND_FILES and not p.stem.endswith("envelope"))
+
+
+def docket_dirs(folder: Path, docket: str) -> list[Path]:
+    return sorted(p for p in folder.rglob(slug(docket)) if p.is_dir())
+
+
+def filed_dir(folder: Path, docket: str) -> Path:
+    """The folder of a docket's filed documents, in its court's filing set."""
+    [found] = [p for p in folder.glob(f"filings/*/{slug(docket)}") if p.is_dir()]
+    return found
 
 
 def long_date(day: dt.date) -> str:
@@ -108,7 +121,7 @@ def record_folders(case) -> dict[str, int]:
 
 
 def eligibility(folder: Path) -> dict:
-    return json.loads((folder / "eligibility.json").read_text(encoding="utf-8"))
+    return json.loads((folder / "attorney" / "eligibility.json").read_text(encoding="utf-8"))
 
 
 def narrative_sentence(case) -> str | None:
@@ -235,7 +248,7 @@ def test_only_eligible_charges_in_petitions_every_charge_on_review_sheet(packets
         charges = [c for c in report["charges"] if c["docket_number"] == docket]
         eligible = {c["citation"] for c in charges if c["status"] == "eligible"}
         others = {c["citation"] for c in charges if c["status"] != "eligible"} - eligible
-        for path in documents(folder / slug(docket), "pdf") if (folder / slug(docket)).is_dir() else []:
+        for path in [p for d in docket_dirs(folder, docket) for p in documents(d, "pdf")]:
             if kind_of(path) not in APPLICATION_KINDS | {"proposed_order", "proposed_order_46b_146"}:
                 continue
             text = normalise(cached_text(path))
@@ -244,8 +257,8 @@ def test_only_eligible_charges_in_petitions_every_charge_on_review_sheet(packets
                 assert not re.search(re.escape(normalise(citation)) + r"(?![0-9a-z])", text), \
                     f"{path.relative_to(folder)}: non-eligible {citation}"
         if not eligible:
-            assert not (folder / slug(docket)).exists(), f"documents for docket {docket} with nothing eligible"
-    for review in (folder / "review_sheet.pdf", folder / "review_sheet.docx"):
+            assert not docket_dirs(folder, docket), f"documents for docket {docket} with nothing eligible"
+    for review in (folder / "attorney" / "review_sheet.pdf", folder / "attorney" / "review_sheet.docx"):
         text = normalise(cached_text(review))
         for charge in report["charges"]:
             needle = normalise(f"{charge['docket_number']} — charge {charge['index'] + 1}: {charge['citation']}")
@@ -267,9 +280,10 @@ def test_nothing_eligible_gives_review_sheet_only(tmp_path):
     assert code == 0, err
     folder = tmp_path / "out" / "TEST-PENDING"
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert files == {"review_sheet.docx", "review_sheet.pdf", "client_letter.docx", "client_letter.pdf",
-                     "eligibility.json", "manifest.json"}
-    letter = " ".join(text_of(folder / "client_letter.pdf").split())  # it promises no filing
+    assert files == {"attorney/review_sheet.docx", "attorney/review_sheet.pdf", "attorney/eligibility.json",
+                     "attorney/client_letter.docx", "attorney/client_letter.pdf",
+                     "attorney/filing-summary.pdf", "attorney/attorney-copy.pdf", "manifest.json"}
+    letter = " ".join(text_of(folder / "attorney" / "client_letter.pdf").split())  # it promises no filing
     assert "there are no papers to file for you" in letter and "I will file" not in letter
 
 
@@ -289,7 +303,7 @@ def test_narrative_only_in_affidavits(packets, sample, cached_text):
             seen_in_affidavit = True
         else:
             assert not present, f"the narrative leaks into {path.relative_to(folder)}"
-    for name in ("eligibility.json", "manifest.json"):
+    for name in ("attorney/eligibility.json", "manifest.json"):
         assert sentence not in (folder / name).read_text(encoding="utf-8")
     assert seen_in_affidavit or not any(c["status"] == "eligible" for c in eligibility(folder)["charges"])
 
@@ -343,7 +357,7 @@ def test_victim_notice_never_shows_petitioner_address(tmp_path, acp, cached_text
         assert normalise(address["street"]) not in text, f"{path.name} shows the petitioner's street"
         assert normalise(f"{address['city']}, CT {address['zip']}") not in text, path.name
     # the self-represented petitioner's (substitute) address still appears where she signs for the court
-    application = folder / "H14H-CR14-0093318-S" / "application_54_95c.pdf"
+    [application] = folder.rglob("H14H-CR14-0093318-S/application_54_95c.pdf")
     assert normalise(address["street"]) in normalise(cached_text(application))
 
 
@@ -358,13 +372,13 @@ def test_dates_written_out(packets, sample, cached_text):
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", text), f"{where}: numeric date"
         for match in re.finditer(rf"\b({'|'.join(MONTHS)})\s+(\d+),\s+(\d{{4}})", text):
             assert not match.group(2).startswith("0") and 1 <= int(match.group(2)) <= 31, match.group(0)
-        if path.parent != folder:  # a docket document: caption with the filing date in capitals
+        if path.parent.name in record_folders(case):  # a docket document: caption with the filing date in capitals
             assert normalise(filing.upper()) in normalise(text), where
         if kind_of(path) in {"application_54_95c", "petition_46b_146", "certification_of_service"}:
             lower = normalise(text).replace(normalise(filing.upper()), "")
             assert normalise(filing) in lower, f"{where}: filing date not in the body"
-    assert cached_text(folder / "review_sheet.pdf").count(long_date(case.as_of)) >= 1
-    for letter in folder.glob("cover_letter*.pdf"):
+    assert cached_text(folder / "attorney" / "review_sheet.pdf").count(long_date(case.as_of)) >= 1
+    for letter in folder.rglob("cover_letter.pdf"):
         assert cached_text(letter).lstrip().startswith(filing)
 
 
@@ -409,7 +423,7 @@ def test_format_pdf_only(tmp_path):
     assert code == 0, err
     folder = tmp_path / "CLINIC-2026-0013"
     assert not list(folder.rglob("*.docx"))
-    assert (folder / "packet.pdf").exists() and documents(folder, "pdf")
+    assert list(folder.glob("filings/*/filing.pdf")) and documents(folder, "pdf")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["formats"] == ["pdf"]
 
@@ -430,8 +444,9 @@ def test_only_one_document_kind(tmp_path):
     folder = tmp_path / "CLINIC-2026-0013"
     kinds = {kind_of(p) for p in documents(folder, "pdf") + documents(folder, "docx")}
     assert kinds == {"application_54_95c"}
-    others = {p.name for p in folder.iterdir() if p.is_file()} - {"eligibility.json", "manifest.json"}
-    assert others <= {"packet.pdf"}
+    others = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+              and p.suffix in (".pdf", ".docx") and kind_of(p) != "application_54_95c"}
+    assert others == {"attorney/filing-summary.pdf", "attorney/attorney-copy.pdf"}
 
 
 def test_only_unknown_document_is_a_usage_error(tmp_path):
@@ -448,7 +463,7 @@ def test_generation_is_deterministic(packets, tmp_path, sample):
     first, second = packets[sample], tmp_path / packets[sample].name
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert any(p.suffix == ".docx" for p in files) and Path("packet.pdf") in files
+    assert any(p.suffix == ".docx" for p in files) and any(p.name == "filing.pdf" for p in files)
     differing = [str(p) for p in files if (first / p).read_bytes() != (second / p).read_bytes()]
     assert not differing
 
@@ -463,98 +478,7 @@ def test_regenerating_replaces_the_folder(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["CLINIC-2026-0011"]
 
 
-# ---------------------------------------------------------------- packet.pdf
-
-def filed_pdfs(folder: Path, manifest: dict) -> list[Path]:
-    from erasure_docs.rules.documents import spec
-
-    return [folder / f["path"] for f in manifest["files"]
-            if f["path"].endswith(".pdf") and f["path"] != "packet.pdf" and spec(kind_of(folder / f["path"])).filed]
-
-
-@pytest.mark.parametrize("sample", SAMPLE_NAMES)
-def test_packet_pdf_table_of_contents(packets, sample):
-    """packet.pdf opens with the filing summary, whose "TABLE OF CONTENTS" section lists every document."""
-    from erasure_docs.rules.documents import TITLES
-
-    folder = packets[sample]
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    filed = filed_pdfs(folder, manifest)
-    if not filed:
-        assert not (folder / "packet.pdf").exists()
-        return
-    reader = pypdf.PdfReader(folder / "packet.pdf")
-    case = load_case(SAMPLES / f"{sample}.yaml")
-    sealed = case.filing.seal_affidavit  # sealed affidavits are listed but go in their own envelope
-    counts = [0 if sealed and kind_of(p) == "affidavit" else len(pypdf.PdfReader(p).pages) for p in filed]
-    summary_pages = manifest["packet"]["summary_pages"]
-    assert summary_pages >= 1 and len(reader.pages) == summary_pages + sum(counts)
-    toc = normalise(pdf_text(folder / "packet.pdf", 1, summary_pages))
-    assert toc.startswith("FILINGSUMMARY") and "TABLEOFCONTENTS" in toc
-    page = summary_pages + 1
-    for number, (path, count) in enumerate(zip(filed, counts), start=1):
-        pages = "under seal" if count == 0 else f"{page}–{page + count - 1}" if count > 1 else str(page)
-        docket = path.parent.name if path.parent != folder else ""
-        if docket:
-            docket = next(r.docket_number for r in case.records if slug(r.docket_number) == docket)
-        entry = normalise(f"{number} {TITLES[kind_of(path)]} {docket} {pages}")
-        assert entry in toc, f"TOC entry missing: {entry}"
-        if count:  # the page the TOC points at starts the right document
-            assert normalise(pdf_text(path, 1, 1))[:200] == normalise(pdf_text(folder / "packet.pdf", page, page))[:200]
-        page += count
-    assert normalise(f"{page - 1} pages in all") in toc
-    assert manifest["packet"]["pages"] == page - 1
-
-
-@pytest.mark.parametrize("sample", FILED_SAMPLES)
-def test_packet_pdf_attachments_and_pdfa(packets, sample):
-    folder = packets[sample]
-    case = load_case(SAMPLES / f"{sample}.yaml")
-    reader = pypdf.PdfReader(folder / "packet.pdf")
-    attachments = reader.attachments
-    assert set(attachments) == {"eligibility.json", "case-data-redacted.json", "manifest.json"}
-    assert json.loads(attachments["eligibility.json"][0]) == eligibility(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    attached = json.loads(attachments["manifest.json"][0])  # the manifest, less packet.pdf's own entry
-    assert attached == {**manifest, "files": [f for f in manifest["files"] if f["path"] != "packet.pdf"]}
-    redacted_text = attachments["case-data-redacted.json"][0].decode("utf-8")
-    redacted = json.loads(redacted_text)
-    assert redacted["redacted"] is True and redacted["case_id"] == case.case_id
-    p = case.petitioner
-    forbidden = [p.first_name, p.last_name, p.date_of_birth.isoformat()]
-    if p.middle_name:
-        forbidden.append(p.middle_name)
-    if p.address:
-        forbidden.append(p.address.street)
-    if p.phone:
-        forbidden += [p.phone, p.email or p.phone]
-    sentence = narrative_sentence(case)
-    if sentence:
-        forbidden.append(sentence)
-    for record in case.records:
-        for charge in record.charges:
-            for victim in charge.victims:
-                forbidden.append(victim.name)
-                if victim.address:
-                    forbidden.append(victim.address.street)
-    for value in forbidden:
-        if len(value) > 2:
-            assert not re.search(rf"(?<!\w){re.escape(value)}(?!\w)", redacted_text), f"{value!r} in redacted data"
-    xmp = reader.xmp_metadata
-    raw = xmp.stream.get_data().decode("utf-8") if xmp else ""
-    assert re.search(r'pdfaid:part="?3', raw) or "<pdfaid:part>3</pdfaid:part>" in raw
-    assert reader.trailer["/Root"].get("/Lang") == "en"
-
-
-@pytest.mark.parametrize("sample", FILED_SAMPLES)
-def test_redacted_attachment_holds_no_alias(packets, sample):
-    """adult-prostitution has a charge description quoting an alias ("charged under the name ...")."""
-    folder = packets[sample]
-    case = load_case(SAMPLES / f"{sample}.yaml")
-    text = pypdf.PdfReader(folder / "packet.pdf").attachments["case-data-redacted.json"][0].decode("utf-8")
-    for alias in case.petitioner.aliases:
-        assert not re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text), f"alias {alias!r} in redacted data"
-
+# ---------------------------------------------------------------- PDF properties
 
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
 def test_individual_pdfs_tagged_with_language_and_title(packets, sample):
@@ -568,6 +492,7 @@ def test_individual_pdfs_tagged_with_language_and_title(packets, sample):
         language = load_case(SAMPLES / f"{sample}.yaml").petitioner.language if kind_of(path) == "client_letter" else None
         assert root.get("/Lang") == (language or "en"), path.name
         assert reader.metadata.title == TITLES[kind_of(path)], path.name
+        assert not reader.attachments, f"{path.name} carries attachments"
 
 
 # ---------------------------------------------------------------- fonts
@@ -591,9 +516,12 @@ def embedded_font_names(path: Path) -> set[str]:
 def test_pdf_fonts_are_embedded_liberation_serif(packets):
     """Only our font: the private family "ED Serif" (see packet.css) under which Liberation Serif is loaded by
     file; pdffonts shows that label, the font programs themselves must be Liberation Serif."""
-    paths = [packets["adult-with-victim"] / "packet.pdf", packets["juvenile-adjudication"] / "review_sheet.pdf",
-             *packets["mixed-multi-docket"].glob("cover_letter*.pdf"), packets["self-represented"] / "packet.pdf",
-             *documents(packets["adult-with-victim"] / "H15N-CR19-0204412-S", "pdf")]
+    victim = packets["adult-with-victim"]
+    paths = [*victim.glob("filings/*/filing.pdf"), victim / "attorney" / "attorney-copy.pdf",
+             *victim.rglob("*envelope.pdf"), packets["juvenile-adjudication"] / "attorney" / "review_sheet.pdf",
+             *packets["mixed-multi-docket"].rglob("cover_letter.pdf"),
+             *packets["self-represented"].glob("filings/*/filing.pdf"),
+             *documents(victim / "filings" / "ga-15-new-britain" / "H15N-CR19-0204412-S", "pdf")]
     for path in paths:
         out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         rows = out.splitlines()[2:]
@@ -658,7 +586,7 @@ def test_signature_blocks_are_not_split_across_pages(packets):
 def test_cover_letter_mentions_motion_to_seal_only_when_enclosed(packets, cached_text):
     wrong = []
     for sample, folder in packets.items():
-        for letter in folder.glob("cover_letter*.pdf"):
+        for letter in folder.rglob("cover_letter.pdf"):
             mentions = "enclosedmotiontoseal" in normalise(cached_text(letter))
             enclosed = any(kind_of(p) == "motion_to_seal" for p in documents(folder, "pdf"))
             if mentions and not enclosed:
@@ -673,7 +601,7 @@ def test_cover_letter_addressed_to_every_court_it_files_in(packets, cached_text)
     for sample, folder in packets.items():
         case = load_case(SAMPLES / f"{sample}.yaml")
         by_docket = {r.docket_number: r for r in case.records}
-        for letter in folder.glob("cover_letter*.pdf"):
+        for letter in folder.rglob("cover_letter.pdf"):
             lines = [line.strip() for line in cached_text(letter).splitlines()]
             dockets = [line.split(",")[0].removeprefix("Docket No. ") for line in lines
                        if line.startswith("Docket No. ") and "," in line]
@@ -693,8 +621,8 @@ def test_every_certification_of_service_names_the_office_for_its_docket_with_an_
     for sample, folder in packets.items():
         case = load_case(SAMPLES / f"{sample}.yaml")
         for record in case.records:
-            docket_folder = folder / slug(record.docket_number)
-            papers = [p for p in docket_folder.glob("*.pdf") if "I certify that a copy" in flat(cached_text(p))]
+            papers = [p for d in docket_dirs(folder, record.docket_number) for p in d.glob("*.pdf")
+                      if "I certify that a copy" in flat(cached_text(p))]
             if record.court.kind is CourtKind.federal or not papers:
                 continue
             office = courts.prosecutor_for(record, case.filing)
@@ -721,7 +649,7 @@ def flat(text: str) -> str:
 
 
 def test_the_alias_docket_is_captioned_by_the_name_on_record(packets, cached_text):
-    folder = packets["adult-prostitution"] / "N23N-CR16-0155871-S"
+    folder = filed_dir(packets["adult-prostitution"], "N23N-CR16-0155871-S")
     for kind in ("application_54_95c", "proposed_order", "certification_of_service"):
         text = flat(cached_text(folder / f"{kind}.pdf"))
         assert "V. : AT NEW HAVEN BREE COLLINS (a/k/a Brianna M. O'Neil)" in text, kind
@@ -731,21 +659,21 @@ def test_the_alias_docket_is_captioned_by_the_name_on_record(packets, cached_tex
     application = flat(cached_text(folder / "application_54_95c.pdf"))
     assert "The court record of this case names the defendant as Bree Collins, with a date of birth of " \
            "December 5, 1995." in application
-    other = flat(cached_text(packets["adult-prostitution"] / "N23N-CR17-0168230-S" / "application_54_95c.pdf"))
+    other = flat(cached_text(filed_dir(packets["adult-prostitution"], "N23N-CR17-0168230-S") / "application_54_95c.pdf"))
     assert "BRIANNA M. O'NEIL" in other and "a/k/a" not in other and "names the defendant as" not in other
 
 
 def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_holder(packets, cached_text):
     folder = packets["juvenile-adjudication"]
-    order = flat(cached_text(folder / "H12-JV16-0031187" / "proposed_order_46b_146.pdf"))
+    order = flat(cached_text(filed_dir(folder, "H12-JV16-0031187") / "proposed_order_46b_146.pdf"))
     assert "Ana Lucía Ferreira, born February 3, 2001" in order
     for holder in ("Hartford Police Department", "State Police Bureau of Identification",
                    "Department of Children and Families", "Court Support Services Division, Juvenile Probation",
                    "Office of the State's Attorney, Juvenile Matters at Hartford"):
         assert holder in order, holder
-    first = flat(cached_text(folder / "H12-JV16-0029954" / "proposed_order_46b_146.pdf"))
+    first = flat(cached_text(filed_dir(folder, "H12-JV16-0029954") / "proposed_order_46b_146.pdf"))
     assert "Department of Children and Families" not in first  # probation only: no commitment on that docket
-    petition = flat(cached_text(folder / "H12-JV16-0031187" / "petition_46b_146.pdf"))
+    petition = flat(cached_text(filed_dir(folder, "H12-JV16-0031187") / "petition_46b_146.pdf"))
     assert "is now an adult and, as a child, was the subject" in petition
     assert "The Petitioner was discharged from the supervision of the Court in that matter on September 14, " \
            "2017." in petition
@@ -754,8 +682,8 @@ def test_juvenile_order_names_the_person_with_date_of_birth_and_copies_every_hol
 
 def test_orders_copy_adult_probation_where_probation_was_imposed(packets, cached_text):
     folder = packets["adult-prostitution"]
-    with_probation = flat(cached_text(folder / "N07M-CR18-0141127-S" / "proposed_order.pdf"))
-    without = flat(cached_text(folder / "N23N-CR16-0155871-S" / "proposed_order.pdf"))
+    with_probation = flat(cached_text(filed_dir(folder, "N07M-CR18-0141127-S") / "proposed_order.pdf"))
+    without = flat(cached_text(filed_dir(folder, "N23N-CR16-0155871-S") / "proposed_order.pdf"))
     assert "Court Support Services Division, Adult Probation Services" in with_probation
     assert "Adult Probation" not in without
 

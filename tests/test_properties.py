@@ -194,9 +194,9 @@ def test_valid_cases_render_with_the_name(renderers, data):
     built = ed.build_packet(case, renderers=renderers, only={"review_sheet", "cover_letter"},
                             input_ref=ed.InputRef("hypothesis.yaml", "0" * 64))
     outputs = built.files
-    docx_plain(outputs["review_sheet.docx"])
-    assert pdf_plain(outputs["review_sheet.pdf"]).strip()
-    letters = sorted(p for p in outputs if p.startswith("cover_letter") and p.endswith(".docx"))
+    docx_plain(outputs["attorney/review_sheet.docx"])
+    assert pdf_plain(outputs["attorney/review_sheet.pdf"]).strip()
+    letters = sorted(p for p in outputs if p.endswith("/cover_letter.docx"))
     assert letters, sorted(outputs)
     name = normalise(unicodedata.normalize("NFC", case.petitioner.full_name))
     assert name == normalise(" ".join(filter(None, [data["petitioner"]["first_name"],

@@ -40,8 +40,12 @@ def test_every_registered_document_has_its_templates_and_context_sections():
         assert set(spec.context) <= set(SECTIONS), spec.kind
     built = {p.stem for p in TEMPLATE_DIR.glob("*.docx")}
     assert built == set(TITLES), "a built template no registry row names (or the reverse)"
-    assert [s.kind for s in REGISTRY if s.sealed] == ["affidavit"]
-    assert [s.kind for s in REGISTRY if not s.filed] == ["review_sheet", "filing_instructions", "client_letter"]
+    # Both affidavits hold the narrative: each goes in its own sealed envelope, never bound into a filing set.
+    assert [s.kind for s in REGISTRY if s.sealed] == ["affidavit_46b_146", "affidavit"]
+    # Victim notices are mailed to each victim; the review sheet, the instructions and the letter to the client are
+    # the attorney's: none is filed.
+    assert [s.kind for s in REGISTRY if not s.filed] == ["victim_notice", "victim_hearing_notice", "review_sheet",
+                                                         "filing_instructions", "client_letter"]
 
 
 def test_the_plan_follows_the_registry_rows():
@@ -60,7 +64,7 @@ def test_the_plan_follows_the_registry_rows():
                                                                                "seal_affidavit": False})})
     planned = {ref.kind for ref in plan(quiet, report.charges)}
     assert {"request_for_hearing", "motion_to_seal"}.isdisjoint(planned) and "affidavit" in planned
-    assert sealed_kinds(quiet) == set() and sealed_kinds(case) == {"affidavit"}
+    assert sealed_kinds(quiet) == set() and sealed_kinds(case) == {"affidavit", "affidavit_46b_146"}
 
 
 def test_every_document_context_is_built_from_its_sections():

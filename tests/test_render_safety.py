@@ -95,7 +95,7 @@ def replace_member(data: bytes, name: str, content: bytes) -> bytes:
 def test_check_fields_refuses_injected_ddeauto(hostile_packet, field):
     from erasure_docs.render.docx import DocxRenderError, check_fields
 
-    original = next(hostile_packet.glob("cover_letter*.docx")).read_bytes()
+    original = next(hostile_packet.rglob("cover_letter.docx")).read_bytes()
     check_fields(original)  # the rendered document itself passes
     xml = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode("utf-8")
     if field == "simple":

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from docx import Document
 
+from erasure_docs.packet import BINDER, ELIGIBILITY_PATH as ELIGIBILITY
 from tests.textextract import SAMPLES, case_id_of, generate, normalise, pdf_text
 
 pytestmark = pytest.mark.render  # make test-fast leaves these out
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.render  # make test-fast leaves these out
 ROOT = Path(__file__).resolve().parent.parent
 VERIFIED = ("adult-with-victim", "juvenile-adjudication")  # an attorney with victims; a juvenile record
 HEADINGS = ["FILING SUMMARY", "Packet", "Packet fingerprint", "Prepared with", "Law applied as of", "Filing date",
-            "Pages", "1. COURTS, DOCKETS AND RELIEF SOUGHT", "2. TABLE OF CONTENTS",
+            "Attorney's copy", "1. COURTS, DOCKETS AND RELIEF SOUGHT", "2. FILING SETS (ONE PER COURT)",
             "3. VICTIM NOTICE (C.G.S. § 54-95c(b))", "4. OFFERED UNDER SEAL", "5. PREPARED BY", "6. FILING DATA"]
 
 
@@ -78,16 +79,17 @@ def test_verify_folder_passes(made, cli, sample):
     assert out.strip().splitlines()[-1].startswith("VERIFIED")
     assert all(line.startswith(("PASS  ", "VERIFIED")) for line in out.strip().splitlines())
     assert "fingerprint on the summary page" in out and "attachment eligibility.json" in out
+    assert "pages after the summary have the recorded text" in out
 
 
 @pytest.mark.parametrize("sample", VERIFIED)
 def test_verify_packet_pdf_passes(made, cli, tmp_path, sample):
-    code, out, err = cli("verify", made[sample] / "packet.pdf")  # in its folder: the folder is checked too
+    code, out, err = cli("verify", made[sample] / BINDER)  # in its folder: checked against the folder's manifest
     assert code == 0, out + err
     assert "listed files present" in out
-    alone = tmp_path / "alone" / "packet.pdf"  # a packet.pdf on its own: its attachments and summary page
+    alone = tmp_path / "alone" / "attorney-copy.pdf"  # on its own: its attachments, summary page and pages
     alone.parent.mkdir()
-    shutil.copy(made[sample] / "packet.pdf", alone)
+    shutil.copy(made[sample] / BINDER, alone)
     code, out, err = cli("verify", alone)
     assert code == 0, out + err
     assert "attached manifest.json" in out and "fingerprint on the summary page" in out
@@ -111,11 +113,11 @@ def test_verify_against_case_in_a_fresh_process(made, tmp_path, sample):
 
 
 def test_verify_pdf_alone_against_case(made, cli, tmp_path):
-    alone = tmp_path / "packet.pdf"
-    shutil.copy(made["adult-with-victim"] / "packet.pdf", alone)
+    alone = tmp_path / "attorney-copy.pdf"
+    shutil.copy(made["adult-with-victim"] / BINDER, alone)
     code, out, err = cli("verify", alone, "--case", SAMPLES / "adult-with-victim.yaml")
     assert code == 0, out + err
-    assert "byte-identical packet.pdf" in out
+    assert "byte-identical attorney-copy.pdf" in out
 
 
 def test_verify_accepts_a_renamed_case_file(made, cli, tmp_path):
@@ -129,7 +131,7 @@ def test_verify_accepts_a_renamed_case_file(made, cli, tmp_path):
 
 def test_flipped_byte_in_a_docx_is_named(copy, cli):
     folder = copy()
-    target = folder / "H15N-CR19-0201456-S" / "application_54_95c.docx"
+    target = folder / "filings" / "ga-15-new-britain" / "H15N-CR19-0201456-S" / "application_54_95c.docx"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
@@ -159,26 +161,26 @@ def test_changed_value_in_attached_eligibility_is_named(copy, cli):
     import hashlib
 
     folder = copy()
-    replace_attachment(folder / "packet.pdf", "eligibility.json",
+    replace_attachment(folder / BINDER, "eligibility.json",
                        lambda data: data["charges"][0].update(status="not_eligible"))
-    attached = json.loads(pypdf.PdfReader(folder / "packet.pdf").attachments["eligibility.json"][0])
+    attached = json.loads(pypdf.PdfReader(folder / BINDER).attachments["eligibility.json"][0])
     assert attached["charges"][0]["status"] == "not_eligible"
-    manifest = manifest_of(folder)  # packet.pdf's recorded hash updated: only the attachment check may fail
+    manifest = manifest_of(folder)  # the binder's recorded hash updated: only the attachment check may fail
     for entry in manifest["files"]:
-        if entry["path"] == "packet.pdf":
-            entry["sha256"] = hashlib.sha256((folder / "packet.pdf").read_bytes()).hexdigest()
+        if entry["path"] == BINDER:
+            entry["sha256"] = hashlib.sha256((folder / BINDER).read_bytes()).hexdigest()
     write_json(folder / "manifest.json", manifest)
     code, out, _ = cli("verify", folder)
     assert code == 1
     failed = failures(out)
     assert len(failed) == 1, failed
-    assert failed[0].startswith("FAIL  attachment eligibility.json") and "charges[0].status" in failed[0]
+    assert failed[0].startswith("FAIL  attachment eligibility.json")
 
 
 def test_changed_attachment_in_a_lone_pdf_is_named(copy, cli, tmp_path):
     folder = copy()
     alone = tmp_path / "alone.pdf"
-    shutil.copy(folder / "packet.pdf", alone)
+    shutil.copy(folder / BINDER, alone)
     replace_attachment(alone, "case-data-redacted.json", lambda data: data.update(case_id="SOMEONE-ELSE"))
     code, out, _ = cli("verify", alone)
     assert code == 1
@@ -187,9 +189,9 @@ def test_changed_attachment_in_a_lone_pdf_is_named(copy, cli, tmp_path):
 
 def test_edited_eligibility_json_in_the_folder_is_named(copy, cli):
     folder = copy("juvenile-adjudication")
-    data = json.loads((folder / "eligibility.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / ELIGIBILITY).read_text(encoding="utf-8"))
     data["charges"][0]["relief"] = "discretionary"
-    write_json(folder / "eligibility.json", data)
+    write_json(folder / ELIGIBILITY, data)
     code, out, _ = cli("verify", folder)
     assert code == 1
     failed = failures(out)
@@ -198,18 +200,18 @@ def test_edited_eligibility_json_in_the_folder_is_named(copy, cli):
 
 def test_deleted_file_is_named(copy, cli):
     folder = copy()
-    (folder / "H15N-CR19-0204412-S" / "victim_notice-1.pdf").unlink()
+    (folder / "mailings" / "H15N-CR19-0204412-S" / "victim_notice-1.pdf").unlink()
     code, out, _ = cli("verify", folder)
     assert code == 1
-    assert any("H15N-CR19-0204412-S/victim_notice-1.pdf" in line and "missing" in line for line in failures(out))
+    assert any("mailings/H15N-CR19-0204412-S/victim_notice-1.pdf" in line and "missing" in line for line in failures(out))
 
 
 def test_added_file_is_named(copy, cli):
     folder = copy()
-    (folder / "H15N-CR19-0204412-S" / "extra.pdf").write_bytes(b"%PDF-1.7\n")
+    (folder / "mailings" / "H15N-CR19-0204412-S" / "extra.pdf").write_bytes(b"%PDF-1.7\n")
     code, out, _ = cli("verify", folder)
     assert code == 1
-    assert failures(out) == ["FAIL  file H15N-CR19-0204412-S/extra.pdf: in the folder but not listed in "
+    assert failures(out) == ["FAIL  file mailings/H15N-CR19-0204412-S/extra.pdf: in the folder but not listed in "
                              "manifest.json"]
 
 
@@ -238,7 +240,7 @@ def test_edited_case_file_names_outcomes_and_files(made, cli, tmp_path):
     outcomes = next(line for line in failed if line.startswith("FAIL  outcomes"))
     assert "H15N-CR19-0204412-S, charge 1 (C.G.S. § 53a-61): status eligible recorded" in outcomes
     rendering = next(line for line in failed if line.startswith("FAIL  re-rendering"))
-    assert "eligibility.json" in rendering and "packet.pdf" in rendering
+    assert "eligibility.json" in rendering and "filing.pdf" in rendering
 
 
 def test_other_rules_version_is_a_failed_check(copy, cli):
@@ -267,15 +269,15 @@ def test_verify_usage(cli, tmp_path):
 @pytest.mark.parametrize("sample", VERIFIED)
 def test_show_prints_dockets_and_statutes_not_the_name(made, cli, sample):
     folder = made[sample]
-    code, out, err = cli("show", folder / "packet.pdf")
+    code, out, err = cli("show", folder / BINDER)
     assert code == 0, err
-    report = json.loads((folder / "eligibility.json").read_text(encoding="utf-8"))
+    report = json.loads((folder / ELIGIBILITY).read_text(encoding="utf-8"))
     manifest = manifest_of(folder)
     assert report["case_id"] in out and manifest["as_of"] in out and manifest["rules_version"] in out
     assert " ".join(re.findall("....", manifest["fingerprint"])) in out
     for charge in report["charges"]:
         assert charge["docket_number"] in out and charge["citation"] in out
-    for entry in manifest["packet"]["documents"]:
+    for entry in [e for s in manifest["filing_sets"] for e in s["documents"]]:
         assert entry["title"] in out
     case = yaml.safe_load((SAMPLES / f"{sample}.yaml").read_text(encoding="utf-8"))
     petitioner = case["petitioner"]
@@ -284,8 +286,8 @@ def test_show_prints_dockets_and_statutes_not_the_name(made, cli, sample):
 
 
 def test_show_refuses_a_pdf_without_filing_data(made, cli):
-    code, _, err = cli("show", made["adult-with-victim"] / "review_sheet.pdf")
-    assert code == 1 and "no readable erasure-docs filing data" in err
+    code, _, err = cli("show", made["adult-with-victim"] / "attorney" / "review_sheet.pdf")
+    assert code == 1 and "not a bound filing set" in err
 
 
 @pytest.mark.parametrize("sample", VERIFIED)
@@ -302,8 +304,7 @@ def test_docx_properties_carry_the_fingerprint(made, sample):
 
 
 def summary_text(folder: Path) -> str:
-    pages = manifest_of(folder)["packet"]["summary_pages"]
-    return pdf_text(folder / "packet.pdf", 1, pages)
+    return pdf_text(folder / "attorney" / "filing-summary.pdf")
 
 
 def test_summary_page_has_a_fixed_layout(made):
@@ -322,13 +323,15 @@ def test_summary_page_contents(made):
     adult = normalise(summary_text(made["adult-with-victim"]))
     manifest = manifest_of(made["adult-with-victim"])
     for needle in ("H15N-CR19-0201456-S", "Superior Court, G.A. 15, at New Britain", "C.G.S. § 53a-125b",
-                   "C.G.S. § 54-95c", "AttorneyCatherineMoss,JurisNo.427355", "certification of notice enclosed",
-                   "Affidavit of Applicant, docket H15N-CR19-0201456-S: under seal",
+                   "C.G.S. § 54-95c", "AttorneyCatherineMoss,JurisNo.427355",
+                   "notices and envelope pages in mailings/H15N-CR19-0201456-S/",
+                   "Affidavit of Applicant, docket H15N-CR19-0201456-S: in sealed/ga-15-new-britain/",
+                   "filings/ga-15-new-britain/filing.pdf, 22 pages",
                    f"erasure-docs {manifest['tool_version']}, rules version {manifest['rules_version']}",
                    "November 30, 2026", " ".join(re.findall("....", manifest["fingerprint"]))):
         assert normalise(needle) in adult, needle
     juvenile = normalise(summary_text(made["juvenile-adjudication"]))
-    for needle in ("Victim notice: not applicable", "Nothing is offered under seal", "C.G.S. § 46b-146"):
+    for needle in ("Victim notice: not applicable", "Affidavit of Petitioner, docket", "C.G.S. § 46b-146"):
         assert normalise(needle) in juvenile, needle
     case = yaml.safe_load((SAMPLES / "juvenile-adjudication.yaml").read_text(encoding="utf-8"))
     assert normalise(case["petitioner"]["last_name"]) not in juvenile

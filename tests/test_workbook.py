@@ -112,13 +112,14 @@ def old_form(folder: Path) -> Path:
 
 
 def documents(folder: Path) -> dict[str, str]:
-    """Every document's text, by its path in the case folder (packet.pdf's pages repeat them)."""
+    """Every document's text, by its path in the case folder (the bound filing sets and the attorney's copy
+    repeat their pages; the attorney's copy and its summary print the fingerprint, which covers the input)."""
     found = {}
     for path in sorted(folder.rglob("*")):
         name = str(path.relative_to(folder))
         if path.suffix == ".docx":
             found[name] = docx_text(path)
-        elif path.suffix == ".pdf" and path.name != "packet.pdf":
+        elif path.suffix == ".pdf" and path.name not in ("filing.pdf", "attorney-copy.pdf", "filing-summary.pdf"):
             found[name] = pdf_text(path)
     return found
 

@@ -9,7 +9,7 @@ asked for: WeasyPrint and docxtpl take about a second to import.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from erasure_docs.render.docx import DocxRenderer
@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 class Renderers:
     """The PDF and Word renderers, one of each per template folder (None: the built-in templates)."""
 
-    def __init__(self) -> None:
+    def __init__(self, word_helper: Any = None) -> None:
         self._pdf: dict[Path | None, PdfRenderer] = {}
         self._docx: dict[Path | None, DocxRenderer] = {}
-        # How many pages a filing summary of a given size took last time (a layout saved per packet).
-        self.summary_pages: dict[tuple[Path | None, int, int], int] = {}
+        # How many pages a cover letter with so many enclosures took last time (a layout saved per packet).
+        self.cover_pages: dict[tuple[Path | None, int], int] = {}
+        # A process that renders the Word files while this one lays out the PDFs (packet.word_helper), or None.
+        self.word_helper = word_helper
 
     def pdf(self, templates: Path | None = None) -> PdfRenderer:
         if templates not in self._pdf:

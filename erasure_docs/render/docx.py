@@ -67,6 +67,23 @@ class DocxRenderer:
         return normalise_zip(data)
 
 
+def replace_in_core_properties(data: bytes, replacements: list[tuple[str, str]]) -> bytes:
+    """The Word file with text replaced in its core properties (the fingerprint, known only after rendering).
+    Every member keeps its name, order, timestamp and compression, so the bytes stay deterministic."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = content.decode("utf-8")
+                for old, new in replacements:
+                    text = text.replace(old, new)
+                content = text.encode("utf-8")
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
 def mark_every_page(document: Any, mark: str) -> None:
     """Put the draft mark at the top of every header a page can show (first, odd and even pages of every
     section), whatever the template: a Word draft must look like one on every page."""

@@ -17,13 +17,35 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import jinja2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from erasure_docs.errors import ErasureDocsError
-from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path
-from erasure_docs.render.jinja import environment
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without ~200 `ldconfig`/`gcc` runs: cffi resolves each bare library name WeasyPrint
+    tries through `ctypes.util.find_library`, while the explicit `lib….so.0` names it also tries load directly.
+    Where that is not enough (libraries elsewhere), the import is simply done again the ordinary way."""
+    import ctypes.util
+    import sys
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError):
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = original
+
+
+_import_weasyprint()
+
+import weasyprint  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+
+from erasure_docs.errors import ErasureDocsError  # noqa: E402
+from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path  # noqa: E402
+from erasure_docs.render.jinja import environment  # noqa: E402
 
 
 class RenderError(ErasureDocsError):
@@ -105,8 +127,27 @@ class PdfRenderer:
             self.draft_css[mark] = weasyprint.CSS(string=text, url_fetcher=self.fetcher, font_config=self.font_config)
         return self.draft_css[mark]
 
+    def stamped(self, pages: list[Any], stamp: str) -> list[Any]:
+        """The pages with a stamp drawn on each: `stamp` is "filing-stamp" (a second footer line, "Filing page
+        N of M", numbering these pages) or "attorney-stamp" ("ATTORNEY COPY — NOT FOR FILING" at the top).
+        The stamps are laid out once on as many blank pages (packet.css) and their margin boxes are added to
+        the pages already laid out: nothing is laid out twice, and the stamp is text in the PDF like a footer."""
+        from weasyprint.document import Page
+        from weasyprint.formatting_structure.boxes import MarginBox
+
+        blank = '<div class="stamp-sheet"></div>' * len(pages)
+        sheets = self.layout(f'<!DOCTYPE html><html lang="en"><head><title>stamp</title></head>'
+                             f'<body class="{stamp}">{blank}</body></html>').pages
+        if len(sheets) != len(pages):
+            raise RenderError(f"the {stamp} was laid out on {len(sheets)} pages for {len(pages)}")
+        result = []
+        for page, sheet in zip(pages, sheets):
+            marks = [box for box in sheet._page_box.children if isinstance(box, MarginBox)]
+            result.append(Page(page._page_box.copy_with_children([*page._page_box.children, *marks])))
+        return result
+
     @staticmethod
-    def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/ua-1",
+    def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/a-2a",
               attachments: list[tuple[str, bytes, str]] | None = None) -> bytes:
         """The PDF bytes, deterministic: fixed dates, no random identifiers."""
         stamp = f"{created.isoformat()}T00:00:00Z"

@@ -73,7 +73,8 @@ REGISTRY: tuple[DocumentSpec, ...] = (
     DocumentSpec("petition_46b_146",
                  "Petition for Erasure of Juvenile Police and Court Records (C.G.S. § 46b-146)", JUVENILE,
                  Scope.docket),
-    DocumentSpec("affidavit_46b_146", "Affidavit of Petitioner", JUVENILE, Scope.docket, context=("affidavit",)),
+    DocumentSpec("affidavit_46b_146", "Affidavit of Petitioner", JUVENILE, Scope.docket, sealed=True,
+                 context=("affidavit",)),
     DocumentSpec("proposed_order_46b_146", "[Proposed] Order of Erasure of Juvenile Records", JUVENILE,
                  Scope.docket),
     DocumentSpec("application_54_95c", "Application to Vacate Judgment of Conviction (C.G.S. § 54-95c)", VACATUR,
@@ -82,12 +83,12 @@ REGISTRY: tuple[DocumentSpec, ...] = (
     DocumentSpec("motion_to_seal", "Motion to Seal Affidavit (Practice Book § 42-49A)", VACATUR, Scope.docket,
                  needed=_sealing),
     DocumentSpec("victim_notice", "Notice to Victim of Application to Vacate (C.G.S. § 54-95c(b))", VACATUR,
-                 Scope.victim, context=("victim",), needed=_victims_notified,
+                 Scope.victim, filed=False, context=("victim",), needed=_victims_notified,
                  confirm="Victim notice: use the form prescribed by the Office of the Chief Court Administrator "
                          "where one exists; confirm every victim's current address; mail by registered or "
                          "certified mail and record the tracking numbers before filing the certification."),
     DocumentSpec("victim_hearing_notice", "Notice to Victim of Hearing on Application to Vacate", VACATUR,
-                 Scope.victim, context=("victim",), needed=_hearing_set),
+                 Scope.victim, filed=False, context=("victim",), needed=_hearing_set),
     DocumentSpec("certification_of_notice", "Certification of Notice to Victims", VACATUR, Scope.docket,
                  needed=_victims_notified),
     DocumentSpec("request_for_hearing", "Request for Hearing", VACATUR, Scope.docket, needed=_hearing),
@@ -112,8 +113,16 @@ def spec(kind: str) -> DocumentSpec:
 
 
 def sealed_kinds(case: Case) -> set[str]:
-    """The documents filed under seal, in their own envelope (only when the case asks for sealing)."""
+    """Documents submitted in their own sealed envelope, never bound (only when the case asks for sealing): the
+    affidavits, which hold the trafficking narrative (the § 54-95c one with a motion to seal; the juvenile one, a
+    confidential record under § 46b-124, so that the account never sits loose in a court file)."""
     return {s.kind for s in REGISTRY if s.sealed} if case.filing.seal_affidavit else set()
+
+
+def is_filed(case: Case, ref: DocumentRef) -> bool:
+    """Bound into its court's filing set: not a victim notice (mailed), not the review sheet (the attorney's),
+    not a sealed document."""
+    return SPECS[ref.kind].filed and ref.kind not in sealed_kinds(case)
 
 
 def court_key(record: Record) -> tuple[str, int | None, str]:

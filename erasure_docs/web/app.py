@@ -317,7 +317,8 @@ def attachment(data: bytes, name: str, media: str) -> Response:
 
 def first_page_png(pdf: Path) -> bytes:
     """A small picture of a PDF's first page (poppler's pdftoppm, a system package the project needs)."""
-    done = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(pdf), "-"],
+    # No output root: the picture goes to stdout ("-" would write a file named "-.png" in the working folder).
+    done = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(pdf)],
                           capture_output=True, timeout=60, check=False)
     if done.returncode != 0 or not done.stdout:
         raise PageError(500, "The page picture could not be made.")
