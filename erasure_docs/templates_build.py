@@ -25,24 +25,31 @@ from typing import Any, Callable
 import yaml
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Inches
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from erasure_docs import i18n
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
+from erasure_docs.render import wordstyle
+from erasure_docs.render.wordstyle import KEPT_LIST_STYLE, KEPT_STYLES, KIND_STYLES, PRAYER_STYLE
 from erasure_docs.render.zipfiles import FIXED_TIMESTAMP, normalise_zip
 
 JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%})")
-TEXT_KEYS = ("np", "p", "plain", "center", "bold", "item")
+TEXT_KEYS = ("np", "p", "plain", "center", "bold", "item", "quote")
 TRANS_TAGS = re.compile(r"{%-? trans[^%]*%}|{%-? endtrans -?%}")
 SIMPLE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "if", "for", "table", "signature", "court_signature",
-              "notary", "page_break", "include"}
+BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "quote", "if", "for", "list", "keep_together", "table",
+              "signature", "court_signature", "notary", "page_break", "include"}
+NESTED_KEYS = ("then", "else", "do", "items", "keep_together")  # where a block holds other blocks
+LIST_KINDS = ("number", "paren", "bullet")  # `list:` formats: "1.", "(1)", "•" (Word numbering; CSS counters)
+# What may stand inside a kept group and inside a list (each paragraph kind needs a "kept" Word style).
+KEPT_KINDS = {"p", "plain", "bold", "item", "if", "for", "list"}  # = wordstyle.KEPT_STYLES + nesting
+LIST_ITEM_KINDS = {"item", "if", "for", "list"}
 
 
 class SourceError(ErasureDocsError):
@@ -62,12 +69,14 @@ def shared_piece(name: str, folder: Path = SOURCE_DIR) -> list[dict]:
     path = folder / f"_{name}.yaml"
     if not path.exists():
         raise SourceError(f"no shared piece {path.name}")
-    blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["blocks"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    blocks = data["blocks"]
     for block in blocks:
         if "np" in block or "include" in block:
             raise SourceError(f"{path.name}: a shared piece holds no numbered paragraph and no include")
-        _refuse_nested_np(block, path.name)
-    return blocks
+        check_nesting(block, path.name)
+    # `keep: together` — the piece stays on one page, with the paragraph before it (a certification).
+    return [{"keep_together": blocks}] if data.get("keep") == "together" else blocks
 
 
 def block_kind(block: dict, where: str) -> str:
@@ -77,9 +86,15 @@ def block_kind(block: dict, where: str) -> str:
     return keys.pop()
 
 
+def is_prayer(kind: str, text: Any) -> bool:
+    """A WHEREFORE clause: kept on one page, with what follows it (its list, the signature)."""
+    return kind == "p" and TRANS_TAGS.sub("", str(text)).strip().startswith("WHEREFORE")
+
+
 def keeps_with_next(kind: str, text: Any) -> bool:
     """Headings (bold lines) and the lines that lead into a signature — a blank line, a salutation ending in a
-    comma, a line to sign on — stay on the page of what follows them, in both formats."""
+    comma, a line to sign on — stay on the page of what follows them, in both formats (the lines also with
+    the paragraph before them: a closing never starts a page of its own)."""
     text = TRANS_TAGS.sub("", str(text)).strip()
     return kind == "bold" or (kind == "plain" and (not text or text.endswith(",") or set(text) == {"_"}))
 
@@ -93,16 +108,41 @@ def number_paragraphs(blocks: list[dict], where: str) -> list[tuple[str, Any, st
             count += 1
             out.append((kind, block, f"{count}."))
         else:
-            _refuse_nested_np(block, where)
+            check_nesting(block, where)
             out.append((kind, block, ""))
     return out
 
 
-def _refuse_nested_np(block: dict, where: str) -> None:
-    for child in block.get("then", []) + block.get("else", []) + block.get("do", []):
+def children(block: dict) -> list[dict]:
+    return [child for key in NESTED_KEYS if isinstance(block.get(key), list) for child in block[key]]
+
+
+def check_nesting(block: dict, where: str, in_loop: bool = False) -> None:
+    """A numbered paragraph (np) stands at the top level only; a numbered list not inside a loop (each copy
+    would continue the numbers in Word); a list holds items (and if/for around them); a kept group holds
+    no centred line, table, page break or signature of its own."""
+    kind = block_kind(block, where)
+    if kind == "list":
+        if block["list"] not in LIST_KINDS:
+            raise SourceError(f"{where}: 'list' is one of {', '.join(LIST_KINDS)}, not {block['list']!r}")
+        if in_loop and block["list"] != "bullet":
+            raise SourceError(f"{where}: a numbered list may not stand inside 'for'")
+        _only(block["items"], LIST_ITEM_KINDS, "a list holds only 'item' blocks, lists, and 'if'/'for' around them", where)
+    if kind == "keep_together":
+        _only(block["keep_together"], KEPT_KINDS, "a kept group holds only p, plain, bold, item, if, for, list", where)
+    for child in children(block):
         if "np" in child:
-            raise SourceError(f"{where}: a numbered paragraph (np) may not stand inside 'if' or 'for'")
-        _refuse_nested_np(child, where)
+            raise SourceError(f"{where}: a numbered paragraph (np) may not stand inside another block")
+        check_nesting(child, where, in_loop or kind == "for")
+
+
+def _only(blocks: list[dict], kinds: set[str], message: str, where: str) -> None:
+    for block in blocks:
+        kind = block_kind(block, where)
+        if kind not in kinds:
+            raise SourceError(f"{where}: {message}; found '{kind}'")
+        if kind in ("if", "for"):
+            _only(children(block), kinds, message, where)
 
 
 # ---------------------------------------------------------------- translation
@@ -137,8 +177,8 @@ def translatable(blocks: list[dict], where: str) -> list[dict]:
         changed = dict(block)
         if kind in TEXT_KEYS:
             changed[kind] = trans_block(str(block[kind]), where)
-        for nested in ("then", "else", "do"):
-            if nested in block:
+        for nested in NESTED_KEYS:
+            if isinstance(block.get(nested), list):
                 changed[nested] = translatable(block[nested], where)
         out.append(changed)
     return out
@@ -211,15 +251,21 @@ def html_blocks(blocks: list[dict], where: str, numbered: bool = False) -> list[
     for kind, block, number in items:
         value = block[kind]
         if kind == "np":
-            out.append(f'<p class="np"><span class="num">{number}</span> {html_text(value)}</p>')
-        elif kind in ("p", "plain", "center", "bold", "item"):
-            keep = " keep" if keeps_with_next(kind, value) else ""
+            out.append(f'<p class="np">{number} {html_text(value)}</p>')
+        elif kind in TEXT_KEYS:
+            keep = (" keep" if kind == "bold" else " closing" if keeps_with_next(kind, value)
+                    else " prayer" if is_prayer(kind, value) else "")
             out.append(f'<p class="{kind}{keep}">{html_text(value)}</p>')
         elif kind == "if":
             otherwise = ["{% else %}", *html_blocks(block["else"], where)] if "else" in block else []
             out += [f"{{% if {value} %}}", *html_blocks(block.get("then", []), where), *otherwise, "{% endif %}"]
         elif kind == "for":
             out += [f"{{% for {value} %}}", *html_blocks(block.get("do", []), where), "{% endfor %}"]
+        elif kind == "list":  # numbered by CSS counters, as Word numbers it (packet.css div.list)
+            kept = " kept-list" if block.get("keep") == "together" else ""
+            out += [f'<div class="list {value}{kept}">', *html_blocks(block["items"], where), "</div>"]
+        elif kind == "keep_together":
+            out += ['<div class="kept">', *html_blocks(value, where), "</div>"]
         elif kind == "table":
             out += html_table(value)
         elif kind == "page_break":
@@ -269,6 +315,36 @@ def build_html(source: dict) -> str:
 
 # ---------------------------------------------------------------- DOCX
 
+class WordTemplate:
+    """A Word template being built: the python-docx document and the list instances it numbers (one per
+    `list` block, in order; render/wordstyle.py writes them into numbering.xml)."""
+
+    def __init__(self, footer: bool = True):
+        self.document = new_document(footer)
+        self.lists: list[str] = []
+
+    def paragraph(self, text: str, style: str) -> Paragraph:
+        """A paragraph of a named style; no direct formatting (render/wordstyle.py defines the styles)."""
+        paragraph = self.document.add_paragraph(style=style)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def tag(self, tag: str) -> None:
+        """A docxtpl paragraph tag: the paragraph holding it disappears when rendered."""
+        self.document.add_paragraph(f"{{%p {tag} %}}")
+
+    def new_list(self, kind: str) -> int:
+        self.lists.append(kind)
+        return wordstyle.FIRST_LIST_ID + len(self.lists) - 1
+
+    def save(self) -> bytes:
+        wordstyle.set_base_parts(self.document, self.lists)
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return normalise_zip(buffer.getvalue())
+
+
 def new_document(footer: bool = True) -> Any:
     document = Document()
     section = document.sections[0]
@@ -276,19 +352,13 @@ def new_document(footer: bool = True) -> Any:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Inches(1))
     section.footer_distance = Inches(0.5)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
-    fonts = normal.element.rPr.rFonts
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
+    wordstyle.set_base_parts(document, [])  # the named styles exist from here on
     if footer:
         _footer(section)
     props = document.core_properties
     props.author, props.last_modified_by, props.title = "erasure-docs", "erasure-docs", ""
     props.comments, props.keywords, props.revision = "", "", 1
+    props.language = "en-US"
     props.created = props.modified = dt.datetime(*FIXED_TIMESTAMP)
     return document
 
@@ -306,52 +376,32 @@ def _field(paragraph: Paragraph, code: str) -> None:
 
 def _footer(section: Any) -> None:
     paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.style = "Footer"
     paragraph.add_run("Page ")
     _field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _field(paragraph, "NUMPAGES")
 
 
-def _paragraph(document: Any, text: str, kind: str = "plain") -> Paragraph:
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    if kind == "np" or kind == "p":
-        fmt.first_line_indent = Inches(0.5)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        fmt.space_after = Pt(12)
-        fmt.line_spacing = 1.5 if kind == "np" else 1.15
-    elif kind == "center":
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fmt.space_after = Pt(6)
-    elif kind == "item":
-        fmt.left_indent = Inches(0.5)
-        fmt.space_after = Pt(3)
-    elif kind == "title":
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fmt.space_before, fmt.space_after = Pt(12), Pt(12)
-    elif kind == "plain" or kind == "bold":
-        fmt.space_after = Pt(6)
-    elif kind == "sign":  # signature blocks: right half of the page, kept on one page
-        fmt.left_indent = Inches(3.25)
-        fmt.keep_with_next = True
-    run = paragraph.add_run(text)
-    run.bold = kind in ("bold", "title")
-    return paragraph
+def _list_member(paragraph: Paragraph, list_id: int) -> None:
+    """Make the paragraph an item of Word list `list_id` (its number or bullet is Word's, not typed)."""
+    numbering = OxmlElement("w:numPr")
+    level, number = OxmlElement("w:ilvl"), OxmlElement("w:numId")
+    level.set(qn("w:val"), "0")
+    number.set(qn("w:val"), str(list_id))
+    numbering.append(level)
+    numbering.append(number)
+    paragraph._p.get_or_add_pPr().insert_element_before(numbering, "w:spacing", "w:ind", "w:jc", "w:rPr")
 
 
-def _tag(document: Any, tag: str) -> None:
-    """A docxtpl paragraph tag: the paragraph holding it disappears when rendered."""
-    document.add_paragraph(f"{{%p {tag} %}}")
-
-
-def _fixed_widths(table: Table, widths: list[float]) -> None:
-    """LibreOffice and Word honour widths only with autofit off and widths on the grid and every cell."""
-    table.autofit = False
+def _fixed_widths(table: Table, widths: list[float], margins: tuple[float, ...]) -> None:
+    """LibreOffice and Word honour widths only with autofit off and widths on the grid and every cell (and
+    LibreOffice cell margins only on the table itself, not from its style)."""
+    table.autofit = False  # w:tblLayout fixed
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    properties = table._tbl.tblPr
+    properties.insert_element_before(parse_xml(wordstyle.cell_margins(*margins)), "w:tblLook", "w:tblCaption",
+                                     "w:tblDescription", "w:tblPrChange")
     for column, width in zip(table.columns, widths):
         column.width = Inches(width)
     for row in table.rows:
@@ -365,124 +415,132 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
-def _cell_text(cell: Any, text: str, bold: bool = False) -> None:
+def _cell_text(cell: Any, text: str, style: str = "Table Text") -> None:
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
+    paragraph.style = style
+    if text:
+        paragraph.add_run(text)
 
 
-def docx_table(document: Any, spec: dict) -> None:
+def docx_table(word: WordTemplate, spec: dict) -> None:
     columns = spec["columns"]
-    table = document.add_table(rows=4, cols=len(columns))
+    table = word.document.add_table(rows=4, cols=len(columns))
     table.style = "Table Grid"
     for cell, column in zip(table.rows[0].cells, columns):
-        _cell_text(cell, column["header"], bold=True)
+        _cell_text(cell, column["header"], "Table Heading")
     _repeat_header(table.rows[0])
     _cell_text(table.rows[1].cells[0], f"{{%tr for row in {spec['rows']} %}}")
     for cell, column in zip(table.rows[2].cells, columns):
         _cell_text(cell, column["value"])
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    _fixed_widths(table, [float(c["width"]) for c in columns])
-    document.add_paragraph()
+    _fixed_widths(table, [float(c["width"]) for c in columns], wordstyle.GRID_CELL)
+    word.paragraph("", "Spacer")
 
 
-def docx_caption(document: Any) -> None:
+def docx_caption(word: WordTemplate) -> None:
     """The three-column Connecticut caption; its lines come from `caption.rows` in the context."""
-    table = document.add_table(rows=4, cols=3)
+    table = word.document.add_table(rows=4, cols=3)
     for i, row in enumerate(table.rows):
         left, middle, right = row.cells
-        _cell_text(left, f"{{{{ caption.rows[{i}].left }}}}")
-        _cell_text(middle, ":")
-        middle.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _cell_text(right, f"{{{{ caption.rows[{i}].right }}}}")
-    _fixed_widths(table, [3.1, 0.4, 3.0])
+        _cell_text(left, f"{{{{ caption.rows[{i}].left }}}}", "Case Caption")
+        _cell_text(middle, ":", "Case Caption Centered")
+        _cell_text(right, f"{{{{ caption.rows[{i}].right }}}}", "Case Caption")
+    _fixed_widths(table, [3.1, 0.4, 3.0], wordstyle.CAPTION_CELL)
 
 
-def docx_signature(document: Any) -> None:
-    _paragraph(document, "", "sign")
-    _paragraph(document, "THE {{ party|upper }},", "sign")
-    _tag(document, "if not signer.self_represented")
-    _paragraph(document, "{{ petitioner.name }}", "sign")
-    _paragraph(document, "", "sign")
-    _paragraph(document, "By: ______________________________", "sign")
-    _paragraph(document, "{{ signer.name }}", "sign")
-    _tag(document, "if signer.firm")
-    _paragraph(document, "{{ signer.firm }}", "sign")
-    _tag(document, "endif")
-    _tag(document, "else")
-    _paragraph(document, "", "sign")
-    _paragraph(document, "______________________________", "sign")
-    _paragraph(document, "{{ signer.name }}, self-represented", "sign")
-    _tag(document, "endif")
-    _tag(document, "for line in signer.address_lines")
-    _paragraph(document, "{{ line }}", "sign")
-    _tag(document, "endfor")
+def docx_signature(word: WordTemplate) -> None:
+    sign = KIND_STYLES["sign"]
+    word.paragraph("", sign)
+    word.paragraph("THE {{ party|upper }},", sign)
+    word.tag("if not signer.self_represented")
+    word.paragraph("{{ petitioner.name }}", sign)
+    word.paragraph("", sign)
+    word.paragraph("By: ______________________________", sign)
+    word.paragraph("{{ signer.name }}", sign)
+    word.tag("if signer.firm")
+    word.paragraph("{{ signer.firm }}", sign)
+    word.tag("endif")
+    word.tag("else")
+    word.paragraph("", sign)
+    word.paragraph("______________________________", sign)
+    word.paragraph("{{ signer.name }}, self-represented", sign)
+    word.tag("endif")
+    word.tag("for line in signer.address_lines")
+    word.paragraph("{{ line }}", sign)
+    word.tag("endfor")
     for field, label in (("phone", "Telephone: "), ("email", "Email: "), ("juris_number", "Juris No. ")):
-        _tag(document, f"if signer.{field}")
-        _paragraph(document, f"{label}{{{{ signer.{field} }}}}", "sign")
-        _tag(document, "endif")
+        word.tag(f"if signer.{field}")
+        word.paragraph(f"{label}{{{{ signer.{field} }}}}", sign)
+        word.tag("endif")
 
 
-def docx_court_signature(document: Any) -> None:
+def docx_court_signature(word: WordTemplate) -> None:
     for line in ("", "BY THE COURT,", "", "______________________________", "Judge / Clerk", "",
                  "Date: ______________________"):
-        _paragraph(document, line, "sign")
+        word.paragraph(line, KIND_STYLES["sign"])
 
 
-def docx_notary(document: Any) -> None:
-    _paragraph(document, "")
-    _paragraph(document, "Subscribed and sworn to before me on ______________________.")
-    _paragraph(document, "")
-    _paragraph(document, "______________________________")
-    _paragraph(document, "Notary Public / Commissioner of the Superior Court")
-    _paragraph(document, "My commission expires: ______________")
+def docx_notary(word: WordTemplate) -> None:
+    for line in ("", "Subscribed and sworn to before me on ______________________.", "",
+                 "______________________________", "Notary Public / Commissioner of the Superior Court",
+                 "My commission expires: ______________"):
+        word.paragraph(line, KEPT_STYLES["plain"])
 
 
-SHARED_DOCX: dict[str, Callable[[Any], None]] = {
+SHARED_DOCX: dict[str, Callable[[WordTemplate], None]] = {
     "signature": docx_signature, "court_signature": docx_court_signature, "notary": docx_notary}
 
 
-def docx_blocks(document: Any, blocks: list[dict], where: str, numbered: bool = False) -> None:
+def docx_blocks(word: WordTemplate, blocks: list[dict], where: str, numbered: bool = False, kept: bool = False,
+                list_id: int | None = None, kept_list: bool = False) -> None:
+    """Write the blocks; `kept`: inside a group kept together (Closing styles); `list_id`: inside a list
+    (`kept_list`: one kept together)."""
     items = number_paragraphs(blocks, where) if numbered else [(block_kind(b, where), b, "") for b in blocks]
-    for kind, block, number in items:
+    for kind, block, _number in items:
         value = block[kind]
-        if kind == "np":
-            _paragraph(document, f"{number}\t{value}", "np")
-        elif kind in ("p", "plain", "center", "bold", "item"):
-            paragraph = _paragraph(document, str(value), kind)
-            paragraph.paragraph_format.keep_with_next = keeps_with_next(kind, value) or None
+        if kind in TEXT_KEYS:
+            closing = kept or (kind != "bold" and keeps_with_next(kind, value))
+            style = KEPT_STYLES[kind] if closing else KIND_STYLES[kind]
+            if not kept and (is_prayer(kind, value) or (kind == "item" and kept_list)):
+                style = PRAYER_STYLE if kind == "p" else KEPT_LIST_STYLE
+            paragraph = word.paragraph(str(value), style)
+            if kind == "item" and list_id is not None:
+                _list_member(paragraph, list_id)
         elif kind == "if":
-            _tag(document, f"if {value}")
-            docx_blocks(document, block.get("then", []), where)
+            word.tag(f"if {value}")
+            docx_blocks(word, block.get("then", []), where, kept=kept, list_id=list_id, kept_list=kept_list)
             if "else" in block:
-                _tag(document, "else")
-                docx_blocks(document, block["else"], where)
-            _tag(document, "endif")
+                word.tag("else")
+                docx_blocks(word, block["else"], where, kept=kept, list_id=list_id, kept_list=kept_list)
+            word.tag("endif")
         elif kind == "for":
-            _tag(document, f"for {value}")
-            docx_blocks(document, block.get("do", []), where)
-            _tag(document, "endfor")
+            word.tag(f"for {value}")
+            docx_blocks(word, block.get("do", []), where, kept=kept, list_id=list_id, kept_list=kept_list)
+            word.tag("endfor")
+        elif kind == "list":
+            docx_blocks(word, block["items"], where, kept=kept, list_id=word.new_list(value),
+                        kept_list=block.get("keep") == "together")
+        elif kind == "keep_together":
+            docx_blocks(word, value, where, kept=True)
         elif kind == "table":
-            docx_table(document, value)
+            docx_table(word, value)
         elif kind == "page_break":
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            word.paragraph("", "Page Break").add_run().add_break(WD_BREAK.PAGE)
         elif kind == "include":
-            docx_blocks(document, shared_piece(value), where)
+            docx_blocks(word, shared_piece(value), where)
         else:
-            SHARED_DOCX[kind](document)
+            SHARED_DOCX[kind](word)
 
 
 def build_docx(source: dict) -> bytes:
     source = prepared(source)
-    document = new_document(footer=not source.get("translate"))
+    word = WordTemplate(footer=not source.get("translate"))
     if source.get("caption", True):
-        docx_caption(document)
+        docx_caption(word)
     if source.get("title"):
-        _paragraph(document, str(source["title"]), "title")
-    docx_blocks(document, source["body"], source["kind"], numbered=True)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue())
+        word.paragraph(str(source["title"]), KIND_STYLES["title"])
+    docx_blocks(word, source["body"], source["kind"], numbered=True)
+    return word.save()
 
 
 # ---------------------------------------------------------------- build

@@ -1,6 +1,6 @@
 """Text of generated documents, for comparing the Word and the PDF version of a document.
 
-    docx_text(path)   body paragraphs and table cells in document order (python-docx)
+    docx_text(path)   body paragraphs and table cells in document order (python-docx), list numbers included
     pdf_text(path)    `pdftotext -raw`, with the "Page N of M" footers and the draft mark removed
     pdf_pages(path)   the raw text of each page, page furniture included
     docx_headers(path) the text of every header of every section (what each page shows at its head)
@@ -19,12 +19,14 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from erasure_docs.render.wordstyle import list_labels
+
 # Page furniture, not body text: the footer, and the draft mark at the head of a draft's every page.
 FOOTER = re.compile(r"^\s*(Page \d+ of \d+|DRAFT — NOT READY TO FILE)\s*$", re.MULTILINE)
 FORM_FEED = "\f"
 
 
-def _table_lines(table: Table, parent) -> list[str]:  # noqa: ANN001
+def _table_lines(table: Table, parent, labels: dict) -> list[str]:  # noqa: ANN001
     lines: list[str] = []
     for row in table.rows:
         seen: set[int] = set()
@@ -32,23 +34,26 @@ def _table_lines(table: Table, parent) -> list[str]:  # noqa: ANN001
             if id(cell._tc) in seen:  # a merged cell appears once per grid column it spans
                 continue
             seen.add(id(cell._tc))
-            lines += _block_lines(cell._tc, cell)
+            lines += _block_lines(cell._tc, cell, labels)
     return lines
 
 
-def _block_lines(element, parent) -> list[str]:  # noqa: ANN001
+def _block_lines(element, parent, labels: dict) -> list[str]:  # noqa: ANN001
     lines: list[str] = []
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, parent).text)
+            label = labels.get(child)
+            text = Paragraph(child, parent).text
+            lines.append(f"{label} {text}" if label else text)
         elif child.tag == qn("w:tbl"):
-            lines += _table_lines(Table(child, parent), parent)
+            lines += _table_lines(Table(child, parent), parent, labels)
     return lines
 
 
 def docx_lines(path: Path | str) -> list[str]:
+    """Each paragraph's text as Word shows it: a numbered or bulleted paragraph starts with its label."""
     document = Document(str(path))
-    return _block_lines(document.element.body, document._body)
+    return _block_lines(document.element.body, document._body, list_labels(document))
 
 
 def docx_text(path: Path | str) -> str:
@@ -128,3 +133,54 @@ def sample_packets(root: Path) -> dict[str, Path]:
             assert code == 0, f"{case_file.name}: exit {code}\n{stdout}\n{stderr}"
             _PACKETS[case_file.stem] = out / case_id_of(case_file)
     return dict(_PACKETS)
+
+
+# ---------------------------------------------------------------- text layout (lines as laid out)
+
+# Page furniture: footers, the draft mark, the bound set's and the attorney copy's stamps.
+FURNITURE = re.compile(r"(Page \d+ of \d+|Filing page \d+ of \d+|DRAFT — NOT READY TO FILE|"
+                       r"ATTORNEY COPY — NOT FOR FILING)")
+# Lines of a signature block, a certification, a jurat or a letter's closing.
+CLOSING_LINE = re.compile(
+    r"THE (APPLICANT|PETITIONER),|BY THE COURT,|By: _+|_{10,}.*|(TRANSLATOR'S )?CERTIFICATION|Very truly yours,|"
+    r"Sincerely,|Atentamente,|Subscribed and sworn .*|Notary Public .*|My commission expires.*|Judge / Clerk|"
+    r"Date: _+.*|(Telephone|Email|Phone|Teléfono|Correo electrónico): .*|Juris No\. .*|Affiant|Translator|"
+    r"Printed name: .*|I certify that .*")
+
+
+def pdf_page_lines(path: Path | str) -> list[list[str]]:
+    """Each page's lines as laid out (pypdfium2), page furniture left out; hyphens as typed."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        pages = []
+        for page in document:
+            text = page.get_textpage().get_text_range()
+            text = text.replace("\x02", "-").replace("\u2011", "-")  # pdfium's line-end hyphen; Word's non-breaking
+            pages.append([line.strip() for line in text.splitlines()
+                          if line.strip() and not FURNITURE.fullmatch(line.strip())])
+        return pages
+    finally:
+        document.close()
+
+
+def broken_numbers(lines: list[str]) -> list[str]:
+    """Citations and docket numbers broken across two lines: a line that ends or the next that starts at a
+    hyphen inside a word with a digit ("53a-" / "125b"), or a section sign left at a line's end."""
+    broken = []
+    for this, following in zip(lines, lines[1:]):
+        left = re.search(r"[\w§-]+$", this)
+        right = re.match(r"^[\w-]+", following)
+        tail, head = (left.group(0) if left else ""), (right.group(0) if right else "")
+        joined = tail + head
+        if tail in ("§", "§§") or ((tail.endswith("-") or head.startswith("-")) and re.search(r"\d", joined)):
+            broken.append(f"{this[-30:]!r} / {following[:30]!r}")
+    return broken
+
+
+def closing_only_pages(pages: list[list[str]]) -> list[int]:
+    """Pages (1-based) after the first that begin inside a signature block, a certification, a jurat or a
+    letter's closing: as these end a document, such a page holds nothing else."""
+    return [number for number, lines in enumerate(pages, start=1)
+            if number > 1 and lines and CLOSING_LINE.fullmatch(lines[0])]

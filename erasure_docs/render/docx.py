@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import template_path
+from erasure_docs.render import nobreak
 from erasure_docs.render.jinja import environment
+from erasure_docs.render.wordstyle import KEPT_WITH_PREVIOUS
 from erasure_docs.render.zipfiles import normalise_zip
 
 ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
@@ -47,6 +50,9 @@ class DocxRenderer:
             self.template_bytes[kind] = template_path(kind, "docx", self.custom).read_bytes()
         template = DocxTemplate(io.BytesIO(self.template_bytes[kind]))
         template.render(context, jinja_env=self.env, autoescape=True)
+        body = template.docx.element.body
+        nobreak.docx(body)
+        keep_with_what_follows(body)
         if context.get("draft_mark"):
             mark_every_page(template.docx, context["draft_mark"])
         props = template.docx.core_properties
@@ -60,6 +66,7 @@ class DocxRenderer:
         props.identifier = properties.get("identifier", "")
         props.keywords = properties.get("keywords", "")
         props.comments = properties.get("comments", "")
+        set_language(template.docx, str(context.get("language") or "en"))
         buffer = io.BytesIO()
         template.save(buffer)
         data = buffer.getvalue()
@@ -82,6 +89,41 @@ def replace_in_core_properties(data: bytes, replacements: list[tuple[str, str]])
                 content = text.encode("utf-8")
             target.writestr(info, content)
     return buffer.getvalue()
+
+
+def keep_with_what_follows(body: Any) -> None:
+    """The paragraph just before a signature block or a group kept together (KEPT_WITH_PREVIOUS styles) is
+    kept with it, so that a signature or a certification never stands alone on a page. Done here, after
+    rendering, because which paragraph comes before is known only now (it may come from a loop or a branch)."""
+    style_tag, previous = f"{W}pStyle", None
+    for element in body.iterchildren():
+        style = element.find(f"{W}pPr/{style_tag}") if element.tag == f"{W}p" else None
+        kept = style is not None and style.get(f"{W}val") in KEPT_WITH_PREVIOUS
+        if kept and previous is not None and not previous[1]:
+            paragraph_properties = previous[0].get_or_add_pPr()
+            if paragraph_properties.find(f"{W}keepNext") is None:
+                paragraph_properties.insert_element_before(OxmlElement("w:keepNext"), *KEEP_NEXT_FOLLOWERS)
+        previous = (element, kept) if element.tag == f"{W}p" else None
+
+
+# What may follow w:keepNext inside w:pPr (the schema's order).
+KEEP_NEXT_FOLLOWERS = ("w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+                       "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+                       "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+                       "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                       "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                       "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                       "w:pPrChange")
+
+
+def set_language(document: Any, language: str) -> None:
+    """The document's language, for spelling and for screen readers: its properties (dc:language) and the
+    default of its text. `language` is the context's ISO 639-1 code; English is written en-US."""
+    tag = "en-US" if language == "en" else language
+    document.core_properties.language = tag
+    defaults = document.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    if defaults is not None:
+        defaults.set(f"{W}val", tag)
 
 
 def mark_every_page(document: Any, mark: str) -> None:

@@ -45,6 +45,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
 from erasure_docs.errors import ErasureDocsError  # noqa: E402
 from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path  # noqa: E402
+from erasure_docs.render import nobreak  # noqa: E402
 from erasure_docs.render.jinja import environment  # noqa: E402
 
 
@@ -109,7 +110,7 @@ class PdfRenderer:
     def html(self, kind: str, context: dict[str, Any]) -> str:
         if kind not in self.templates:
             self.templates[kind] = self.env.get_template(f"{kind}.html")
-        return self.templates[kind].render(context)
+        return nobreak.html(self.templates[kind].render(context))
 
     def layout(self, html: str, draft_mark: str = "") -> weasyprint.Document:
         """Lay out one document (rule 10: one document per render). A draft mark goes at the head of every
