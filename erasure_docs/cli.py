@@ -632,12 +632,14 @@ def serve(host: str, port: int, work_dir: Path, no_browser: bool, idle_minutes: 
 
 @main.group()
 def templates() -> None:
-    """Use your clinic's own templates: export the built-in ones, edit them, check them.
+    """Use your clinic's own templates: export the built-in ones with their sources, edit the sources, build
+    both formats from them, check them.
 
     \b
     Example:
       erasure-docs templates export my-templates/
-      # edit my-templates/application_54_95c.docx in Word, or the .html / packet.css
+      # edit my-templates/source/application_54_95c.yaml and my-templates/branding.yaml
+      erasure-docs templates build my-templates/
       erasure-docs templates check my-templates/
       erasure-docs generate case.yaml --templates my-templates/
     """
@@ -646,7 +648,8 @@ def templates() -> None:
 @templates.command("export")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def templates_export(folder: Path) -> None:
-    """Copy the built-in Word, HTML and CSS templates into FOLDER for editing (never overwrites).
+    """Copy the built-in templates, their sources (source/*.yaml, with the list of every variable in
+    source/README.md) and an empty branding.yaml into FOLDER for editing (never overwrites).
 
     \b
     Example:
@@ -656,20 +659,47 @@ def templates_export(folder: Path) -> None:
 
     try:
         copied = export_templates(folder)
-    except (FileExistsError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
         sys.exit(1)
-    click.echo(f"{len(copied)} templates copied to {folder}; the context names are listed in "
-               "templates/source/README.md of the project")
+    click.echo(f"{len(copied)} files copied to {folder}; edit source/*.yaml (the wording of both formats) and "
+               "branding.yaml (your letterhead), then run `erasure-docs templates build` on the folder; "
+               "source/README.md lists every variable")
+
+
+@templates.command("build")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace built templates even where they were changed by hand.")
+def templates_build_command(folder: Path, force: bool) -> None:
+    """Build FOLDER/source/*.yaml into both formats: each document's Word template (.docx) and HTML template
+    (for the PDF), with the letterhead of FOLDER/branding.yaml and the Word styling of FOLDER/reference.docx
+    when it has one. A built file changed by hand since the last build is not replaced without --force.
+
+    Exit status 0 when built, 1 when a source cannot be built or a file was changed by hand.
+
+    \b
+    Example:
+      erasure-docs templates build my-templates/
+    """
+    from erasure_docs.custom_templates import build_folder
+
+    try:
+        written = build_folder(folder, force=force)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(written)} templates built in {folder}")
 
 
 @templates.command("check")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def templates_check(folder: Path) -> None:
-    """Render every template in FOLDER against every sample case; report each unknown or misspelled
-    variable with the template and the line (HTML) or paragraph (Word) where it stands.
+    """Render both formats of every document in FOLDER against every sample case. Reports built templates
+    that are not what their sources build, each unknown or misspelled variable (with the template and the
+    line (HTML) or the paragraph's text (Word) where it stands, and the name it is probably meant to be), and
+    every document whose Word and PDF texts differ (with the first differing paragraph).
 
-    Exit status 0 when every template renders, 1 otherwise.
+    Exit status 0 when there is no problem, 1 otherwise.
 
     \b
     Example:
@@ -677,7 +707,11 @@ def templates_check(folder: Path) -> None:
     """
     from erasure_docs.custom_templates import check_templates
 
-    problems = check_templates(folder)
+    try:
+        problems = check_templates(folder)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
+        sys.exit(1)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}")
