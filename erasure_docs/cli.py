@@ -75,6 +75,9 @@ TEMPLATES = click.option("--templates", "custom_templates", type=click.Path(path
                          help="A folder of your own templates (see `templates export`); built-in ones fill gaps.")
 UMASK = click.option("--umask", type=Umask(), default="077", show_default=True,
                      help="Permissions of what is written: 077 gives files 0600 and folders 0700.")
+FORCE = click.option("--force", is_flag=True,
+                     help="Replace a case folder that exists. Files edited or added since it was made are never "
+                          "lost: the old folder is then kept beside the new one as <case_id>~kept-<time>.")
 REDACT = click.option("--redact", is_flag=True,
                       help="Also write a redacted work copy of each case (initials, birth year; no addresses, "
                            "victims or narrative) for co-counsel or a bug report.")
@@ -338,11 +341,12 @@ def parse_formats(value: str) -> tuple[str, ...]:
               help="Write only these documents (repeatable), e.g. --only application_54_95c.")
 @click.option("--require-ready", is_flag=True,
               help="Exit with status 1 when the packet is a draft (it is still written, marked as a draft).")
+@FORCE
 @TEMPLATES
 @UMASK
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, force: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
     and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
     manifest.
@@ -351,6 +355,10 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     is not ready to file (see `check`) still gets its packet, with "DRAFT — NOT READY TO FILE" on every page
     and its blockers at the top of the review sheet; the last line printed says "draft: N blockers".
     Exit status 0 when written (1 with --require-ready when it is a draft), 1 when it could not be.
+
+    A case folder that exists is never overwritten: generate refuses unless --force (then anything edited or
+    added since is kept in <case_id>~kept-<time>), and a folder of that name erasure-docs did not make is
+    never touched.
 
     \b
     Example:
@@ -374,7 +382,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     renderers = api.Renderers(word_helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
-                               file_mode_for_umask(umask), redact, require_ready)
+                               file_mode_for_umask(umask), redact, require_ready, force)
     finally:
         if helper is not None:
             helper.shutdown()
@@ -383,22 +391,30 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
 
 def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tuple[str, ...], only: set[str] | None,
                   custom_templates: Path | None, out_dir: Path, file_mode: int, redact: bool,
-                  require_ready: bool) -> int:
+                  require_ready: bool, force: bool) -> int:
     """`generate`'s cases, each reported on one line (never a traceback); the exit status."""
     status = 0
     for item in cases:
         assert item.case is not None
         try:
+            api.check_writable(out_dir, item.case.case_id, force=force)  # before a second is spent rendering
             packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=only,
                                       templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            folder = api.write_packet(packet, out_dir, file_mode=file_mode)
+            written = api.write_case_folder(packet, out_dir, file_mode=file_mode, force=force)
+        except (api.FolderExists, api.NotAPacketFolder) as exc:
+            click.echo(f"error: {item.source} [{item.case_id}]: {exc}", err=True)
+            status = 1
+            continue
         except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
             click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {safe_message(exc)}", err=True)
             show_traceback()
             status = 1
             continue
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
-        click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {folder} ({summary})")
+        click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {written.folder} ({summary})")
+        if written.backup is not None:
+            click.echo(f"{packet.case_id}: {len(written.kept)} files of the old folder were edited or added since it "
+                       f"was made; the old folder is kept as {written.backup}", err=True)
         readiness = packet.report.readiness
         assert readiness is not None  # evaluate() always assesses it
         if readiness.ready:
@@ -453,20 +469,24 @@ class Progress:
 @click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first case that fails.")
 @click.option("--dry-run", is_flag=True, help="Validate and judge every case; write nothing.")
-@click.option("--resume", is_flag=True, help="Skip cases whose packet was made from the same input and tool version.")
+@click.option("--resume", is_flag=True,
+              help="Skip cases whose folder was made from the same input, tool version, options and templates and "
+                   "is whole; redo the others (replacing their folders as --force does).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output (errors are still printed).")
+@FORCE
 @TEMPLATES
 @UMASK
 @REDACT
 def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
-          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool,
+          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool, force: bool,
           custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
 
     A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
     case's folder appears whole or not at all. batch-summary.json and batch-summary.csv account for the
     run. Exit status 0 when every case was produced, 1 when some failed, 2 for bad usage or input that
-    cannot be read at all. Nothing printed names a person.
+    cannot be read at all. Nothing printed names a person. A case whose folder exists fails unless --force
+    or --resume (see generate: what a person edited or added is kept).
 
     \b
     Example:
@@ -484,7 +504,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     from erasure_docs.spreadsheet import count_cases
 
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
-                           custom_templates, file_mode_for_umask(umask), redact, debugging())
+                           custom_templates, file_mode_for_umask(umask), redact, debugging(), force)
     progress = Progress(count_cases(inputs, sheet), quiet)
 
     readable = [0]
@@ -498,8 +518,9 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
             yield item
 
     def on_row(row: CaseRow) -> None:  # validation problems were printed as read; render failures here
-        if row.status == "failed" and row.stage == "render":
-            click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
+        if row.status == "failed" and row.stage in ("render", "write"):
+            verb = "rendered" if row.stage == "render" else "written"
+            click.echo(f"error: {row.source} [{row.case_id}] could not be {verb}: {row.error}", err=True)
         progress(row)
 
     try:
