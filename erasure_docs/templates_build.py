@@ -26,10 +26,10 @@ from typing import Any, Callable
 import yaml
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Inches
+from docx.shared import Inches, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -599,8 +599,8 @@ def expand_includes(blocks: list[dict], folder: Path, where: str) -> list[dict]:
             out += shared_piece(str(block["include"]), folder)
             continue
         changed = dict(block)
-        for nested in ("then", "else", "do"):
-            if nested in block:
+        for nested in NESTED_KEYS:
+            if isinstance(block.get(nested), list):
                 changed[nested] = expand_includes(block[nested], folder, where)
         out.append(changed)
     return out
