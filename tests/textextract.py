@@ -184,3 +184,19 @@ def closing_only_pages(pages: list[list[str]]) -> list[int]:
     letter's closing: as these end a document, such a page holds nothing else."""
     return [number for number, lines in enumerate(pages, start=1)
             if number > 1 and lines and CLOSING_LINE.fullmatch(lines[0])]
+
+
+def without_repeated_headers(flat_pdf: str, docx_path: Path | str) -> str:
+    """`normalise`d PDF text with each table's header row kept once: the PDF repeats it on every page the
+    table spans (as Word does when it lays the file out), python-docx reads it once."""
+    document = Document(str(docx_path))
+    for table in document.tables:
+        first = table.rows[0]
+        if first._tr.trPr is None or first._tr.trPr.find(qn("w:tblHeader")) is None:
+            continue
+        header = normalise("".join(cell.text for cell in first.cells))
+        at = flat_pdf.find(header)
+        if header and at >= 0:
+            end = at + len(header)
+            flat_pdf = flat_pdf[:end] + flat_pdf[end:].replace(header, "")
+    return flat_pdf
