@@ -216,6 +216,7 @@ def defects(tmp_path_factory) -> list[str]:
     edit_docx(folder / "motion_to_seal.docx", "{{ signer.name }}", "{{ signer.nmae }}")
     edit_docx(folder / "proposed_order.docx", "{{ petitioner.name }}", "{{ petitioner.address.street }}")
     edit_docx(folder / "certification_of_service.docx", "{{ signer.name }}", "{{ signer.name ")
+    replace_in(folder / "cover_letter.html", "{{ filing_date }}", "{{ filling_date }}")
     return [str(problem) for problem in check_templates(folder, [CASE])]
 
 
@@ -245,6 +246,15 @@ def test_case_file_names_work_and_an_unknown_name_gets_a_suggestion(defects):
                and "did you mean 'signer.name'?" in p for p in defects), defects
     assert any(p.startswith("proposed_order.docx paragraph") and "unknown variable 'petitioner.address'; did you "
                "mean 'petitioner.address_lines'?" in p for p in defects), defects
+
+
+@pytest.mark.render
+def test_a_misspelled_top_level_name_gets_a_suggestion(defects):
+    line = next(number for number, text in enumerate(
+        (Path(__file__).parent.parent / "templates" / "cover_letter.html").read_text(encoding="utf-8").splitlines(), 1)
+        if "{{ filing_date }}" in text)
+    assert (f"cover_letter.html line {line}: unknown variable 'filling_date'; did you mean 'filing_date'?"
+            in "\n".join(defects))
 
 
 @pytest.mark.render
@@ -281,3 +291,13 @@ def test_a_reference_style_keeps_our_list_numbering(tmp_path):
     assert style.font.name == "Garamond"
     kept = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     assert kept is not None and kept.find(qn("w:numId")).get(qn("w:val")) == numbering.find(qn("w:numId")).get(qn("w:val"))
+
+
+@pytest.mark.slow  # both formats of every document of every sample
+def test_a_branded_clinic_folder_checks_clean_against_every_sample(cli, exported):
+    brand(exported)
+    reference_docx(exported)
+    replace_in(exported / "source" / "cover_letter.yaml", "Thank you for your assistance.", SENTENCE)
+    assert cli("templates", "build", exported)[0] == 0
+    code, out, err = cli("templates", "check", exported)
+    assert code == 0 and out.startswith("0 problems"), err
