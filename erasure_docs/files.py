@@ -54,6 +54,20 @@ def dir_mode(file_mode: int) -> int:
     return file_mode | ((file_mode & 0o444) >> 2)
 
 
+def make_folder(path: Path, mode: int) -> None:
+    """Create a folder and any missing parents with exactly `mode` (mkdir's parents would get 0777 less the
+    process umask: 0777 under umask 000). Existing folders are left as they are."""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=mode)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        folder.chmod(mode)
+
+
 def file_mode_for_umask(mask: int) -> int:
     """The CLI's --umask: 0o077 → 0o600, 0o027 → 0o640."""
     return 0o666 & ~mask
@@ -69,7 +83,7 @@ def write_private(path: Path, data: bytes, file_mode: int = FILE_MODE, exclusive
 
 def atomic_write(path: Path, data: bytes, file_mode: int = FILE_MODE) -> Path:
     """One file that appears whole or not at all (the batch summary, a redacted work copy)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=dir_mode(file_mode))
+    make_folder(path.parent, dir_mode(file_mode))
     temporary = path.with_name(f"{HIDDEN_PREFIX}{path.name}")
     write_private(temporary, data, file_mode, exclusive=False)
     os.replace(temporary, path)
@@ -83,7 +97,7 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
     made in it that the new folder does not hold as it is (a file edited after generation, a file added) is
     kept: the old folder is renamed to `<name>~kept-<time>` beside it instead of being deleted."""
     folder_mode = dir_mode(file_mode)
-    out_dir.mkdir(parents=True, exist_ok=True, mode=folder_mode)
+    make_folder(out_dir, folder_mode)
     target = out_dir / name
     recover_leftovers(out_dir, name)
     refuse_to_replace(target, replace)
