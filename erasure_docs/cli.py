@@ -59,8 +59,19 @@ class Umask(click.ParamType):
         return mask
 
 
+def warn_if_stale(_context: click.Context, _param: click.Parameter, folder: Path | None) -> Path | None:
+    """A clinic's folder whose built templates are not what its sources say is used, with a warning."""
+    if folder is not None:
+        from erasure_docs.custom_templates import stale
+
+        for reason in stale(folder):
+            click.echo(f"warning: {folder}: {reason}; run `erasure-docs templates build` and "
+                       "`erasure-docs templates check` on it", err=True)
+    return folder
+
+
 TEMPLATES = click.option("--templates", "custom_templates", type=click.Path(path_type=Path, file_okay=False,
-                                                                             exists=True),
+                                                                             exists=True), callback=warn_if_stale,
                          help="A folder of your own templates (see `templates export`); built-in ones fill gaps.")
 UMASK = click.option("--umask", type=Umask(), default="077", show_default=True,
                      help="Permissions of what is written: 077 gives files 0600 and folders 0700.")

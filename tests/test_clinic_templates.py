@@ -152,40 +152,66 @@ def test_a_reference_docx_styles_every_word_file(cli, exported):
         assert "Page" in built.sections[0].footer.paragraphs[0].text or name == "client_letter.docx"
 
 
+@pytest.fixture(scope="module")
+def defects(tmp_path_factory) -> list[str]:
+    """One exported folder with a clinic's usual mistakes, checked once against one sample: a Word template
+    changed by hand, a PDF-only partial changed, misspelled and case-file names, an unclosed tag."""
+    from erasure_docs.custom_templates import export_templates
+
+    folder = tmp_path_factory.mktemp("defects") / "clinic"
+    export_templates(folder)
+    edit_docx(folder / "application_54_95c.docx", "respectfully", "humbly")
+    replace_in(folder / "_notary.html", "Subscribed and sworn", "Sworn")
+    names = "{{ petitioner.first_name }} {{ petitioner.last_name }} {{ attorney.juris_number }}"
+    replace_in(folder / "request_for_hearing.html", "{{ petitioner.name }}", names)
+    edit_docx(folder / "request_for_hearing.docx", "{{ petitioner.name }}", names)
+    replace_in(folder / "motion_to_seal.html", "{{ petitioner.name }}", "{{ petitioner.frist_name }}")
+    edit_docx(folder / "motion_to_seal.docx", "{{ signer.name }}", "{{ signer.nmae }}")
+    edit_docx(folder / "proposed_order.docx", "{{ petitioner.name }}", "{{ petitioner.address.street }}")
+    edit_docx(folder / "certification_of_service.docx", "{{ signer.name }}", "{{ signer.name ")
+    return [str(problem) for problem in check_templates(folder, [CASE])]
+
+
 @pytest.mark.render
-def test_a_diverged_word_template_fails_check_naming_the_document_and_the_paragraph(cli, exported):
-    edit_docx(exported / "application_54_95c.docx", "respectfully", "humbly")
-    problems = [str(p) for p in check_templates(exported, [CASE])]
-    differ = [p for p in problems if "differ" in p]
+def test_a_diverged_word_template_fails_check_naming_the_document_and_the_paragraph(defects):
+    differ = [p for p in defects if "differ" in p and p.startswith("application_54_95c")]
     assert len(differ) == 1
     assert differ[0].startswith('application_54_95c.docx paragraph "The Applicant, ')
     assert "humbly applies" in differ[0] and "respectfully applies" in differ[0]
     assert "the Word and PDF texts of application_54_95c differ (sample case CLINIC-2026-0013)" in differ[0]
     assert "(application_54_95c.html line " in differ[0]
-    assert any("application_54_95c.docx (file): is not what its source builds" in p for p in problems)
+    assert "application_54_95c.docx (file): is not what its source builds" in "\n".join(defects)
 
 
 @pytest.mark.render
-def test_a_diverged_html_partial_fails_check_with_its_file_and_line(exported):
-    replace_in(exported / "_signature.html", "By: ", "Signed by: ")
-    problems = [str(p) for p in check_templates(exported, [CASE])]
-    assert any("differ" in p and "(_signature.html line " in p for p in problems), problems
+def test_a_diverged_html_partial_fails_check_with_its_file_and_line(defects):
+    assert any(p.startswith('affidavit.docx paragraph "Subscribed and sworn') and "differ" in p
+               and "(_notary.html line " in p and '"Sworn to before me' in p for p in defects), defects
 
 
 @pytest.mark.render
-def test_case_file_names_work_and_an_unknown_name_gets_a_suggestion(exported):
-    replace_in(exported / "request_for_hearing.html", "{{ petitioner.name }}",
-               "{{ petitioner.first_name }} {{ petitioner.last_name }} {{ attorney.juris_number }}")
-    edit_docx(exported / "request_for_hearing.docx", "{{ petitioner.name }}",
-              "{{ petitioner.first_name }} {{ petitioner.last_name }} {{ attorney.juris_number }}")
-    assert [p for p in check_templates(exported, [CASE]) if "unknown" in str(p) or "differ" in str(p)] == []
-    replace_in(exported / "motion_to_seal.html", "{{ petitioner.name }}", "{{ petitioner.frist_name }}")
-    edit_docx(exported / "motion_to_seal.docx", "{{ signer.name }}", "{{ signer.nmae }}")
-    edit_docx(exported / "proposed_order.docx", "{{ petitioner.name }}", "{{ petitioner.address.street }}")
-    problems = [str(p) for p in check_templates(exported, [CASE])]
+def test_case_file_names_work_and_an_unknown_name_gets_a_suggestion(defects):
+    assert not [p for p in defects if p.startswith("request_for_hearing") and "(file)" not in p]
     assert any(p.startswith("motion_to_seal.html line ") and "unknown variable 'petitioner.frist_name'; did you "
-               "mean 'petitioner.first_name'?" in p for p in problems), problems
+               "mean 'petitioner.first_name'?" in p for p in defects), defects
     assert any(p.startswith('motion_to_seal.docx paragraph "') and "{{ signer.nmae }}" in p
-               and "did you mean 'signer.name'?" in p for p in problems), problems
-    assert any("unknown variable 'petitioner.address'; did you mean 'petitioner.address_lines'?" in p
-               for p in problems), problems
+               and "did you mean 'signer.name'?" in p for p in defects), defects
+    assert any(p.startswith("proposed_order.docx paragraph") and "unknown variable 'petitioner.address'; did you "
+               "mean 'petitioner.address_lines'?" in p for p in defects), defects
+
+
+@pytest.mark.render
+def test_an_unclosed_tag_in_word_is_found_by_its_paragraph(defects):
+    assert 'certification_of_service.docx paragraph "{{ signer.name": template syntax error' in "\n".join(defects)
+
+
+def test_a_built_folder_changed_after_its_build_warns_when_used(cli, exported, tmp_path):
+    bad_case = tmp_path / "bad.yaml"
+    bad_case.write_text("case_id: X-1\n", encoding="utf-8")
+    code, _, err = cli("generate", bad_case, "--templates", exported, "--out", tmp_path / "out")
+    assert code == 1 and "warning" not in err  # a fresh export is what its sources build
+    replace_in(exported / "source" / "cover_letter.yaml", "Dear Clerk:", "Dear Madam Clerk:")
+    edit_docx(exported / "motion_to_seal.docx", "MOTION", "CLINIC MOTION")
+    code, _, err = cli("generate", bad_case, "--templates", exported, "--out", tmp_path / "out")
+    assert "warning: " in err and "source/cover_letter.yaml changed since the last `erasure-docs templates build`" in err
+    assert "motion_to_seal.docx was changed after it was built" in err
