@@ -27,7 +27,8 @@ from typing import Any, Callable
 
 from erasure_docs import __version__
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import FILE_MODE, Written, folder_files, json_bytes, sha256, write_folder
+from erasure_docs.files import (FILE_MODE, HIDDEN_PREFIX, Written, folder_files, json_bytes, sha256,
+                                write_folder)
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, REDACTED_PATH,
                                  SUMMARY, file_entry, page_hashes)
 from erasure_docs.render import Renderers
@@ -151,12 +152,13 @@ def libreoffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_with_libreoffice(docx: bytes) -> bytes:
-    """A Word file's PDF, by LibreOffice in a private, throw-away profile and folder."""
+def convert_with_libreoffice(docx: bytes, where: Path) -> bytes:
+    """A Word file's PDF, by LibreOffice in a private, throw-away profile and folder made in `where` (never the
+    system's temporary folder; an interrupted run's is removed as a leftover)."""
     binary = libreoffice()
     if binary is None:
         raise RepackError("LibreOffice (soffice) is not installed: export the PDFs from Word instead")
-    with tempfile.TemporaryDirectory(prefix="erasure-docs-convert-") as work:
+    with tempfile.TemporaryDirectory(prefix=f"{HIDDEN_PREFIX}convert-", dir=where) as work:
         folder = Path(work)
         source = folder / "document.docx"
         source.write_bytes(docx)
@@ -295,7 +297,10 @@ def repack_folder(folder: Path, *, renderers: Renderers | None = None, convert_w
     """`erasure-docs repack CASE_FOLDER`: repack and write the folder again, whole or not at all (files keep
     the permissions manifest.json has)."""
     files, manifest = read_case_folder(folder)
-    repacked = repack(files, manifest, renderers=renderers, convert=convert_with_libreoffice if convert_word else None)
+    def convert(docx: bytes) -> bytes:
+        return convert_with_libreoffice(docx, folder.parent)
+
+    repacked = repack(files, manifest, renderers=renderers, convert=convert if convert_word else None)
     mode = stat.S_IMODE((folder / MANIFEST).stat().st_mode) or FILE_MODE
     written = write_folder(folder.parent, folder.name, repacked.files, mode, replace=True,
                            case_id=str(manifest["case_id"]))
