@@ -367,7 +367,7 @@ def check_templates(folder: Path, cases: list[Path] | None = None) -> list[Templ
         if path.suffix == ".html" and path.stem in ENVELOPES:
             problems += check_template(path, contexts, ENVELOPES[path.stem])
         elif path.suffix in (".html", ".docx") and path.stem not in TITLES and not path.stem.startswith("_") \
-                and path.stem != "summary":
+                and path.stem != "summary" and path.name != REFERENCE:
             problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
                                                                   f"{', '.join(TITLES)}"))
     for kind in TITLES:

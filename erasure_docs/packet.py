@@ -51,6 +51,7 @@ from typing import Any
 from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
                                   draft_mark, when)
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
@@ -444,6 +445,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         contexts[filing.cover.ref] = context
         rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
         sets.append(filing)
+    refuse_collisions([item.stem for item in rendered])
     waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
     signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
     if "pdf" in formats:
@@ -488,6 +490,21 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     manifest["files"].sort(key=lambda f: f["path"])
     outputs[MANIFEST] = json_bytes(manifest)
     return Packet(case.case_id, report, outputs, manifest)
+
+
+class FileNameCollision(ErasureDocsError):
+    """Two documents of one case would be written to one file name: never write one over the other."""
+
+
+def refuse_collisions(stems: list[str]) -> None:
+    """Validation refuses the dockets and courts that would share a file name; this is the last guard (some
+    disks ignore case, so names differing only in capitals collide too)."""
+    seen: set[str] = set()
+    for stem in stems:
+        if stem.casefold() in seen:
+            raise FileNameCollision("two documents of this case would be written to one file name (two dockets "
+                                    "or courts that differ only in punctuation or capitals?); nothing was written")
+        seen.add(stem.casefold())
 
 
 def envelope_path(item: RenderedDocument) -> str:
