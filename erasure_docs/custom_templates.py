@@ -74,19 +74,39 @@ def export_templates(destination: Path) -> list[Path]:
 
 # ---------------------------------------------------------------- building a clinic's sources
 
-def _read_record(folder: Path) -> dict[str, str]:
+def _read_record(folder: Path, part: str = "built") -> dict[str, str]:
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    built = record.get("built") if isinstance(record, dict) else None
-    return {str(k): str(v) for k, v in built.items()} if isinstance(built, dict) else {}
+    hashes = record.get(part) if isinstance(record, dict) else None
+    return {str(k): str(v) for k, v in hashes.items()} if isinstance(hashes, dict) else {}
+
+
+def _inputs(folder: Path) -> dict[str, str]:
+    """The hash of everything a build reads: the sources, branding.yaml, its logo and reference.docx."""
+    paths = sorted((folder / SOURCE).glob("*.yaml")) + [folder / branding_file.FILE_NAME, folder / REFERENCE]
+    paths += [p for p in folder.iterdir() if p.suffix.lower() in branding_file.LOGO_SUFFIXES]
+    return {p.relative_to(folder).as_posix(): sha256(p.read_bytes()) for p in paths if p.is_file()}
 
 
 def _write_record(folder: Path, hashes: dict[str, str]) -> None:
-    record = {"about": "what `erasure-docs templates build` last wrote here (SHA-256 of each file)",
-              "built": dict(sorted(hashes.items()))}
+    record = {"about": "what `erasure-docs templates build` last read and wrote here (SHA-256 of each file)",
+              "built": dict(sorted(hashes.items())), "inputs": _inputs(folder)}
     atomic_write(folder / RECORD, (json.dumps(record, indent=2) + "\n").encode("utf-8"), TEMPLATE_MODE)
+
+
+def stale(folder: Path) -> list[str]:
+    """Why a built folder's templates may not be what its sources say (cheap: hashes only, no build): a
+    built file changed by hand, or a source, the letterhead or reference.docx changed since the build."""
+    if not (folder / RECORD).is_file():
+        return []
+    edited = [name for name, digest in _read_record(folder).items()
+              if (folder / name).is_file() and sha256((folder / name).read_bytes()) != digest]
+    recorded, now = _read_record(folder, "inputs"), _inputs(folder)
+    changed = sorted(name for name in recorded.keys() | now.keys() if recorded.get(name) != now.get(name))
+    reasons = [f"{name} was changed after it was built, so its Word and PDF versions may differ" for name in edited]
+    return reasons + [f"{name} changed since the last `erasure-docs templates build`" for name in changed]
 
 
 def folder_build(folder: Path) -> dict[str, bytes]:
@@ -140,7 +160,7 @@ class _Recording(jinja2.Undefined):
     """Records every undefined name it stands for, with the object it was looked up on, instead of stopping
     at the first."""
 
-    seen: list[tuple[str, Any, int | None]] = []
+    seen: list[tuple[str, Any, tuple[str, int] | None]] = []
 
     def __init__(self, hint: Any = None, obj: Any = jinja2.utils.missing, name: str | None = None,
                  exc: type[jinja2.exceptions.TemplateRuntimeError] = jinja2.exceptions.UndefinedError) -> None:
@@ -148,13 +168,14 @@ class _Recording(jinja2.Undefined):
         _Recording.seen.append((name or "", obj, _template_line()))
 
 
-def _template_line() -> int | None:
-    """The template line being rendered, from the compiled template's frame on the stack."""
+def _template_line() -> tuple[str, int] | None:
+    """The template (a partial, when the name stands in one) and line being rendered, from the compiled
+    template's frame on the stack."""
     frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
-            return template.get_corresponding_lineno(frame.f_lineno)
+            return template.name or "", template.get_corresponding_lineno(frame.f_lineno)
         frame = frame.f_back
     return None
 
@@ -208,12 +229,29 @@ def _docx_template_paragraphs(path: Path) -> list[str]:
     return texts
 
 
-def _locations(path: Path, name: str, line: int | None) -> list[str]:
-    """Where a person finds the name: the HTML line, or the Word paragraph's own text."""
+def _docx_syntax_paragraph(path: Path) -> str:
+    """The first Word paragraph whose tags are broken (an unclosed `{{`, a value that is not an expression);
+    a missing `{%p endif %}` belongs to no one paragraph."""
+    env = environment()
+    for text in _docx_template_paragraphs(path):
+        broken = text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}")
+        for expression in re.findall(r"{{(.*?)}}", text):
+            try:
+                env.compile_expression(expression)
+            except jinja2.TemplateSyntaxError:
+                broken = True
+        if broken:
+            return f"paragraph {_quote(text, '{')}"
+    return "(the tags that open and close a block)"
+
+
+def _locations(path: Path, name: str, line: tuple[str, int] | None) -> list[tuple[str, str]]:
+    """Where a person finds the name: (file, "line N") in the HTML template or the partial it stands in, or
+    (file, 'paragraph "…"') by the Word paragraph's own text."""
     if path.suffix == ".html":
-        return [f"line {line}" if line else "(unknown line)"]
+        return [(line[0] or path.name, f"line {line[1]}") if line else (path.name, "(unknown line)")]
     found = [f"paragraph {_quote(text, name)}" for text in _docx_template_paragraphs(path) if name in text]
-    return list(dict.fromkeys(found)) or ["(somewhere in the document)"]
+    return [(path.name, where) for where in dict.fromkeys(found)] or [(path.name, "(somewhere in the document)")]
 
 
 def _render_recording(render: Callable[[dict[str, Any]], Any], path: Path, context: dict[str, Any],
@@ -224,7 +262,7 @@ def _render_recording(render: Callable[[dict[str, Any]], Any], path: Path, conte
     try:
         result = render(context)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"line {exc.lineno}" if path.suffix == ".html" else "(the tags of a paragraph)"
+        where = f"line {exc.lineno}" if path.suffix == ".html" else _docx_syntax_paragraph(path)
         problems[("syntax", exc.name or path.name)] = TemplateProblem(exc.name or path.name, where,
                                                                       f"template syntax error: {exc.message}")
         return None
@@ -234,8 +272,8 @@ def _render_recording(render: Callable[[dict[str, Any]], Any], path: Path, conte
             problems[("error", path.name)] = TemplateProblem(path.name, "(render)",
                                                              f"rendering failed: {type(exc).__name__}")
     for name, obj, line in _Recording.seen:
-        for where in _locations(path, name, line):
-            problems.setdefault((name, path.name + where), TemplateProblem(path.name, where, _unknown(name, obj, context)))
+        for file, where in _locations(path, name, line):
+            problems.setdefault((name, file + where), TemplateProblem(file, where, _unknown(name, obj, context)))
     return None if _Recording.seen else result
 
 
@@ -267,6 +305,10 @@ def check_document(folder: Path, kind: str, contexts: list[dict[str, Any]]) -> l
     except jinja2.TemplateSyntaxError as exc:
         return [TemplateProblem(exc.name or html_path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
     word = docx_path.read_bytes()
+    broken = _docx_syntax_paragraph(docx_path) if docx_path.parent == folder else ""
+    if broken.startswith("paragraph"):  # docxtpl may swallow the text up to the next "}}" without a word
+        problems[("syntax", docx_path.name)] = TemplateProblem(docx_path.name, broken, "template syntax error: "
+                                                               "a {{ … }} or {% … %} is not closed or not a value")
 
     def render_word(context: dict[str, Any]) -> list[str]:
         template = DocxTemplate(io.BytesIO(word))
@@ -282,11 +324,11 @@ def check_document(folder: Path, kind: str, contexts: list[dict[str, Any]]) -> l
         found = first_difference(word_text, html_paragraphs(pdf_text))
         if found is not None:
             differs = True
+            where = html_line(folder, kind, found[1])
             problems[("differ", kind)] = TemplateProblem(
                 docx_path.name, f"paragraph {_quote(found[0], found[2])}",
                 f"the Word and PDF texts of {kind} differ (sample case {context['case_id']}): the PDF has "
-                f"{_quote(found[1], found[3])} ({html_line(folder, kind, found[1])}); edit {SOURCE}/{kind}.yaml and run "
-                "`erasure-docs templates build` so that both formats follow")
+                f"{_quote(found[1], found[3])} ({where}); {_remedy(folder, kind, where)}")
     return list(problems.values())
 
 
@@ -325,14 +367,15 @@ def check_templates(folder: Path, cases: list[Path] | None = None) -> list[Templ
         if path.suffix == ".html" and path.stem in ENVELOPES:
             problems += check_template(path, contexts, ENVELOPES[path.stem])
         elif path.suffix in (".html", ".docx") and path.stem not in TITLES and not path.stem.startswith("_") \
-                and path.stem != "summary":
+                and path.stem != "summary" and path.name != REFERENCE:
             problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
                                                                   f"{', '.join(TITLES)}"))
     for kind in TITLES:
         mine = [c for c in contexts if c["doc"]["kind"] == kind]
         if mine:
             problems += check_document(folder, kind, mine)
-    return problems
+    problems += translation_problems(folder)
+    return list(dict.fromkeys(problems))  # a partial's problem once, not once per document that includes it
 
 
 def build_problems(folder: Path) -> list[TemplateProblem]:
@@ -435,6 +478,16 @@ def first_difference(word: list[str], pdf: list[str]) -> tuple[str, str, str, st
 LITERAL = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}|<[^>]*>")
 
 
+def _remedy(folder: Path, kind: str, where: str) -> str:
+    """What to do: a text with a source changes there; a partial without one is the PDF's alone."""
+    file = where.split(" line ")[0]
+    stem = Path(file).stem
+    if stem.startswith("_") and not (folder / SOURCE / f"{stem}.yaml").exists():
+        return (f"{file} shapes the PDF only (the Word files write that piece themselves): undo the change "
+                "there, and change the wording of both formats in the sources")
+    return f"edit {SOURCE}/{stem}.yaml and run `erasure-docs templates build` so that both formats follow"
+
+
 def html_line(folder: Path, kind: str, paragraph: str) -> str:
     """The template file and line that most likely wrote a rendered paragraph: the line sharing the most
     literal text with it, in the document's template or a partial it includes."""
@@ -449,3 +502,29 @@ def html_line(folder: Path, kind: str, paragraph: str) -> str:
             if score > best:
                 best, where = score, f"{path.name} line {number}"
     return where
+
+
+def translation_problems(folder: Path) -> list[TemplateProblem]:
+    """A translated document (the letter to the client) whose sentences the project's catalogs do not
+    translate: a letter in that language would print them in English, in the middle of the client's language."""
+    from jinja2.ext import babel_extract
+
+    from erasure_docs import i18n
+
+    problems = []
+    for path in sorted(folder.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        if path.stem not in TITLES or "{% trans" not in text:
+            continue
+        found = [(line, message) for line, _function, message, _comments in babel_extract(
+            io.BytesIO(text.encode("utf-8")), ["_", "gettext", "ngettext"], [], {"extensions": "jinja2.ext.i18n"})
+            if isinstance(message, str)]
+        for language in i18n.languages()[1:]:
+            missing = [(line, message) for line, message in found if message not in i18n.messages(language)]
+            if missing:
+                line, message = missing[0]
+                more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+                problems.append(TemplateProblem(path.name, f"line {line}", (
+                    f"the sentence {_quote(message)}{more} has no translation into '{language}': a letter in that "
+                    "language would print it in English; keep the built-in wording for letters in other languages")))
+    return problems
