@@ -762,7 +762,7 @@ def templates_check(folder: Path) -> None:
     """Render both formats of every document in FOLDER against every sample case. Reports built templates
     that are not what their sources build, each unknown or misspelled variable (with the template and the
     line (HTML) or the paragraph's text (Word) where it stands, and the name it is probably meant to be), and
-    every document whose Word and PDF texts differ (with the first differing paragraph).
+    every document whose Word and PDF texts differ (with the first differing paragraph), and sentences of the letter to the client that have no translation.
 
     Exit status 0 when there is no problem, 1 otherwise.
 
