@@ -385,7 +385,7 @@ def build_problems(folder: Path) -> list[TemplateProblem]:
     try:
         built = folder_build(folder)
     except ErasureDocsError as exc:
-        return [TemplateProblem(f"{SOURCE}/", "(build)", str(exc))]
+        return [TemplateProblem("templates build", "(would fail)", str(exc))]
     problems = []
     for name, data in built.items():
         path = folder / name
