@@ -181,9 +181,24 @@ def fingerprinted(path: str) -> bool:
     return not path.endswith(".docx") and path not in (SUMMARY, BINDER, MANIFEST)
 
 
+def as_generated(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as generated: each entry `erasure-docs repack` changed (a document edited after generation,
+    a bound set or the attorney's copy bound again) back to what was generated, repack's own record left out
+    (repack.py)."""
+    view = {key: value for key, value in manifest.items() if key != "repacked"}
+    view["files"] = [{"path": f["path"], **f["generated"]} if isinstance(f, dict) and isinstance(f.get("generated"),
+                                                                                               dict) else f
+                     for f in manifest["files"]]
+    copy = manifest.get("attorney_copy")
+    if isinstance(copy, dict) and isinstance(copy.get("generated"), dict):
+        view["attorney_copy"] = copy["generated"]
+    return view
+
+
 def fingerprint_of(manifest: dict[str, Any]) -> str:
     """The packet fingerprint: the first 16 hex digits of the SHA-256 of canonical JSON of the versions, case
-    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file."""
+    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file, as generated."""
+    manifest = as_generated(manifest)
     covered = {"tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
                "case_id": manifest["case_id"], "as_of": manifest["as_of"], "input_sha256": manifest["input"]["sha256"],
                "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}

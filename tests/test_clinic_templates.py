@@ -227,14 +227,15 @@ def test_a_diverged_word_template_fails_check_naming_the_document_and_the_paragr
     assert differ[0].startswith('application_54_95c.docx paragraph "The Applicant, ')
     assert "humbly applies" in differ[0] and "respectfully applies" in differ[0]
     assert "the Word and PDF texts of application_54_95c differ (sample case CLINIC-2026-0013)" in differ[0]
-    assert "(application_54_95c.html line " in differ[0]
+    assert "(application_54_95c.html line " in differ[0] and "edit source/application_54_95c.yaml" in differ[0]
     assert "application_54_95c.docx (file): is not what its source builds" in "\n".join(defects)
 
 
 @pytest.mark.render
 def test_a_diverged_html_partial_fails_check_with_its_file_and_line(defects):
     assert any(p.startswith('affidavit.docx paragraph "Subscribed and sworn') and "differ" in p
-               and "(_notary.html line " in p and '"Sworn to before me' in p for p in defects), defects
+               and "(_notary.html line " in p and '"Sworn to before me' in p
+               and "_notary.html shapes the PDF only" in p for p in defects), defects
 
 
 @pytest.mark.render
@@ -301,3 +302,15 @@ def test_a_branded_clinic_folder_checks_clean_against_every_sample(cli, exported
     assert cli("templates", "build", exported)[0] == 0
     code, out, err = cli("templates", "check", exported)
     assert code == 0 and out.startswith("0 problems"), err
+
+
+def test_a_changed_sentence_of_the_translated_letter_is_reported_per_language(cli, exported):
+    from erasure_docs.custom_templates import translation_problems
+
+    assert translation_problems(exported) == []
+    replace_in(exported / "source" / "client_letter.yaml", "Please keep it in a safe place.",
+               "Please keep it somewhere safe.")
+    assert cli("templates", "build", exported)[0] == 0
+    problems = [str(p) for p in translation_problems(exported)]
+    assert len(problems) == 1 and problems[0].startswith("client_letter.html line ")
+    assert '"This letter is private.' in problems[0] and "no translation into 'es'" in problems[0]
