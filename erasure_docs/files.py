@@ -187,13 +187,19 @@ def made_by_hand(folder: Path) -> list[str]:
     """The files of a case folder that are not as erasure-docs wrote them: edited after generation (SHA-256
     other than the generated one in manifest.json), added (not listed) or replaced by a link."""
     manifest = read_folder_manifest(folder) or {"files": []}
-    generated = {str(e.get("path")): generated_sha256(e) for e in manifest["files"] if isinstance(e, dict)}
+    entries = {str(e.get("path")): e for e in manifest["files"] if isinstance(e, dict)}
     found = []
     for relative in folder_files(folder):
         path = folder / relative
         if relative == MANIFEST_NAME:
             continue
-        if path.is_symlink() or relative not in generated or sha256(path.read_bytes()) != generated[relative]:
+        entry = entries.get(relative)
+        if path.is_symlink() or entry is None:
+            found.append(relative)
+            continue
+        digest = sha256(path.read_bytes())
+        bound_again = "generated" in entry and not entry.get("edited_after_generation") and digest == entry.get("sha256")
+        if digest != generated_sha256(entry) and not bound_again:  # (a set repack bound again is made again)
             found.append(relative)
     return found
 

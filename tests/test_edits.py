@@ -291,3 +291,15 @@ def test_only_refuses_to_redo_an_edited_document_without_force(out):
     kept = kept_folders(out)
     assert len(kept) == 1 and EDIT in docx_text(kept[0] / word.relative_to(folder))
     assert EDIT not in docx_text(word)
+
+
+def test_only_after_repack_keeps_the_edits_and_needs_no_copy(repacked, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(repacked[0], out / CASE_ID)
+    folder = out / CASE_ID
+    pdf = a_filed_document(folder, ".pdf")
+    code, stdout, stderr = generate(SAMPLE, out, "--only", "proposed_order")
+    assert code == 0, stdout + stderr
+    assert kept_folders(out) == [] and pdf_has(pdf, ADDED) and pdf_has(bound_of(folder), ADDED)
+    code, verified, _ = generate_verify(folder)
+    assert code == 0, verified
