@@ -20,7 +20,7 @@ import click
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
-from erasure_docs.files import dir_mode, file_mode_for_umask, make_folder
+from erasure_docs.files import dir_mode, file_mode_for_umask, files_word, listing, make_folder
 from erasure_docs.loading import iter_inputs
 from erasure_docs.reading import LoadedCase, printable_path
 
@@ -422,8 +422,8 @@ def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tup
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
         click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {written.folder} ({summary})")
         if written.backup is not None:
-            click.echo(f"{packet.case_id}: {len(written.kept)} files of the old folder were edited or added since it "
-                       f"was made; the old folder is kept as {written.backup}", err=True)
+            click.echo(f"{packet.case_id}: {files_word(len(written.kept))} of the old folder edited or added since it "
+                       f"was made ({listing(written.kept)}): the old folder is kept as {written.backup}", err=True)
         for path in written.edited:
             click.echo(f"{packet.case_id}: kept as you edited it (recorded as edited after generation): {path}")
         if written.unexported:

@@ -147,9 +147,22 @@ def refuse_to_replace(target: Path, replace: bool, case_id: str | None = None) -
                                f"{MANIFEST_NAME} is missing or names another case); nothing in it is touched: "
                                "move it or choose another --out")
     if not replace:
-        raise FolderExists(f"{target.name} already holds this case's folder; nothing was written. Use --force to "
-                           "replace it (files edited or added since it was made are kept in a copy of the old "
-                           "folder), or --only DOC to redo some documents and keep the rest")
+        changed = made_by_hand(target)
+        edited = f" It holds {files_word(len(changed))} edited or added since it was made: {listing(changed)}." \
+            if changed else ""
+        raise FolderExists(f"{target.name} already holds this case's folder; nothing was written.{edited} Use "
+                           "--force to replace it (files edited or added since it was made are kept in a copy of "
+                           "the old folder), or --only DOC to redo some documents and keep the rest")
+
+
+def files_word(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
+
+
+def listing(paths: list[str] | tuple[str, ...], limit: int = 8) -> str:
+    """'a, b, c and 4 more'."""
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
 def kept_name(out_dir: Path, name: str) -> Path:

@@ -337,4 +337,22 @@ def test_two_worker_deaths_fail_no_case_that_was_only_queued(tmp_path):
     assert "".join(lines + [stdout]).count("case produced") == 6, stdout
     assert "case failed" not in stdout
     assert stdout.count("a worker process died while rendering it; tried again") == 2, stdout
+
+
+def test_batch_refuses_an_existing_folder_and_force_keeps_what_was_edited(produced, tmp_path):
+    out = copied(produced, tmp_path)
+    review = out / "FAULT-00" / "attorney" / "review_sheet.docx"
+    review.write_bytes(review.read_bytes() + b"edited")
+    result = run("batch", produced[0], "--out", out, "--workers", "1")
+    assert result.returncode == 1
+    assert ("[FAULT-00] could not be written: FAULT-00 already holds this case's folder; nothing was written. It "
+            "holds 1 file edited or added since it was made: attorney/review_sheet.docx.") in result.stderr
+    assert review.read_bytes().endswith(b"edited")
+    result = run("batch", produced[0], "--out", out, "--workers", "1", "--force")
+    assert result.returncode == 0, result.stderr
+    kept = list(out.glob("FAULT-00~kept-*"))
+    assert len(kept) == 1 and (kept[0] / "attorney" / "review_sheet.docx").read_bytes().endswith(b"edited")
+    assert f"warning: FAULT-00: the old case folder held files edited or added since it was made; it is kept as " \
+           f"{kept[0].name}" in result.stderr
+    assert statuses(out) == {"FAULT-00": "produced"}
     no_partials(out)
