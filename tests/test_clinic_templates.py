@@ -227,14 +227,15 @@ def test_a_diverged_word_template_fails_check_naming_the_document_and_the_paragr
     assert differ[0].startswith('application_54_95c.docx paragraph "The Applicant, ')
     assert "humbly applies" in differ[0] and "respectfully applies" in differ[0]
     assert "the Word and PDF texts of application_54_95c differ (sample case CLINIC-2026-0013)" in differ[0]
-    assert "(application_54_95c.html line " in differ[0]
+    assert "(application_54_95c.html line " in differ[0] and "edit source/application_54_95c.yaml" in differ[0]
     assert "application_54_95c.docx (file): is not what its source builds" in "\n".join(defects)
 
 
 @pytest.mark.render
 def test_a_diverged_html_partial_fails_check_with_its_file_and_line(defects):
     assert any(p.startswith('affidavit.docx paragraph "Subscribed and sworn') and "differ" in p
-               and "(_notary.html line " in p and '"Sworn to before me' in p for p in defects), defects
+               and "(_notary.html line " in p and '"Sworn to before me' in p
+               and "_notary.html shapes the PDF only" in p for p in defects), defects
 
 
 @pytest.mark.render
@@ -301,3 +302,27 @@ def test_a_branded_clinic_folder_checks_clean_against_every_sample(cli, exported
     assert cli("templates", "build", exported)[0] == 0
     code, out, err = cli("templates", "check", exported)
     assert code == 0 and out.startswith("0 problems"), err
+
+
+def test_a_changed_sentence_of_the_translated_letter_is_reported_per_language(cli, exported):
+    from erasure_docs.custom_templates import translation_problems
+
+    assert translation_problems(exported) == []
+    replace_in(exported / "source" / "client_letter.yaml", "Please keep it in a safe place.",
+               "Please keep it somewhere safe.")
+    assert cli("templates", "build", exported)[0] == 0
+    problems = [str(p) for p in translation_problems(exported)]
+    assert len(problems) == 1 and problems[0].startswith("client_letter.html line ")
+    assert '"This letter is private.' in problems[0] and "no translation into 'es'" in problems[0]
+
+
+def test_a_case_file_name_a_template_spells_otherwise_is_pointed_to_its_template_name(tmp_path):
+    from erasure_docs.custom_templates import check_template
+
+    page = tmp_path / "review_sheet.html"
+    page.write_text("<p>{{ filing.prosecutor_office }}</p>\n<p>{% for r in records %}{% endfor %}</p>\n",
+                    encoding="utf-8")
+    problems = [str(p) for p in check_template(page, sample_contexts([SAMPLES / "nolle.yaml"]), ("review_sheet",))]
+    assert ("review_sheet.html line 1: unknown variable 'filing.prosecutor_office'; a template uses "
+            "'prosecutor.office' for the case file's 'prosecutor_office'") in "\n".join(problems)
+    assert "review_sheet.html line 2: unknown variable 'records'; a template uses 'docket'" in "\n".join(problems)
