@@ -75,11 +75,12 @@ def document_kinds() -> tuple[str, ...]:
 
 def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Iterable[str] = FORMATS,
                  only: Iterable[str] | None = None, templates: PathLike | None = None,
-                 input_ref: InputRef | None = None, redact: bool = False) -> Packet:
+                 input_ref: InputRef | None = None, redact: bool = False, file_mode: int = FILE_MODE) -> Packet:
     """Every output of a case's packet, in memory. `renderers`: pass the same one for every case (a new
     one is made when omitted, which costs about a second). `only`: document kinds to keep. `templates`: a
     folder of the clinic's own templates. `input_ref`: what the manifest records as the input (default: no
-    file name and the SHA-256 of the case's data). `redact`: also include the redacted work copy."""
+    file name and the SHA-256 of the case's data). `redact`: also include the redacted work copy. `file_mode`:
+    the permissions the folder will be written with (recorded in the manifest; `write_packet` uses it)."""
     chosen = tuple(dict.fromkeys(formats))
     unknown = [f for f in chosen if f not in FORMATS] or ([] if chosen else ["(none)"])
     if unknown:
@@ -91,13 +92,19 @@ def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Ite
     if input_ref is None:
         input_ref = InputRef("", sha256(case.model_dump_json().encode("utf-8")))
     return build(case, check(case), renderers or Renderers(), input_ref=input_ref, formats=chosen,
-                 only=wanted or None, templates=Path(templates) if templates is not None else None, redact=redact)
+                 only=wanted or None, templates=Path(templates) if templates is not None else None, redact=redact,
+                 file_mode=file_mode)
 
 
-def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE) -> Path:
+def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None) -> Path:
     """Write a packet to `out_dir/<case_id>/`, whole or not at all (an older folder of the same case is
-    replaced). Files get `file_mode` exactly; folders the same plus the search bit. Returns the folder."""
-    return write_folder(Path(out_dir), packet.case_id, packet.files, file_mode)
+    replaced). Files get the file mode the manifest records (`build_packet(file_mode=…)`) exactly; folders the
+    same plus the search bit. `file_mode`, when given, must be that one. Returns the folder."""
+    recorded = int(packet.manifest.get("file_mode", f"{FILE_MODE:o}"), 8)
+    if file_mode is not None and file_mode != recorded:
+        raise PacketOptionError(f"the packet records file mode {recorded:04o}, not {file_mode:04o}; "
+                                "pass file_mode to build_packet")
+    return write_folder(Path(out_dir), packet.case_id, packet.files, recorded)
 
 
 def work_copy(case: Case, report: Report) -> dict[str, Any]:

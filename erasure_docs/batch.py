@@ -27,6 +27,7 @@ from erasure_docs.errors import safe_message
 from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, remove_leftovers, sha256
 from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
 from erasure_docs.reading import LoadedCase
+from erasure_docs.signing import SigningKey, sign_packet
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
 RECYCLE_AFTER = 250
@@ -79,6 +80,7 @@ class BatchOptions:
     file_mode: int = FILE_MODE
     redact: bool = False
     debug: bool = False  # a failing case's traceback goes to stderr (never into the summary)
+    sign: SigningKey | None = None  # --sign: each packet signed (signing.py)
 
 
 @dataclass
@@ -102,6 +104,7 @@ class WorkerSettings:
     file_mode: int
     redact: bool
     debug: bool
+    sign: SigningKey | None = None
 
 
 class Worker:
@@ -121,8 +124,10 @@ class Worker:
             assert loaded.case is not None
             packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
                                       templates=settings.custom_templates, input_ref=loaded.input_ref,
-                                      redact=settings.redact)
-            api.write_packet(packet, out_dir, file_mode=settings.file_mode)
+                                      redact=settings.redact, file_mode=settings.file_mode)
+            if settings.sign is not None:
+                packet = sign_packet(packet, settings.sign)
+            api.write_packet(packet, out_dir)
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
                           summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
@@ -251,7 +256,8 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
     while pending is not None:
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
                                    initargs=(WorkerSettings(options.formats, options.custom_templates,
-                                                            options.file_mode, options.redact, options.debug),),
+                                                            options.file_mode, options.redact, options.debug,
+                                                            options.sign),),
                                    max_tasks_per_child=RECYCLE_AFTER)
         in_flight: dict[Future, LoadedCase] = {}
         broken = False

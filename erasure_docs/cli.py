@@ -26,6 +26,7 @@ from erasure_docs.reading import LoadedCase
 
 if TYPE_CHECKING:
     from erasure_docs.batch import CaseRow
+    from erasure_docs.signing import SigningKey
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -67,6 +68,28 @@ UMASK = click.option("--umask", type=Umask(), default="077", show_default=True,
 REDACT = click.option("--redact", is_flag=True,
                       help="Also write a redacted work copy of each case (initials, birth year; no addresses, "
                            "victims or narrative) for co-counsel or a bug report.")
+
+
+SIGN = click.option("--sign", "sign_key", type=click.Path(path_type=Path, dir_okay=False),
+                    help="Sign each bound filing.pdf (PAdES) and manifest.json with this PKCS#12 key file (.p12/.pfx); "
+                         "the passphrase is asked for, or read from ERASURE_DOCS_SIGN_PASSPHRASE.")
+
+
+def signing_key(path: Path | None) -> SigningKey | None:
+    """--sign: the key, opened now (a wrong passphrase stops the run before anything renders; exit status 2)."""
+    if path is None:
+        return None
+    from erasure_docs.signing import PASSPHRASE_VARIABLE, SigningError, read_key
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+    if passphrase is None and sys.stdin.isatty():
+        passphrase = click.prompt(f"Passphrase for {path.name}", hide_input=True, default="", show_default=False)
+    try:
+        return read_key(path, passphrase)
+    except SigningError as exc:
+        hint = "" if passphrase is not None else f" (give the passphrase in {PASSPHRASE_VARIABLE})"
+        click.echo(f"error: {exc}{hint}", err=True)
+        sys.exit(2)
 
 
 def debugging() -> bool:
@@ -330,8 +353,10 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @TEMPLATES
 @UMASK
 @REDACT
+@SIGN
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool,
+             sign_key: Path | None) -> None:
     """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
     and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
     manifest.
@@ -346,6 +371,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
       erasure-docs generate sample_cases/adult-prostitution.yaml
       erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
       erasure-docs generate case.yaml --require-ready     # exit 1 unless ready to file
+      erasure-docs generate case.yaml --sign attorney.p12  # signed filings and manifest
     """
     chosen = parse_formats(formats)
     kinds = api.document_kinds()
@@ -356,6 +382,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     cases = api.load_cases([case_file], as_of=as_of)  # as_of is applied here, once
     if report_problems(cases):
         sys.exit(1)
+    key = signing_key(sign_key)
     from erasure_docs.packet import word_helper
 
     # One case alone: its Word files are rendered on the other core while this one lays out the PDFs.
@@ -363,7 +390,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     renderers = api.Renderers(word_helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
-                               file_mode_for_umask(umask), redact, require_ready)
+                               file_mode_for_umask(umask), redact, require_ready, key)
     finally:
         if helper is not None:
             helper.shutdown()
@@ -372,15 +399,20 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
 
 def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tuple[str, ...], only: set[str] | None,
                   custom_templates: Path | None, out_dir: Path, file_mode: int, redact: bool,
-                  require_ready: bool) -> int:
+                  require_ready: bool, key: SigningKey | None = None) -> int:
     """`generate`'s cases, each reported on one line (never a traceback); the exit status."""
     status = 0
     for item in cases:
         assert item.case is not None
         try:
             packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=only,
-                                      templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            folder = api.write_packet(packet, out_dir, file_mode=file_mode)
+                                      templates=custom_templates, input_ref=item.input_ref, redact=redact,
+                                      file_mode=file_mode)
+            if key is not None:
+                from erasure_docs.signing import sign_packet
+
+                packet = sign_packet(packet, key)
+            folder = api.write_packet(packet, out_dir)
         except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
             click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {safe_message(exc)}", err=True)
             show_traceback()
@@ -447,9 +479,10 @@ class Progress:
 @TEMPLATES
 @UMASK
 @REDACT
+@SIGN
 def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
           sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool,
-          custom_templates: Path | None, umask: int, redact: bool) -> None:
+          custom_templates: Path | None, umask: int, redact: bool, sign_key: Path | None) -> None:
     """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
 
     A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
@@ -472,8 +505,9 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         sys.exit(2)
     from erasure_docs.spreadsheet import count_cases
 
+    key = None if dry_run else signing_key(sign_key)
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
-                           custom_templates, file_mode_for_umask(umask), redact, debugging())
+                           custom_templates, file_mode_for_umask(umask), redact, debugging(), key)
     progress = Progress(count_cases(inputs, sheet), quiet)
 
     readable = [0]
@@ -524,15 +558,21 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
               help="The case file the packet was made from: re-run the rules and re-render, and compare.")
 @click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="For a filing.pdf outside its case folder: the case folder's manifest.json.")
-def verify(packet: Path, case_file: Path | None, manifest_file: Path | None) -> None:
-    """Check that a case folder, one court's filing.pdf or the attorney's copy is unaltered: every file against
-    manifest.json, page by page (a swapped, added or removed page is named), no attachment in any filed PDF,
-    the bound sets' page numbers, the attorney's copy's attached data and the fingerprint on its summary; with
-    --case, that the rules (recorded as-of date and rules version) give the same outcomes and rendering again
-    gives byte-identical files.
+@click.option("--templates", "custom_templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="With --case, for a packet made with --templates: that folder of templates.")
+def verify(packet: Path, case_file: Path | None, manifest_file: Path | None, custom_templates: Path | None) -> None:
+    """Check that a case folder, one court's filing.pdf or the attorney's copy is what erasure-docs made: every
+    file against manifest.json (its SHA-256, each PDF page's text, each Word file's content), the fingerprint
+    over all of it, nothing missing that the recorded options call for, each bound filing page for page against
+    its documents, no attachment in any filed PDF, the attorney's copy; with --case, that the rules (recorded
+    as-of date and rules version) give the same outcomes and rendering again (recorded options and templates)
+    gives byte-identical files. A packet made with --sign: its signatures, and who signed.
 
-    PACKET is a case folder or a PDF in it (or an attorney's copy on its own). Nothing is written. Prints one
-    PASS or FAIL line per check. Exit status 0 when everything holds, 1 when anything differs, 2 for bad usage.
+    Without a signature this proves consistency (the files agree with each other and with a fresh render), not
+    authenticity: whoever can write the folder can rewrite it consistently. PACKET is a case folder or a PDF in
+    it (or an attorney's copy on its own). Nothing is written. Prints one PASS or FAIL line per check (values
+    from the folder shown with control characters escaped). Exit status 0 when everything holds, 1 when anything
+    differs, 2 for bad usage.
 
     \b
     Example:
@@ -544,13 +584,12 @@ def verify(packet: Path, case_file: Path | None, manifest_file: Path | None) -> 
     from erasure_docs.verify import UsageError, verify as run_verify
 
     try:
-        result = run_verify(packet, case_file, manifest_file)
+        result = run_verify(packet, case_file, manifest_file, custom_templates)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    for check_line in result.checks:
-        click.echo(check_line.line())
-    click.echo(result.summary())
+    for line in result.lines():
+        click.echo(line)
     sys.exit(0 if result.ok else 1)
 
 

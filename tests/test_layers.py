@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
      "erasure_docs.instructions"),  # what documents say
     ("erasure_docs.render",),
     ("erasure_docs.packet",),
-    ("erasure_docs.api",),
+    ("erasure_docs.api", "erasure_docs.signing"),
     ("erasure_docs.batch", "erasure_docs.summary", "erasure_docs.verify", "erasure_docs.web",
      "erasure_docs.custom_templates"),
     ("erasure_docs.cli", "erasure_docs.__main__", "erasure_docs.templates_build", "erasure_docs.docs_build"),
