@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import FILE_MODE, atomic_write, json_bytes, sha256, write_folder
+from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Written, atomic_write, json_bytes,
+                                refuse_to_replace, sha256, write_folder)
 from erasure_docs.loading import load_case_file, load_inputs
 from erasure_docs.model import Case
 from erasure_docs.packet import FORMATS, Packet, build
@@ -31,9 +32,10 @@ from erasure_docs.rules.documents import TITLES
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
-__all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "PacketOptionError", "Problem",
-           "Renderers", "Report", "build_packet", "check", "document_kinds", "load_cases", "validate",
-           "work_copy", "write_packet", "write_work_copy"]
+__all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
+           "PacketOptionError", "Problem", "Renderers", "Report", "Written", "build_packet", "check", "check_writable",
+           "document_kinds", "load_cases", "validate", "work_copy", "write_case_folder", "write_packet",
+           "write_work_copy"]
 
 PathLike = str | Path
 
@@ -96,15 +98,30 @@ def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Ite
                  file_mode=file_mode)
 
 
-def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None) -> Path:
-    """Write a packet to `out_dir/<case_id>/`, whole or not at all (an older folder of the same case is
-    replaced). Files get the file mode the manifest records (`build_packet(file_mode=…)`) exactly; folders the
-    same plus the search bit. `file_mode`, when given, must be that one. Returns the folder."""
+def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None, force: bool = False) -> Path:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all; returns the folder. See write_case_folder."""
+    return write_case_folder(packet, out_dir, file_mode=file_mode, force=force).folder
+
+
+def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None,
+                      force: bool = False) -> Written:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all. Files get the file mode the manifest records
+    (`build_packet(file_mode=…)`) exactly; folders the same plus the search bit; `file_mode`, when given, must be
+    that one. An existing case folder is never overwritten unless `force` (FolderExists), and a folder of that
+    name erasure-docs did not make never (NotAPacketFolder). With `force`, files of the old folder edited or
+    added by a person are kept: the old folder is renamed to `<case_id>~kept-<time>` (Written.backup) and
+    Written.kept names them."""
     recorded = int(packet.manifest.get("file_mode", f"{FILE_MODE:o}"), 8)
     if file_mode is not None and file_mode != recorded:
         raise PacketOptionError(f"the packet records file mode {recorded:04o}, not {file_mode:04o}; "
                                 "pass file_mode to build_packet")
-    return write_folder(Path(out_dir), packet.case_id, packet.files, recorded)
+    return write_folder(Path(out_dir), packet.case_id, packet.files, recorded, replace=force)
+
+
+def check_writable(out_dir: PathLike, case_id: str, *, force: bool = False) -> None:
+    """Raise what write_case_folder would raise for this case before anything is rendered: FolderExists,
+    NotAPacketFolder."""
+    refuse_to_replace(Path(out_dir) / case_id, force)
 
 
 def work_copy(case: Case, report: Report) -> dict[str, Any]:
