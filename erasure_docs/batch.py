@@ -29,7 +29,7 @@ from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, re
 from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
 from erasure_docs.paths import template_set
 from erasure_docs.reading import LoadedCase
-from erasure_docs.signing import SigningKey, sign_packet
+from erasure_docs.signing import SigningKey
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
 RECYCLE_AFTER = 250
@@ -130,9 +130,7 @@ class Worker:
             packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
                                       templates=settings.custom_templates, input_ref=loaded.input_ref,
                                       redact=settings.redact, file_mode=settings.file_mode)
-            if settings.sign is not None:
-                packet = sign_packet(packet, settings.sign)
-            written = api.write_case_folder(packet, out_dir, force=settings.replace)
+            written = api.write_case_folder(packet, out_dir, force=settings.replace, sign=settings.sign)
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
                           summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],

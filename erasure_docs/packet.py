@@ -56,6 +56,7 @@ from typing import Any
 from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
                                   draft_mark, when)
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.files import FILE_MODE, HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.paths import template_set
@@ -175,11 +176,29 @@ def page_hashes(data: bytes) -> list[str]:
 
 
 def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    """A file's manifest entry: its SHA-256, and a PDF's page texts or a Word file's content hash."""
     entry: dict[str, Any] = {"path": path, "sha256": sha256(data), "pages": None}
     if path.endswith(".pdf"):
         hashes = page_hashes(data)
         entry["pages"], entry["page_text_sha256"] = len(hashes), hashes
+    elif path.endswith(".docx"):
+        import zipfile
+
+        try:
+            entry["content_sha256"] = word_content_sha256(data, word_identifier(data))
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # not a Word file: verify says so
+            pass
     return entry
+
+
+def word_identifier(data: bytes) -> str | None:
+    """The identifier in a Word file's core properties (where the fingerprint is)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = archive.read(CORE_PROPERTIES).decode("utf-8")
+    match = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
+    return match.group(1) if match else None
 
 
 def word_content_sha256(data: bytes, fingerprint: str | None = None) -> str:
@@ -222,10 +241,25 @@ def fingerprinted_view(manifest: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def as_generated(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as generated: each entry `erasure-docs repack` changed (a document edited after generation,
+    a bound set or the attorney's copy bound again) back to what was generated, repack's own record left out
+    (repack.py)."""
+    view = {key: value for key, value in manifest.items() if key != "repacked"}
+    view["files"] = [{"path": f["path"], **f["generated"]} if isinstance(f, dict) and isinstance(f.get("generated"),
+                                                                                               dict) else f
+                     for f in manifest["files"]]
+    copy = manifest.get("attorney_copy")
+    if isinstance(copy, dict) and isinstance(copy.get("generated"), dict):
+        view["attorney_copy"] = copy["generated"]
+    return view
+
+
 def fingerprint_of(manifest: dict[str, Any]) -> str:
     """The packet fingerprint: the first 16 hex digits of the SHA-256 of the canonical JSON of
-    `fingerprinted_view`."""
-    canonical = json.dumps(fingerprinted_view(manifest), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    `fingerprinted_view` of the manifest as generated (`as_generated`: what repack recorded later is not in it)."""
+    view = fingerprinted_view(as_generated(manifest))
+    canonical = json.dumps(view, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return sha256(canonical.encode("utf-8"))[:16]
 
 
@@ -480,6 +514,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         contexts[filing.cover.ref] = context
         rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
         sets.append(filing)
+    refuse_collisions([item.stem for item in rendered])
     waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
     signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
     if "pdf" in formats:
@@ -530,6 +565,21 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     manifest["files"].sort(key=lambda f: f["path"])
     outputs[MANIFEST] = json_bytes(manifest)
     return Packet(case.case_id, report, outputs, manifest)
+
+
+class FileNameCollision(ErasureDocsError):
+    """Two documents of one case would be written to one file name: never write one over the other."""
+
+
+def refuse_collisions(stems: list[str]) -> None:
+    """Validation refuses the dockets and courts that would share a file name; this is the last guard (some
+    disks ignore case, so names differing only in capitals collide too)."""
+    seen: set[str] = set()
+    for stem in stems:
+        if stem.casefold() in seen:
+            raise FileNameCollision("two documents of this case would be written to one file name (two dockets "
+                                    "or courts that differ only in punctuation or capitals?); nothing was written")
+        seen.add(stem.casefold())
 
 
 def envelope_path(item: RenderedDocument) -> str:

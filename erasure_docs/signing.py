@@ -1,5 +1,5 @@
-"""Signed filings: `--sign KEYFILE` on `generate` and `batch` (and `sign_files` for any command that rewrites a
-case folder).
+"""Signed filings: `--sign KEYFILE` on `generate`, `batch` and `repack` (`sign_files`, called by
+`api.write_case_folder` and `repack.repack_folder` as they write a case folder).
 
 With a PKCS#12 key file (.p12/.pfx: a private key and its certificate), the packet is signed twice over:
   - each court's bound filing.pdf gets a PAdES signature (pyHanko): an invisible signature field, added as an
@@ -29,7 +29,7 @@ from typing import Any
 
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.files import json_bytes, sha256
-from erasure_docs.packet import MANIFEST, Packet
+from erasure_docs.packet import MANIFEST
 
 SIGNATURE = f"{MANIFEST}.p7s"
 PASSPHRASE_VARIABLE = "ERASURE_DOCS_SIGN_PASSPHRASE"
@@ -142,10 +142,10 @@ def unsigned_view(manifest: dict[str, Any]) -> dict[str, Any]:
 
 def sign_files(files: dict[str, bytes], manifest: dict[str, Any],
                key: SigningKey) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """A case folder's files and manifest, signed: every bound filing.pdf the manifest lists (a signed one is
-    signed again from its rendered bytes), then manifest.json (into manifest.json.p7s). Returns new ones."""
+    """A case folder's files and manifest, signed: every bound filing.pdf the manifest lists (one signed before
+    is signed again over the bytes it was rendered as), then manifest.json (into manifest.json.p7s)."""
     files = dict(files)
-    manifest = unsigned_view(manifest)
+    manifest = copy.deepcopy({k: v for k, v in manifest.items() if k != "signature"})
     entries = {entry["path"]: entry for entry in manifest["files"]}
     signed_paths = []
     for filing in manifest.get("filing_sets", []):
@@ -153,11 +153,11 @@ def sign_files(files: dict[str, bytes], manifest: dict[str, Any],
         entry = entries.get(path)
         if entry is None or path not in files:
             continue
-        rendered = files[path][:len(files[path]) if sha256(files[path]) == entry["sha256"] else 0]
-        if not rendered:
+        rendered = rendered_bytes(files[path], entry)
+        if rendered is None:
             raise SigningError(f"{path} is not the file its manifest records; it cannot be signed")
         files[path] = sign_pdf(rendered, key)
-        entry["signed"] = {"rendered_sha256": entry["sha256"], "rendered_bytes": len(rendered)}
+        entry["signed"] = {"rendered_sha256": sha256(rendered), "rendered_bytes": len(rendered)}
         entry["sha256"] = sha256(files[path])
         signed_paths.append(path)
     certificate = _signer(key).signing_cert
@@ -170,10 +170,13 @@ def sign_files(files: dict[str, bytes], manifest: dict[str, Any],
     return files, manifest
 
 
-def sign_packet(packet: Packet, key: SigningKey) -> Packet:
-    """A packet built in memory, signed (see `sign_files`)."""
-    files, manifest = sign_files(packet.files, packet.manifest, key)
-    return dataclasses.replace(packet, files=files, manifest=manifest)
+def rendered_bytes(data: bytes, entry: dict[str, Any]) -> bytes | None:
+    """The file as rendered: the file itself, or for a signed one the bytes its signature was added to."""
+    signed = entry.get("signed")
+    if isinstance(signed, dict) and sha256(data) == entry["sha256"]:
+        prefix = data[:signed["rendered_bytes"]]
+        return prefix if sha256(prefix) == signed["rendered_sha256"] else None
+    return data if sha256(data) == entry["sha256"] else None
 
 
 # ---------------------------------------------------------------- checking (verify.py reports)

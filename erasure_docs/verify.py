@@ -42,7 +42,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from erasure_docs.errors import ErasureDocsError, safe_message
 from erasure_docs.files import sha256
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, SUMMARY,
-                                 fingerprint_of, grouped, page_texts, word_content_sha256)
+                                 as_generated, fingerprint_of, grouped, page_texts, word_content_sha256,
+                                 word_identifier)
 from erasure_docs.paths import template_set
 from erasure_docs.signing import SIGNATURE, check_detached, check_pdf, unsigned_view
 
@@ -255,14 +256,6 @@ def json_differences(recorded: Any, current: Any, path: str = "", limit: int = 5
     return [shown(f, 80) for f in found]
 
 
-def docx_identifier(data: bytes) -> str | None:
-    """The identifier in a Word file's core properties (where the fingerprint is)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        core = archive.read("docProps/core.xml").decode("utf-8")
-    match = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
-    return match.group(1) if match else None
-
-
 def as_attached(manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest as the attorney's copy attaches it: as rendered (before any signing), without the summary's
     and the binder's own entries."""
@@ -434,6 +427,7 @@ def verify_folder(folder: Path, result: Verification, only: str | None) -> dict[
         others = "other " if good < len(entries) else ""
         result.add(True, f"{good} {others}listed files present with the SHA-256 and the page texts or Word content "
                          "recorded in manifest.json")
+    report_repacked(files, entries, result)
     if only is None:
         verify_unlisted(folder, manifest, result)
     verify_fingerprint(manifest, result)
@@ -473,7 +467,7 @@ def verify_entry(name: str, data: bytes, texts: list[str] | None, entry: dict[st
                                        "(manifest.json was altered); ") + why)
     if name.endswith(".docx"):
         try:
-            content = word_content_sha256(data, docx_identifier(data))  # whichever it carries: checked apart
+            content = word_content_sha256(data, word_identifier(data))  # whichever it carries: checked apart
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             return result.fail(label, "cannot be read as a Word file")
         if content != entry.get("content_sha256"):
@@ -578,6 +572,22 @@ def verify_bound_pages(files: Files, filing: dict[str, Any], result: Verificatio
                     + page_differences(expected, current).replace("recorded page", "documents' page"))
 
 
+def report_repacked(files: Files, entries: list[dict[str, Any]], result: Verification) -> None:
+    """Files `erasure-docs repack` recorded as changed after generation (they match what it recorded): said,
+    not failed. A file that changed with no such record fails above."""
+    for entry in entries:
+        relative = entry["path"]
+        data = files.data(relative)
+        if not isinstance(entry.get("generated"), dict) or data is None or sha256(data) != entry["sha256"]:
+            continue
+        if entry.get("edited_after_generation"):
+            result.add(True, f"file {shown(relative)}: edited after generation by the preparer (recorded in "
+                             f"{MANIFEST})")
+        else:
+            result.add(True, f"file {shown(relative)}: bound again from the documents by erasure-docs repack "
+                             f"(recorded in {MANIFEST})")
+
+
 def page_differences(recorded: list[str], current: list[str], offset: int = 0) -> str:
     """Which pages differ, in words: 'page 7 is not the recorded page 7 (swapped, altered or replaced)';
     `offset`: pages before the compared ones (the binder's summary)."""
@@ -598,11 +608,12 @@ def page_differences(recorded: list[str], current: list[str], offset: int = 0) -
 
 
 def verify_word_files(files: Files, manifest: dict[str, Any], result: Verification) -> None:
-    words = [f["path"] for f in manifest["files"] if f["path"].endswith(".docx") and files.data(f["path"]) is not None]
+    words = [f["path"] for f in manifest["files"] if f["path"].endswith(".docx") and files.data(f["path"]) is not None
+             and not f.get("edited_after_generation")]  # Word may drop the fingerprint from an edited file
     carrying = 0
     for relative in words:
         try:
-            identifier = docx_identifier(files.data(relative) or b"")
+            identifier = word_identifier(files.data(relative) or b"")
         except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
             result.fail(f"file {shown(relative)}", f"its Word properties cannot be read ({type(exc).__name__})")
             continue
@@ -875,16 +886,22 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
                    f"{name} differs from the one rendered again from the case file")
         return
     assert folder is not None
+    # changed by repack: compared as generated; the manifest as generated and before signing
+    generated = {f["path"]: {"path": f["path"], **f["generated"]} for f in manifest["files"]
+                 if isinstance(f.get("generated"), dict)}
     differing = []
     for relative in sorted(set(built.files) | set(entries) | {MANIFEST}):
         target = folder / relative
         if relative not in built.files:
             differing.append(f"{relative} (not produced again)")
+        elif relative == MANIFEST and (generated or manifest.get("signature") is not None):
+            if parse_json(built.files[MANIFEST]) != unsigned_view(as_generated(manifest)):
+                differing.append(relative)
+        elif relative in generated:
+            if sha256(built.files[relative]) != rendered_sha256(generated[relative]):
+                differing.append(relative)
         elif not target.is_file():
             differing.append(f"{relative} (missing from the folder)")
-        elif relative == MANIFEST and manifest.get("signature") is not None:
-            if parse_json(built.files[relative]) != unsigned_view(manifest):
-                differing.append(relative)
         elif not same_render(built.files[relative], target.read_bytes(), entries.get(relative)):
             differing.append(relative)
     if differing:  # the data and the bound files first, then the documents, the Word files last
@@ -895,6 +912,11 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
     else:
         result.add(True, f"re-rendering gives {len(built.files)} byte-identical files"
                          + (" (each signed filing: the bytes it was signed over)" if manifest.get("signature") else ""))
+
+
+def rendered_sha256(entry: dict[str, Any]) -> Any:
+    """The SHA-256 of a file as rendered (before any signing)."""
+    return entry["signed"]["rendered_sha256"] if signed(entry) else entry.get("sha256")
 
 
 def signed(entry: dict[str, Any] | None) -> bool:
