@@ -734,7 +734,7 @@ def verify_binder(name: str, data: bytes, attached: dict[str, bytes] | None, fol
             result.fail(f"attachment {MANIFEST}", f"cannot be read ({exc})")
     if folder_manifest is not None and own is not None:
         expected = as_attached(folder_manifest)
-        if own == expected:
+        if unsigned_view(own) == expected:  # signing (again) after the binder was made changes neither
             result.add(True, f"attachment {MANIFEST} equals the folder's manifest.json (less the summary's and "
                              "the attorney's copy's entries)")
         else:
@@ -996,7 +996,9 @@ def header_lines(manifest: dict[str, Any]) -> list[str]:
     return [f"Packet {shown(manifest['case_id'])}",
             f"  fingerprint    {grouped(shown(manifest['fingerprint'], 40))}",
             f"  law as of      {manifest['as_of']} (rules {shown(manifest['rules_version'], 40)})",
-            f"  prepared with  erasure-docs {shown(manifest['tool_version'], 40)}"]
+            f"  prepared with  erasure-docs {shown(manifest['tool_version'], 40)}"] + \
+        ([f"  signed by      {shown(manifest['signature'].get('subject', ''), 200)} (run verify to check the "
+          "signatures)"] if manifest.get("signature") else [])
 
 
 def set_text(manifest: dict[str, Any], filing: dict[str, Any]) -> str:

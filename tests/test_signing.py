@@ -94,6 +94,8 @@ def test_signed_packet_verifies_and_names_the_signer(signed):
     assert out.strip().splitlines()[-1].startswith("VERIFIED: all ") and SIGNER in out.strip().splitlines()[-1]
     code, out, err = run("verify", signed / BOUND[1])  # one filing, in its folder
     assert code == 0 and f"{BOUND[1]} is signed by" in out, out + err
+    code, out, err = run("show", signed)
+    assert code == 0 and f"  signed by      Organization: Test Clinic, {SIGNER}" in out, out + err
 
 
 @pytest.mark.render
@@ -216,3 +218,26 @@ def test_unreadable_key_is_one_clear_line(tmp_path):
     code, out, err = run("generate", SAMPLE, "--out", tmp_path / "out", "--sign", garbage, passphrase=None)
     assert code == 2 and PASSPHRASE_VARIABLE in err  # no terminal to ask on: says where to give it
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.render
+def test_repack_signs_again(copied, key_file):
+    document = copied / "filings" / "ga-7-meriden"
+    edited = next(p for p in sorted(document.rglob("proposed_order.pdf")))
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(edited))
+    writer.add_metadata({"/Title": "Proposed order, edited"})  # as an attorney's export from Word would differ
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    edited.write_bytes(buffer.getvalue())
+    code, out, err = run("repack", copied)  # without --sign: the old signature no longer covers the manifest
+    assert code == 0, out + err
+    code, out, _ = run("verify", copied)
+    assert code == 1 and f"FAIL  {SIGNATURE}: manifest.json changed after it was signed" in out, out
+    code, out, err = run("repack", copied, "--sign", key_file)
+    assert code == 0, out + err
+    code, out, err = run("verify", copied)
+    assert code == 0, out + err
+    relative = edited.relative_to(copied).as_posix()
+    assert f"PASS  file {relative}: edited after generation by the preparer" in out
+    assert f"PASS  {BOUND[1]} is signed by Organization: Test Clinic, {SIGNER}" in out
+    assert SIGNER in out.strip().splitlines()[-1]
