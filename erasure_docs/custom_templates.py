@@ -8,8 +8,9 @@ from DIR, the built-in templates and the fonts.
 
 from __future__ import annotations
 
+import io
+import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,11 @@ from typing import Any
 
 import jinja2
 
-from erasure_docs.errors import ErasureDocsError
+from erasure_docs.errors import ErasureDocsError, safe_message
 from erasure_docs.paths import TEMPLATE_DIR
+from erasure_docs.render import folder, wordscrub
 from erasure_docs.render.jinja import environment
+from erasure_docs.render.sandbox import Sandbox, TemplateLimitError
 from erasure_docs.context import ENVELOPES
 from erasure_docs.rules.documents import TITLES
 
@@ -32,15 +35,17 @@ class ExportRefused(ErasureDocsError, FileExistsError):
 
 
 def export_templates(destination: Path) -> list[Path]:
-    """Copy the built-in templates into `destination`; never overwrite a file that is there."""
+    """Copy the built-in templates into `destination`; never overwrite a file that is there, and never write
+    through a symbolic link (even a dangling one, which `exists()` does not see)."""
     sources = sorted(p for pattern in EXPORTED for p in TEMPLATE_DIR.glob(pattern))
-    existing = [destination / p.name for p in sources if (destination / p.name).exists()]
+    existing = [destination / p.name for p in sources if os.path.lexists(destination / p.name)]
     if existing:
         raise ExportRefused(f"{destination} already holds {existing[0].name}; export into an empty folder")
     destination.mkdir(parents=True, exist_ok=True)
     copied = []
     for source in sources:
-        shutil.copyfile(source, destination / source.name)
+        with open(destination / source.name, "xb") as target:  # O_EXCL: a link planted meanwhile is refused
+            target.write(source.read_bytes())
         copied.append(destination / source.name)
     return copied
 
@@ -87,7 +92,7 @@ def _unknown_name(message: str) -> str:
 def _docx_paragraphs(path: Path) -> list[str]:
     from docx import Document
 
-    document = Document(str(path))
+    document = Document(io.BytesIO(folder.read_bytes(path.parent, path.name)))
     texts = [p.text for p in document.paragraphs]
     texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
     return texts
@@ -104,8 +109,15 @@ def check_template(path: Path, contexts: list[dict[str, Any]], kinds: tuple[str,
             template = env.get_template(path.name)
         else:
             from docxtpl import DocxTemplate
+
+            word = folder.read_bytes(path.parent, path.name)
+            refused = wordscrub.findings(word)
+            if refused:
+                return [TemplateProblem(path.name, f.part, f.reason) for f in refused]
     except jinja2.TemplateSyntaxError as exc:
         return [TemplateProblem(path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
+    except ErasureDocsError as exc:
+        return [TemplateProblem(path.name, "(file)", str(exc))]
     for context in contexts:
         if context["doc"]["kind"] not in kinds:
             continue
@@ -114,14 +126,14 @@ def check_template(path: Path, contexts: list[dict[str, Any]], kinds: tuple[str,
             if path.suffix == ".html":
                 template.render(context)
             else:
-                DocxTemplate(str(path)).render(context, jinja_env=env, autoescape=True)
+                DocxTemplate(io.BytesIO(word)).render(context, jinja_env=env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             key = ("syntax", str(exc.lineno))
             problems[key] = TemplateProblem(path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")
             continue
         except Exception as exc:  # noqa: BLE001 - a template that raises is reported, not fatal
             problems[("error", type(exc).__name__)] = TemplateProblem(path.name, "(render)",
-                                                                      f"rendering failed: {type(exc).__name__}")
+                                                                      f"rendering failed: {safe_message(exc)}")
             continue
         for message, line in _Recording.seen:
             name = _unknown_name(message)
@@ -160,15 +172,35 @@ def sample_contexts() -> list[dict[str, Any]]:
     return contexts
 
 
-def check_templates(folder: Path) -> list[TemplateProblem]:
+def check_templates(root: Path) -> list[TemplateProblem]:
     contexts = sample_contexts()
-    problems: list[TemplateProblem] = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix in (".html", ".docx") and path.stem in TITLES:
-            problems += check_template(path, contexts)
-        elif path.suffix == ".html" and path.stem in ENVELOPES:
-            problems += check_template(path, contexts, ENVELOPES[path.stem])
-        elif path.suffix in (".html", ".docx") and not path.stem.startswith("_") and path.stem not in ("summary",):
-            problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
-                                                                  f"{', '.join(TITLES)}"))
+    links = folder.symbolic_links(root)
+    problems = [TemplateProblem(link, "(file)", "is a symbolic link; a template folder must hold its own files "
+                                                "(copy the file in instead of linking it)") for link in links]
+    sandbox = Sandbox()  # the templates render under the same time and memory limits as in `generate`
+    try:
+        for path in sorted(root.iterdir()):
+            if path.name in links:
+                continue
+            if path.suffix in (".html", ".docx") and path.stem in TITLES:
+                problems += bounded_check(sandbox, path, contexts)
+            elif path.suffix == ".html" and path.stem in ENVELOPES:
+                problems += bounded_check(sandbox, path, contexts, ENVELOPES[path.stem])
+            elif path.suffix in (".html", ".docx") and not path.stem.startswith("_") and path.stem != "summary":
+                problems.append(TemplateProblem(path.name, "(file)", "not a document of the packet; known "
+                                                                      f"documents: {', '.join(TITLES)}"))
+    finally:
+        sandbox.stop()
+    return problems
+
+
+def bounded_check(sandbox: Sandbox, path: Path, contexts: list[dict[str, Any]],
+                  kinds: tuple[str, ...] = ()) -> list[TemplateProblem]:
+    """check_template in the sandbox worker, with the time of as many documents as it renders."""
+    mine = [c for c in contexts if c["doc"]["kind"] in (kinds or (path.stem,))]
+    try:
+        problems: list[TemplateProblem] = sandbox.call(check_template, (path, mine, kinds),
+                                                       sandbox.limits.seconds_per_document * (len(mine) + 1))
+    except TemplateLimitError as exc:
+        return [TemplateProblem(path.name, "(render)", str(exc))]
     return problems

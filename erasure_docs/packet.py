@@ -527,7 +527,7 @@ def with_fingerprint(words: dict[str, bytes], fingerprint: str) -> dict[str, byt
 def word_properties(context: dict[str, Any]) -> dict[str, str]:
     return {"title": context["doc"]["title"], "author": context["signer"]["name"],
             "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK,
+            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK, "language": context.get("language") or "en",
             "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
 
 
