@@ -20,7 +20,7 @@ $(STAMP): setup.cfg pyproject.toml
 demo: system-deps $(STAMP)
 	$(BIN)/erasure-docs validate sample_cases/
 	$(BIN)/erasure-docs check sample_cases/adult-prostitution.yaml
-	$(BIN)/erasure-docs batch sample_cases/ --out output/
+	$(BIN)/erasure-docs batch sample_cases/ --out output/ --force
 	@echo "Case folders are in output/<case_id>/ — open output/CLINIC-2026-0013/filings/ga-15-new-britain/filing.pdf (for the clerk) or output/CLINIC-2026-0013/attorney/attorney-copy.pdf (for the attorney)"
 
 test: system-deps $(STAMP) lint

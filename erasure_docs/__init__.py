@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from erasure_docs.api import (Case, ErasureDocsError, InputRef, LoadedCase, Packet, PacketOptionError,
-                                  Problem, Renderers, Report, build_packet, check, document_kinds, load_cases,
-                                  validate, work_copy, write_packet, write_work_copy)
+    from erasure_docs.api import (Case, ErasureDocsError, FolderExists, InputRef, LoadedCase, NotAPacketFolder,
+                                  Packet, PacketOptionError, Problem, Renderers, Report, Written, build_packet,
+                                  check, document_kinds, load_cases, validate, work_copy, write_case_folder,
+                                  write_packet, write_work_copy)
 
-__all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "PacketOptionError", "Problem",
-           "Renderers", "Report", "__version__", "build_packet", "check", "document_kinds", "load_cases",
-           "validate", "work_copy", "write_packet", "write_work_copy"]
+__all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
+           "PacketOptionError", "Problem", "Renderers", "Report", "Written", "__version__", "build_packet", "check",
+           "document_kinds", "load_cases", "validate", "work_copy", "write_case_folder", "write_packet",
+           "write_work_copy"]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import FILE_MODE, atomic_write, json_bytes, sha256, write_folder
+from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Written, atomic_write, json_bytes,
+                                refuse_to_replace, sha256, write_folder)
 from erasure_docs.loading import load_case_file, load_inputs
 from erasure_docs.model import Case
 from erasure_docs.packet import FORMATS, Packet, build, plan_documents
@@ -31,9 +32,10 @@ from erasure_docs.rules.documents import TITLES
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
-__all__ = ["Case", "ErasureDocsError", "InputRef", "LoadedCase", "Packet", "PacketOptionError", "Problem",
-           "Renderers", "Report", "build_packet", "check", "document_kinds", "load_cases", "validate",
-           "work_copy", "write_packet", "write_work_copy"]
+__all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
+           "PacketOptionError", "Problem", "Renderers", "Report", "Written", "build_packet", "check", "check_writable",
+           "document_kinds", "load_cases", "validate", "work_copy", "write_case_folder", "write_packet",
+           "write_work_copy"]
 
 PathLike = str | Path
 
@@ -116,10 +118,25 @@ def build_in_sandbox(case: Case, input_ref: InputRef, formats: tuple[str, ...], 
                  templates=templates, redact=redact)
 
 
-def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE) -> Path:
-    """Write a packet to `out_dir/<case_id>/`, whole or not at all (an older folder of the same case is
-    replaced). Files get `file_mode` exactly; folders the same plus the search bit. Returns the folder."""
-    return write_folder(Path(out_dir), packet.case_id, packet.files, file_mode)
+def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE, force: bool = False) -> Path:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all; returns the folder. See write_case_folder."""
+    return write_case_folder(packet, out_dir, file_mode=file_mode, force=force).folder
+
+
+def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE,
+                      force: bool = False) -> Written:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all. Files get `file_mode` exactly; folders the
+    same plus the search bit. An existing case folder is never overwritten unless `force`
+    (FolderExists), and a folder of that name erasure-docs did not make never (NotAPacketFolder). With
+    `force`, files of the old folder edited or added by a person are kept: the old folder is renamed to
+    `<case_id>~kept-<time>` (Written.backup) and Written.kept names them."""
+    return write_folder(Path(out_dir), packet.case_id, packet.files, file_mode, replace=force)
+
+
+def check_writable(out_dir: PathLike, case_id: str, *, force: bool = False) -> None:
+    """Raise what write_case_folder would raise for this case before anything is rendered: FolderExists,
+    NotAPacketFolder."""
+    refuse_to_replace(Path(out_dir) / case_id, force)
 
 
 def work_copy(case: Case, report: Report) -> dict[str, Any]:

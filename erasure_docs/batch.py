@@ -13,6 +13,7 @@ import gc
 import itertools
 import json
 import multiprocessing
+import stat
 import sys
 import time
 import traceback
@@ -24,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import safe_message
-from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, remove_leftovers, sha256
+from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, recover_leftovers, sha256
 from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
 from erasure_docs.reading import LoadedCase
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
@@ -51,12 +52,13 @@ class CaseRow:
     files: int = 0
     seconds: float = 0.0
     error: str = ""
-    stage: str = ""  # where a failure happened: validation | render
+    stage: str = ""  # where a failure happened: validation | write (its folder may not be written) | render
     to_do: str = ""  # the blockers' sentences: what to supply
     warnings: list[str] = field(default_factory=list)  # the warnings' ids, each once
     flags: list[str] = field(default_factory=list)  # every flag the rules raised on a charge, each once
     filing_sets: list[str] = field(default_factory=list)  # the filing sets produced (filings/<court>/)
     attention: str = ""  # why someone must look at the case ('' when nobody must)
+    kept: str = ""  # the old case folder kept beside the new one: it held files edited or added by a person
 
     def judged(self, report: Any) -> CaseRow:
         """What the summary says beyond readiness: what to supply, the warnings and the flags."""
@@ -79,6 +81,7 @@ class BatchOptions:
     file_mode: int = FILE_MODE
     redact: bool = False
     debug: bool = False  # a failing case's traceback goes to stderr (never into the summary)
+    force: bool = False  # replace existing case folders (what a person changed in them is kept aside)
 
 
 @dataclass
@@ -102,6 +105,7 @@ class WorkerSettings:
     file_mode: int
     redact: bool
     debug: bool
+    replace: bool  # --force, or --resume redoing a case whose folder is stale
 
 
 class Worker:
@@ -122,13 +126,14 @@ class Worker:
             packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
                                       templates=settings.custom_templates, input_ref=loaded.input_ref,
                                       redact=settings.redact)
-            api.write_packet(packet, out_dir, file_mode=settings.file_mode)
+            written = api.write_case_folder(packet, out_dir, file_mode=settings.file_mode, force=settings.replace)
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
                           summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
                           documents=len([f for f in packet.manifest["files"] if is_document(f["path"])]),
                           files=len(packet.files))
             row.judged(packet.report)
+            row.kept = written.backup.name if written.backup else ""
             row.filing_sets = sorted({path.split("/")[1] for path in packet.files
                                       if path.startswith("filings/") and path.count("/") >= 2})
         except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
@@ -166,7 +171,9 @@ def is_document(path: str) -> bool:
 # ---------------------------------------------------------------- the parent side
 
 def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) -> bool:
-    """--resume: the packet on disk was made from the same input by the same tool and rules, whole."""
+    """--resume: the packet on disk was made from the same input by the same tool, rules and options (every
+    document, these formats, no other templates, files with this run's permissions), and is whole. Only files
+    inside the folder are read, and only regular files: a planted manifest cannot make it read anything else."""
     from erasure_docs.rules.tables import load_tables
 
     try:
@@ -174,11 +181,46 @@ def manifest_matches(folder: Path, loaded: LoadedCase, options: BatchOptions) ->
         as_of = loaded.case.as_of.isoformat()  # type: ignore[union-attr]  # --as-of was applied at load
         same = (manifest["input"]["sha256"] == loaded.input_sha256 and manifest["tool_version"] == __version__
                 and manifest["rules_version"] == load_tables().param("rules_version") and manifest["as_of"] == as_of
-                and manifest["formats"] == list(options.formats)
-                and any(f["path"] == REDACTED_PATH for f in manifest["files"]) == options.redact)
-        return same and all(sha256((folder / f["path"]).read_bytes()) == f["sha256"] for f in manifest["files"])
-    except (OSError, KeyError, ValueError, TypeError):
+                and manifest["formats"] == list(options.formats) and manifest.get("only") is None
+                and any(f["path"] == REDACTED_PATH for f in manifest["files"]) == options.redact
+                and same_templates(manifest, options))
+        return same and all(unchanged_file(folder, f, options.file_mode) for f in manifest["files"])
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, RecursionError):
         return False
+
+
+def same_templates(manifest: dict[str, Any], options: BatchOptions) -> bool:
+    """The packet was made with the templates this run uses. A clinic's folder can change between runs, and
+    only a manifest that records the template set can show it did not: without one, the case is redone."""
+    recorded = manifest.get("templates")
+    if options.custom_templates is None:
+        return recorded is None or (isinstance(recorded, dict) and recorded.get("source") == "built-in")
+    return False
+
+
+def unchanged_file(folder: Path, entry: dict[str, Any], file_mode: int) -> bool:
+    """One manifest entry: a regular file inside the folder (no link on the way), with this run's permissions
+    and the recorded SHA-256."""
+    relative = Path(str(entry["path"]))
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return False
+    path = folder / relative
+    for step in [*reversed(relative.parents[:-1]), relative]:
+        if (folder / step).is_symlink():
+            return False
+    status = path.lstat()
+    if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != file_mode:
+        return False
+    return sha256(path.read_bytes()) == entry["sha256"]
+
+
+def write_refusal(loaded: LoadedCase, options: BatchOptions) -> CaseRow | None:
+    """A case whose folder may not be written (it exists; no --force or --resume), found before rendering."""
+    try:
+        api.check_writable(options.out_dir, loaded.case_id or "", force=options.force or options.resume)
+    except api.ErasureDocsError as exc:
+        return CaseRow(loaded.case_id or "?", loaded.source, "failed", error=str(exc), stage="write")
+    return None
 
 
 def readiness_cells(report: Any) -> tuple[bool, list[str]]:
@@ -223,11 +265,16 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
             elif options.resume and manifest_matches(options.out_dir / loaded.case_id, loaded, options):  # type: ignore[operator]
                 result.rows.append(CaseRow(loaded.case_id or "?", loaded.source, "skipped"))
                 progress(result.rows[-1])
+            elif (refusal := write_refusal(loaded, options)) is not None:
+                result.rows.append(refusal)
+                progress(refusal)
+                if options.fail_fast:
+                    return
             else:
                 yield loaded
 
     if not options.dry_run:
-        remove_leftovers(options.out_dir)  # what an interrupted run left behind
+        result.notes += recover_leftovers(options.out_dir)  # what an interrupted run left behind
     todo = to_render()
     first = next(todo, None)
     if first is not None:
@@ -251,7 +298,8 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
     while pending is not None:
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
                                    initargs=(WorkerSettings(options.formats, options.custom_templates,
-                                                            options.file_mode, options.redact, options.debug),),
+                                                            options.file_mode, options.redact, options.debug,
+                                                            options.force or options.resume),),
                                    max_tasks_per_child=RECYCLE_AFTER)
         in_flight: dict[Future, LoadedCase] = {}
         broken = False
@@ -276,6 +324,9 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
                         row = CaseRow(loaded.case_id or "?", loaded.source, "failed",
                                       error="the worker process died while rendering this case", stage="render")
                     result.rows.append(row)
+                    if row.kept:
+                        result.notes.append(f"{row.case_id}: the old case folder held files edited or added "
+                                            f"since it was made; it is kept as {row.kept}")
                     progress(row)
                     if row.status == "failed" and options.fail_fast:
                         for waiting in in_flight:

@@ -59,11 +59,25 @@ class Umask(click.ParamType):
         return mask
 
 
+def warn_if_stale(_context: click.Context, _param: click.Parameter, folder: Path | None) -> Path | None:
+    """A clinic's folder whose built templates are not what its sources say is used, with a warning."""
+    if folder is not None:
+        from erasure_docs.custom_templates import stale
+
+        for reason in stale(folder):
+            click.echo(f"warning: {folder}: {reason}; run `erasure-docs templates build` and "
+                       "`erasure-docs templates check` on it", err=True)
+    return folder
+
+
 TEMPLATES = click.option("--templates", "custom_templates", type=click.Path(path_type=Path, file_okay=False,
-                                                                             exists=True),
+                                                                             exists=True), callback=warn_if_stale,
                          help="A folder of your own templates (see `templates export`); built-in ones fill gaps.")
 UMASK = click.option("--umask", type=Umask(), default="077", show_default=True,
                      help="Permissions of what is written: 077 gives files 0600 and folders 0700.")
+FORCE = click.option("--force", is_flag=True,
+                     help="Replace a case folder that exists. Files edited or added since it was made are never "
+                          "lost: the old folder is then kept beside the new one as <case_id>~kept-<time>.")
 REDACT = click.option("--redact", is_flag=True,
                       help="Also write a redacted work copy of each case (initials, birth year; no addresses, "
                            "victims or narrative) for co-counsel or a bug report.")
@@ -327,11 +341,12 @@ def parse_formats(value: str) -> tuple[str, ...]:
               help="Write only these documents (repeatable), e.g. --only application_54_95c.")
 @click.option("--require-ready", is_flag=True,
               help="Exit with status 1 when the packet is a draft (it is still written, marked as a draft).")
+@FORCE
 @TEMPLATES
 @UMASK
 @REDACT
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             require_ready: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, force: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
     and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
     manifest.
@@ -340,6 +355,10 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     is not ready to file (see `check`) still gets its packet, with "DRAFT — NOT READY TO FILE" on every page
     and its blockers at the top of the review sheet; the last line printed says "draft: N blockers".
     Exit status 0 when written (1 with --require-ready when it is a draft), 1 when it could not be.
+
+    A case folder that exists is never overwritten: generate refuses unless --force (then anything edited or
+    added since is kept in <case_id>~kept-<time>), and a folder of that name erasure-docs did not make is
+    never touched.
 
     \b
     Example:
@@ -363,7 +382,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     renderers = api.Renderers(word_helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
-                               file_mode_for_umask(umask), redact, require_ready)
+                               file_mode_for_umask(umask), redact, require_ready, force)
     finally:
         if helper is not None:
             helper.shutdown()
@@ -372,22 +391,30 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
 
 def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tuple[str, ...], only: set[str] | None,
                   custom_templates: Path | None, out_dir: Path, file_mode: int, redact: bool,
-                  require_ready: bool) -> int:
+                  require_ready: bool, force: bool) -> int:
     """`generate`'s cases, each reported on one line (never a traceback); the exit status."""
     status = 0
     for item in cases:
         assert item.case is not None
         try:
+            api.check_writable(out_dir, item.case.case_id, force=force)  # before a second is spent rendering
             packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=only,
                                       templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            folder = api.write_packet(packet, out_dir, file_mode=file_mode)
+            written = api.write_case_folder(packet, out_dir, file_mode=file_mode, force=force)
+        except (api.FolderExists, api.NotAPacketFolder) as exc:
+            click.echo(f"error: {item.source} [{item.case_id}]: {exc}", err=True)
+            status = 1
+            continue
         except Exception as exc:  # noqa: BLE001 - one case's failure is reported, never a traceback
             click.echo(f"error: {item.source} [{item.case_id}] could not be rendered: {safe_message(exc)}", err=True)
             show_traceback()
             status = 1
             continue
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
-        click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {folder} ({summary})")
+        click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {written.folder} ({summary})")
+        if written.backup is not None:
+            click.echo(f"{packet.case_id}: {len(written.kept)} files of the old folder were edited or added since it "
+                       f"was made; the old folder is kept as {written.backup}", err=True)
         readiness = packet.report.readiness
         assert readiness is not None  # evaluate() always assesses it
         if readiness.ready:
@@ -442,20 +469,24 @@ class Progress:
 @click.option("--sheet", help="For .xlsx input: the sheet to read (default: the first).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first case that fails.")
 @click.option("--dry-run", is_flag=True, help="Validate and judge every case; write nothing.")
-@click.option("--resume", is_flag=True, help="Skip cases whose packet was made from the same input and tool version.")
+@click.option("--resume", is_flag=True,
+              help="Skip cases whose folder was made from the same input, tool version, options and templates and "
+                   "is whole; redo the others (replacing their folders as --force does).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output (errors are still printed).")
+@FORCE
 @TEMPLATES
 @UMASK
 @REDACT
 def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
-          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool,
+          sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool, force: bool,
           custom_templates: Path | None, umask: int, redact: bool) -> None:
     """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
 
     A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
     case's folder appears whole or not at all. batch-summary.json and batch-summary.csv account for the
     run. Exit status 0 when every case was produced, 1 when some failed, 2 for bad usage or input that
-    cannot be read at all. Nothing printed names a person.
+    cannot be read at all. Nothing printed names a person. A case whose folder exists fails unless --force
+    or --resume (see generate: what a person edited or added is kept).
 
     \b
     Example:
@@ -473,7 +504,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     from erasure_docs.spreadsheet import count_cases
 
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
-                           custom_templates, file_mode_for_umask(umask), redact, debugging())
+                           custom_templates, file_mode_for_umask(umask), redact, debugging(), force)
     progress = Progress(count_cases(inputs, sheet), quiet)
 
     readable = [0]
@@ -487,8 +518,9 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
             yield item
 
     def on_row(row: CaseRow) -> None:  # validation problems were printed as read; render failures here
-        if row.status == "failed" and row.stage == "render":
-            click.echo(f"error: {row.source} [{row.case_id}] could not be rendered: {row.error}", err=True)
+        if row.status == "failed" and row.stage in ("render", "write"):
+            verb = "rendered" if row.stage == "render" else "written"
+            click.echo(f"error: {row.source} [{row.case_id}] could not be {verb}: {row.error}", err=True)
         progress(row)
 
     try:
@@ -611,12 +643,14 @@ def serve(host: str, port: int, work_dir: Path, no_browser: bool, idle_minutes: 
 
 @main.group()
 def templates() -> None:
-    """Use your clinic's own templates: export the built-in ones, edit them, check them.
+    """Use your clinic's own templates: export the built-in ones with their sources, edit the sources, build
+    both formats from them, check them.
 
     \b
     Example:
       erasure-docs templates export my-templates/
-      # edit my-templates/application_54_95c.docx in Word, or the .html / packet.css
+      # edit my-templates/source/application_54_95c.yaml and my-templates/branding.yaml
+      erasure-docs templates build my-templates/
       erasure-docs templates check my-templates/
       erasure-docs generate case.yaml --templates my-templates/
     """
@@ -625,7 +659,8 @@ def templates() -> None:
 @templates.command("export")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def templates_export(folder: Path) -> None:
-    """Copy the built-in Word, HTML and CSS templates into FOLDER for editing (never overwrites).
+    """Copy the built-in templates, their sources (source/*.yaml, with the list of every variable in
+    source/README.md) and an empty branding.yaml into FOLDER for editing (never overwrites).
 
     \b
     Example:
@@ -635,20 +670,47 @@ def templates_export(folder: Path) -> None:
 
     try:
         copied = export_templates(folder)
-    except (FileExistsError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
         sys.exit(1)
-    click.echo(f"{len(copied)} templates copied to {folder}; the context names are listed in "
-               "templates/source/README.md of the project")
+    click.echo(f"{len(copied)} files copied to {folder}; edit source/*.yaml (the wording of both formats) and "
+               "branding.yaml (your letterhead), then run `erasure-docs templates build` on the folder; "
+               "source/README.md lists every variable")
+
+
+@templates.command("build")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace built templates even where they were changed by hand.")
+def templates_build_command(folder: Path, force: bool) -> None:
+    """Build FOLDER/source/*.yaml into both formats: each document's Word template (.docx) and HTML template
+    (for the PDF), with the letterhead of FOLDER/branding.yaml and the Word styling of FOLDER/reference.docx
+    when it has one. A built file changed by hand since the last build is not replaced without --force.
+
+    Exit status 0 when built, 1 when a source cannot be built or a file was changed by hand.
+
+    \b
+    Example:
+      erasure-docs templates build my-templates/
+    """
+    from erasure_docs.custom_templates import build_folder
+
+    try:
+        written = build_folder(folder, force=force)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(written)} templates built in {folder}")
 
 
 @templates.command("check")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def templates_check(folder: Path) -> None:
-    """Render every template in FOLDER against every sample case; report each unknown or misspelled
-    variable with the template and the line (HTML) or paragraph (Word) where it stands.
+    """Render both formats of every document in FOLDER against every sample case. Reports built templates
+    that are not what their sources build, each unknown or misspelled variable (with the template and the
+    line (HTML) or the paragraph's text (Word) where it stands, and the name it is probably meant to be), and
+    every document whose Word and PDF texts differ (with the first differing paragraph).
 
-    Exit status 0 when every template renders, 1 otherwise.
+    Exit status 0 when there is no problem, 1 otherwise.
 
     \b
     Example:
@@ -656,7 +718,11 @@ def templates_check(folder: Path) -> None:
     """
     from erasure_docs.custom_templates import check_templates
 
-    problems = check_templates(folder)
+    try:
+        problems = check_templates(folder)
+    except (ErasureDocsError, OSError) as exc:
+        click.echo(f"error: {safe_message(exc)}", err=True)
+        sys.exit(1)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}")

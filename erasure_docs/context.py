@@ -233,7 +233,13 @@ class ContextBuilder:
         born = p.date_of_birth
         filed = self.case.filing_date
         adult = (filed.year - born.year - ((filed.month, filed.day) < (born.month, born.day))) >= 18
-        return {"name": in_body, "caption_name": p.initials if initials else p.full_name,
+        # The case file's own name fields, in the same form as `name` (initials where the paper uses initials).
+        names = {"first_name": p.first_name, "middle_name": p.middle_name or "", "last_name": p.last_name,
+                 "suffix": p.suffix or ""}
+        if in_body != p.full_name:
+            names = {"first_name": f"{p.first_name[0]}.", "middle_name": "", "last_name": f"{p.last_name[0]}.",
+                     "suffix": ""}
+        return {**names, "name": in_body, "caption_name": p.initials if initials else p.full_name,
                 "caption_initials": initials, "full_name": p.full_name, "initials": p.initials,
                 "date_of_birth": when(born), "adult": adult,
                 "aliases": aliases, "aliases_text": join_words(aliases),
@@ -254,6 +260,15 @@ class ContextBuilder:
         return {"self_represented": True, "name": petitioner["name"], "firm": "",
                 "address_lines": petitioner["address_lines"], "phone": petitioner["phone"],
                 "email": petitioner["email"], "juris_number": ""}
+
+    def attorney(self) -> dict[str, Any]:
+        """The case file's `attorney`, under its own names (empty for a self-represented petitioner)."""
+        attorney = self.case.attorney
+        if attorney is None:
+            return {"name": "", "firm": "", "juris_number": "", "phone": "", "email": "", "address_lines": []}
+        return {"name": attorney.name, "firm": attorney.firm or "", "juris_number": attorney.juris_number,
+                "phone": attorney.phone or "", "email": attorney.email or "",
+                "address_lines": address_lines(attorney.address)}
 
     def prosecutor(self, record: Record | None) -> dict[str, Any]:
         """The office that prosecutes this docket, from the court directory (or the record's override)."""
@@ -278,12 +293,13 @@ class ContextBuilder:
             "petitioner": petitioner,
             "signer": self.signer(ref, petitioner),
             "prosecutor": self.prosecutor(record),
+            "attorney": self.attorney(),
             "predicates": qualifying,
             "predicate_text": predicate_phrase(qualifying),
             "trafficking_period": (f"{when(period.start)} to {when(period.end) if period.end else 'the present'}"
                                    if period else ""),
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit,
-                       "hearing_date": when(case.filing.hearing_date)},
+                       "hearing_date": when(case.filing.hearing_date), "date": when(case.filing_date)},
             "law": law_wording(),
             "extra": case.extra,  # the case file's free-form values, for a clinic's own templates
             "court": court_names(record) if record else {"name": "", "town": "", "full": "", "clerk": "",

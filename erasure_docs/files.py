@@ -6,22 +6,39 @@ permissions plus the search bit wherever the file mode can read (0o600 → 0o700
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from erasure_docs.errors import ErasureDocsError
 
-HIDDEN_PREFIX = ".partial-"
+HIDDEN_PREFIX = ".partial-"  # a folder or file being written: deleted when a run finds it left behind
+OLD_PREFIX = ".partial~old-"  # holds a case folder being replaced: put back when a run finds it left behind
+KEPT_MARK = "~kept-"  # <case_id>~kept-<time>: an older case folder kept because a person changed something in it
+MANIFEST_NAME = "manifest.json"
 FILE_MODE = 0o600  # confidential by default
 
 
 class NotAPacketFolder(ErasureDocsError, FileExistsError):
     """The target name exists and is not a packet folder: it is never replaced."""
+
+
+class FolderExists(ErasureDocsError, FileExistsError):
+    """The case folder exists and the caller did not ask to replace it."""
+
+
+class Written(NamedTuple):
+    """A case folder written: where, the files of the old folder a person had made or changed that the new one
+    does not hold, and where the old folder was kept for them (None: nothing to keep)."""
+
+    folder: Path
+    kept: tuple[str, ...] = ()
+    backup: Path | None = None
 
 
 def sha256(data: bytes) -> str:
@@ -66,12 +83,20 @@ def atomic_write(path: Path, data: bytes, file_mode: int = FILE_MODE) -> Path:
     return path
 
 
-def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode: int = FILE_MODE) -> Path:
-    """Write every file under a hidden temporary folder, then rename it into place (replacing an old one)."""
+def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode: int = FILE_MODE, *,
+                 replace: bool = False) -> Written:
+    """Write every file under a hidden temporary folder, then rename it into place. An existing folder of that
+    name is replaced only when it is a case folder erasure-docs made and `replace` is given; whatever a person
+    made in it that the new folder does not hold as it is (a file edited after generation, a file added) is
+    kept: the old folder is renamed to `<name>~kept-<time>` beside it instead of being deleted."""
     folder_mode = dir_mode(file_mode)
     out_dir.mkdir(parents=True, exist_ok=True, mode=folder_mode)
     target = out_dir / name
+    recover_leftovers(out_dir, name)
+    refuse_to_replace(target, replace)
     staging = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}{name}-", dir=out_dir))
+    kept: list[str] = []
+    backup: Path | None = None
     try:
         for relative, data in outputs.items():
             path = staging / relative
@@ -81,23 +106,136 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
                     (staging / folder).chmod(folder_mode)
             write_private(path, data, file_mode)
         staging.chmod(folder_mode)
-        if target.is_symlink() or (target.exists() and not target.is_dir()):
-            raise NotAPacketFolder(f"{target.name} exists and is not a packet folder; refusing to replace it")
+        refuse_to_replace(target, replace)  # again: the folder may have appeared while rendering
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}old-", dir=out_dir))
-            os.replace(target, old / name)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
+            kept = [p for p in made_by_hand(target) if outputs.get(p) != (target / p).read_bytes()]
+            if kept:  # a visible, lasting name first: a kill between the renames loses nothing
+                backup = kept_name(out_dir, name)
+                os.replace(target, backup)
+                os.replace(staging, target)
+            else:  # a kill between the renames leaves the old folder in .partial~old-*/name: recovered next time
+                old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=out_dir))
+                os.replace(target, old / name)
+                os.replace(staging, target)
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
+    return Written(target, tuple(kept), backup)
+
+
+def refuse_to_replace(target: Path, replace: bool) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise NotAPacketFolder(f"{target.name} exists and is not a packet folder; refusing to replace it")
+    if not target.exists():
+        return
+    if not is_case_folder(target):
+        raise NotAPacketFolder(f"{target.name} exists and is not a packet folder erasure-docs made (its "
+                               f"{MANIFEST_NAME} is missing or names another case); nothing in it is touched: "
+                               "move it or choose another --out")
+    if not replace:
+        raise FolderExists(f"{target.name} already holds this case's folder; nothing was written. Use --force to "
+                           "replace it (files edited or added since it was made are kept in a copy of the old "
+                           "folder), or --only DOC to redo some documents and keep the rest")
+
+
+def kept_name(out_dir: Path, name: str) -> Path:
+    """`<name>~kept-20261202-034501` ('~' is never in a case id, so no case folder can have this name)."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    candidate, number = out_dir / f"{name}{KEPT_MARK}{stamp}", 1
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = out_dir / f"{name}{KEPT_MARK}{stamp}-{number}"
+    return candidate
+
+
+# ---------------------------------------------------------------- what a person made in a case folder
+
+def read_folder_manifest(folder: Path) -> dict[str, Any] | None:
+    """A case folder's manifest.json when it reads as one (a mapping with a list of files), else None."""
+    try:
+        manifest = json.loads((folder / MANIFEST_NAME).read_bytes().decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return None
+    return manifest
+
+
+def is_case_folder(folder: Path) -> bool:
+    """A folder erasure-docs made for the case of its name: its manifest says so."""
+    manifest = read_folder_manifest(folder)
+    return manifest is not None and manifest.get("case_id") == folder.name
+
+
+def generated_sha256(entry: dict[str, Any]) -> Any:
+    """What erasure-docs wrote for a manifest entry (a file edited later records it under "generated")."""
+    generated = entry.get("generated")
+    return generated.get("sha256") if isinstance(generated, dict) else entry.get("sha256")
+
+
+def folder_files(folder: Path) -> list[str]:
+    """Every file under a folder (relative, '/'-separated), symbolic links included but never followed."""
+    found = []
+    for root, folders, names in os.walk(folder):
+        base = Path(root)
+        found += [(base / n).relative_to(folder).as_posix() for n in names]
+        found += [(base / n).relative_to(folder).as_posix() for n in folders if (base / n).is_symlink()]
+    return sorted(found)
+
+
+def made_by_hand(folder: Path) -> list[str]:
+    """The files of a case folder that are not as erasure-docs wrote them: edited after generation (SHA-256
+    other than the generated one in manifest.json), added (not listed) or replaced by a link."""
+    manifest = read_folder_manifest(folder) or {"files": []}
+    generated = {str(e.get("path")): generated_sha256(e) for e in manifest["files"] if isinstance(e, dict)}
+    found = []
+    for relative in folder_files(folder):
+        path = folder / relative
+        if relative == MANIFEST_NAME:
+            continue
+        if path.is_symlink() or relative not in generated or sha256(path.read_bytes()) != generated[relative]:
+            found.append(relative)
+    return found
+
+
+# ---------------------------------------------------------------- what an interrupted run left behind
+
+def recover_leftovers(out_dir: Path, name: str | None = None) -> list[str]:
+    """Put back an old case folder a run killed between its two renames left in `.partial~old-*/<name>` (or,
+    when the new one did arrive, keep it as `<name>~kept-…` if a person made anything in it); delete the rest:
+    half-written new folders and files. `name`: only that case's. Returns what was done, for the notes."""
+    notes: list[str] = []
+    if not out_dir.is_dir():
+        return notes
+    for holder in sorted(out_dir.glob(f"{OLD_PREFIX}*")):
+        if holder.is_symlink() or not holder.is_dir():
+            continue
+        found = [p for p in holder.iterdir() if (name is None or p.name == name) and p.is_dir() and not p.is_symlink()]
+        for old in found:
+            target = out_dir / old.name
+            if not target.exists() and not target.is_symlink():
+                os.replace(old, target)
+                notes.append(f"{old.name}: its folder, left aside by an interrupted run, was put back")
+            elif made_by_hand(old):
+                backup = kept_name(out_dir, old.name)
+                os.replace(old, backup)
+                notes.append(f"{old.name}: the folder an interrupted run replaced held edited files; kept as "
+                             f"{backup.name}")
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        if found and not any(holder.iterdir()):  # (an empty one may be another writer's, about to be used)
+            holder.rmdir()
+    if name is None:
+        remove_leftovers(out_dir)
+    return notes
 
 
 def remove_leftovers(out_dir: Path) -> int:
-    """Delete hidden folders an interrupted run left behind; return how many."""
+    """Delete the half-written folders and files an interrupted run left behind; return how many. (A folder
+    of a case set aside during a replacement is never among them: see recover_leftovers.)"""
     count = 0
     if out_dir.is_dir():
         for leftover in out_dir.glob(f"{HIDDEN_PREFIX}*"):

@@ -26,7 +26,8 @@ FILLS = {"failed": "F8CBAD", "not ready": "FFE699", "review": "FFF2CC", "": "E2E
 def attention(row: Any) -> str:
     """Why a case needs someone's attention, in a few words ('' when it does not)."""
     if row.status == "failed":
-        return "failed: fix the input" if row.stage == "validation" else "failed: could not be rendered"
+        return {"validation": "failed: fix the input", "write": "failed: its folder may not be written"}.get(
+            row.stage, "failed: could not be rendered")
     reasons = []
     if row.ready is False:
         reasons.append("not ready: see blockers")

@@ -33,6 +33,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from erasure_docs import i18n
+from erasure_docs.branding import Branding
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
 from erasure_docs.render.zipfiles import FIXED_TIMESTAMP, normalise_zip
@@ -520,3 +521,169 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------- a clinic's template folder
+# `erasure-docs templates build FOLDER` (custom_templates.build_folder): the same builders as above, reading
+# FOLDER/source/ instead of the shipped sources, with FOLDER's letterhead (branding.yaml) in both formats and
+# FOLDER's reference.docx styling every Word file. Nothing here changes what the shipped templates are.
+
+LETTERHEAD_CONDITION = "not signer.self_represented"  # a clinic's letterhead never heads a self-represented paper
+
+
+def expand_includes(blocks: list[dict], folder: Path, where: str) -> list[dict]:
+    """The blocks with each `include` replaced by the shared piece's blocks from `folder` (the Word builder
+    writes shared pieces in; the HTML keeps its `{% include %}` of the partial built from the same piece)."""
+    out: list[dict] = []
+    for block in blocks:
+        if block_kind(block, where) == "include":
+            out += shared_piece(str(block["include"]), folder)
+            continue
+        changed = dict(block)
+        for nested in ("then", "else", "do"):
+            if nested in block:
+                changed[nested] = expand_includes(block[nested], folder, where)
+        out.append(changed)
+    return out
+
+
+def letterhead_html(branding: Branding, logo: Path | None) -> list[str]:
+    lines = [f"{{% if {LETTERHEAD_CONDITION} %}}", '<div class="letterhead">']
+    if logo is not None:
+        lines.append(f'<img class="logo" src="{html.escape(logo.name)}" alt="{html.escape(branding.firm)}" '
+                     f'style="height: {branding.logo_height}in">')
+    if branding.firm:
+        lines.append(f'<p class="letterhead-firm">{html.escape(branding.firm, quote=False)}</p>')
+    lines += [f'<p class="letterhead-line">{html.escape(line, quote=False)}</p>' for line in branding.address_lines]
+    return lines + ["</div>", "{% endif %}"]
+
+
+def _letterhead_styles(document: Any) -> None:
+    """The paragraph styles "Letterhead" and "Letterhead Firm" (a reference.docx may restyle them)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names = {style.name for style in document.styles}
+    if "Letterhead" not in names:
+        style = document.styles.add_style("Letterhead", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        style.font.size = Pt(11)
+    if "Letterhead Firm" not in names:
+        style = document.styles.add_style("Letterhead Firm", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Letterhead"]
+        style.font.size, style.font.bold = Pt(14), True
+
+
+def add_letterhead(document: Any, branding: Branding, logo: Path | None) -> None:
+    """The letterhead as the first paragraphs of the body (the first page only, as on paper)."""
+    _letterhead_styles(document)
+    first = document.element.body[0]
+    made = [document.add_paragraph(f"{{%p if {LETTERHEAD_CONDITION} %}}")]
+    if logo is not None:
+        made.append(document.add_paragraph(style="Letterhead"))
+        made[-1].add_run().add_picture(str(logo), height=Inches(branding.logo_height))
+    if branding.firm:
+        made.append(document.add_paragraph(branding.firm, style="Letterhead Firm"))
+    made += [document.add_paragraph(line, style="Letterhead") for line in branding.address_lines]
+    made[-1].paragraph_format.space_after = Pt(18)
+    made.append(document.add_paragraph("{%p endif %}"))
+    for paragraph in made:
+        first.addprevious(paragraph._p)
+
+
+REL_ATTRIBUTES = (qn("r:id"), qn("r:embed"), qn("r:link"), qn("r:pict"))
+
+
+def _copy_story(source: Any, target: Any, where: str) -> None:
+    """A header or footer's content copied from the reference into ours, its pictures carried along."""
+    from copy import deepcopy
+
+    for child in list(target._element):
+        target._element.remove(child)
+    for child in source._element:
+        copied = deepcopy(child)
+        for element in copied.iter():
+            for attribute in REL_ATTRIBUTES:
+                rid = element.get(attribute)
+                if rid is None:
+                    continue
+                related = source.part.rels[rid]
+                if attribute != qn("r:embed") or related.is_external or "image" not in related.reltype:
+                    raise SourceError(f"reference.docx: its {where} holds a link or an object; only text, "
+                                      "page numbers and pictures are taken from it")
+                new_rid, _image = target.part.get_or_add_image(io.BytesIO(related.target_part.blob))
+                element.set(attribute, new_rid)
+        target._element.append(copied)
+
+
+def apply_reference(document: Any, reference: Path) -> None:
+    """Word-only styling from a clinic's reference .docx: its styles (replacing ours of the same name, added
+    where we have none), its page size and margins, and its header and footer when it has them."""
+    from copy import deepcopy
+
+    try:
+        model = Document(str(reference))
+    except Exception:  # noqa: BLE001 - python-docx raises several kinds for a file that is not a Word file
+        raise SourceError("reference.docx: not a Word (.docx) file") from None
+    ours = document.styles.element
+    for style in model.styles.element.findall(qn("w:style")):
+        existing = ours.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style.get(qn('w:styleId'))}']")
+        if existing is not None:
+            ours.replace(existing, deepcopy(style))
+        else:
+            ours.append(deepcopy(style))
+    defaults, model_defaults = ours.find(qn("w:docDefaults")), model.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None and model_defaults is not None:
+        ours.replace(defaults, deepcopy(model_defaults))
+    source, target = model.sections[0], document.sections[0]
+    for tag in ("w:pgSz", "w:pgMar"):
+        found, mine = source._sectPr.find(qn(tag)), target._sectPr.find(qn(tag))
+        if found is not None and mine is not None:
+            target._sectPr.replace(mine, deepcopy(found))
+    for where in ("header", "footer"):
+        story = getattr(source, where)
+        if story.is_linked_to_previous:  # the reference has none: ours stays
+            continue
+        if "".join(p.text for p in story.paragraphs).strip() or story._element.find(".//" + qn("w:drawing")) is not None:
+            mine = getattr(target, where)
+            mine.is_linked_to_previous = False
+            _copy_story(story, mine, where)
+
+
+def clinic_templates(source_dir: Path, branding: Branding | None = None, logo: Path | None = None,
+                     reference: Path | None = None) -> dict[str, bytes]:
+    """Every template a clinic's sources build: file name → content (nothing is written here)."""
+    branding = branding or Branding()
+    built: dict[str, bytes] = {}
+    for path in sorted(source_dir.glob("_*.yaml")):
+        text = "\n".join(html_blocks(shared_piece(path.stem[1:], source_dir), path.name)) + "\n"
+        built[f"{path.stem}.html"] = text.encode("utf-8")
+    for path in sorted(source_dir.glob("[!_]*.yaml")):
+        try:
+            source = load_source(path)
+        except yaml.YAMLError:
+            raise SourceError(f"{path.name}: not readable YAML") from None
+        kind = source["kind"]
+        if kind != path.stem:
+            raise SourceError(f"{path.name}: its kind is {kind!r}; a source is named after its kind")
+        lettered = bool(source.get("letterhead")) and not branding.empty
+        if source.get("letterhead") and source.get("caption", True):
+            raise SourceError(f"{path.name}: a paper with a court caption carries no letterhead")
+        page = build_html(source)
+        if lettered:
+            head, body_tag, rest = page.partition("\n<body")
+            tag_end = rest.index("\n")
+            page = head + body_tag + rest[:tag_end] + "\n" + "\n".join(letterhead_html(branding, logo)) + rest[tag_end:]
+        built[f"{kind}.html"] = page.encode("utf-8")
+        word = build_docx({**source, "body": expand_includes(source["body"], source_dir, path.name)})
+        if lettered or reference is not None:
+            document = Document(io.BytesIO(word))
+            if lettered:
+                add_letterhead(document, branding, logo)
+            if reference is not None:
+                apply_reference(document, reference)
+            buffer = io.BytesIO()
+            document.save(buffer)
+            word = normalise_zip(buffer.getvalue())
+        built[f"{kind}.docx"] = word
+    return built

@@ -488,10 +488,10 @@ def test_render_failure_is_reported_and_the_run_goes_on(clash_run):
     check_manifest(out / "BATCH-G3")
     assert "1 produced, 1 failed" in stdout
     lines = errors(stderr)
-    assert len(lines) == 1 and lines[0].startswith(f"error: {cases / 'good-1.yaml'} [BATCH-G1] could not be rendered: ")
+    assert len(lines) == 1 and lines[0].startswith(f"error: {cases / 'good-1.yaml'} [BATCH-G1] could not be written: ")
     summary, rows, _ = read_summary(out)
     failed = next(c for c in summary["cases"] if c["case_id"] == "BATCH-G1")
-    assert failed["status"] == "failed" and failed["stage"] == "render"
+    assert failed["status"] == "failed" and failed["stage"] == "write"
     assert not list(out.glob(".partial-*"))
 
 

@@ -4,6 +4,7 @@ cleanly with --fail-fast); no partial file or folder remains. Runs the real CLI.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -156,3 +157,103 @@ def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path)
     assert (first + stdout).count("case produced") == 8, stdout
     assert len([p for p in out.glob("FAULT-*")]) == 8
     no_partials(out)
+
+
+# ---------------------------------------------------------------- replacing a case folder (hostile round 2)
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory):
+    """One case produced by a batch; each test works on a copy of its output folder."""
+    inputs = cases(tmp_path_factory.mktemp("replace-in"), 1)
+    out = tmp_path_factory.mktemp("replace-out") / "out"
+    result = run("batch", inputs, "--out", out, "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    return inputs, out
+
+
+def copied(produced, tmp_path) -> Path:
+    shutil.copytree(produced[1], tmp_path / "out")
+    return tmp_path / "out"
+
+
+def statuses(out: Path) -> dict[str, str]:
+    rows = json.loads((out / "batch-summary.json").read_text(encoding="utf-8"))["cases"]
+    return {row["case_id"]: row["status"] for row in rows}
+
+
+def test_a_kill_between_the_two_renames_loses_nothing_and_the_next_run_puts_the_folder_back(produced, tmp_path):
+    out = copied(produced, tmp_path)
+    before = (out / "FAULT-00" / "manifest.json").read_bytes()
+    holder = out / ".partial~old-k3j4h5"  # where the old folder waits between the two renames
+    holder.mkdir()
+    os.replace(out / "FAULT-00", holder / "FAULT-00")
+    (out / ".partial-FAULT-00-x8y9z0" / "filings").mkdir(parents=True)  # the new one, half written
+    result = run("batch", produced[0], "--out", out, "--workers", "1", "--resume")
+    assert result.returncode == 0, result.stderr
+    assert "FAULT-00: its folder, left aside by an interrupted run, was put back" in result.stderr
+    assert statuses(out) == {"FAULT-00": "skipped"}  # the old packet, whole again, is the one resumed
+    assert (out / "FAULT-00" / "manifest.json").read_bytes() == before
+    no_partials(out)
+    assert not list(out.glob(".partial~*"))
+
+
+def test_a_replaced_folder_left_behind_with_an_edit_in_it_is_kept(produced, tmp_path):
+    out = copied(produced, tmp_path)
+    holder = out / ".partial~old-k3j4h5"
+    holder.mkdir()
+    shutil.copytree(out / "FAULT-00", holder / "FAULT-00")
+    review = holder / "FAULT-00" / "attorney" / "review_sheet.pdf"
+    review.write_bytes(review.read_bytes() + b"\n% edited\n")
+    result = run("batch", produced[0], "--out", out, "--workers", "1", "--resume")
+    assert result.returncode == 0, result.stderr
+    kept = list(out.glob("FAULT-00~kept-*"))
+    assert len(kept) == 1 and (kept[0] / "attorney" / "review_sheet.pdf").read_bytes().endswith(b"% edited\n")
+    assert f"kept as {kept[0].name}" in result.stderr
+    assert not list(out.glob(".partial*"))
+
+
+def planted_outside_path(folder: Path) -> None:
+    """A manifest that lists a file outside the case folder (with its right hash): never to be read."""
+    secret = folder.parent.parent / "secret.txt"
+    secret.write_text("another client's data\n", encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].append({"path": "../../secret.txt", "sha256": hashlib.sha256(secret.read_bytes()).hexdigest()})
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def made_with_only(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["only"] = ["review_sheet"]  # as `generate --only review_sheet` records it
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["umask", "only", "templates", "planted"])
+def test_resume_redoes_a_case_made_with_other_options(produced, tmp_path, change):
+    out = copied(produced, tmp_path)
+    options: list[str | Path] = []
+    if change == "umask":
+        options = ["--umask", "027"]
+    elif change == "templates":
+        assert run("templates", "export", tmp_path / "mine").returncode == 0
+        options = ["--templates", tmp_path / "mine"]
+    else:
+        (planted_outside_path if change == "planted" else made_with_only)(out / "FAULT-00")
+    result = run("batch", produced[0], "--out", out, "--workers", "1", "--resume", *options)
+    assert result.returncode == 0, result.stderr
+    assert statuses(out) == {"FAULT-00": "produced"}
+    manifest = json.loads((out / "FAULT-00" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["only"] is None and all(not f["path"].startswith("..") for f in manifest["files"])
+    mode = 0o640 if change == "umask" else 0o600
+    assert all((p.stat().st_mode & 0o777) == mode for p in (out / "FAULT-00").rglob("*") if p.is_file())
+
+
+def test_batch_never_deletes_a_folder_named_like_a_case(produced, tmp_path):
+    """Hostile finding 3, for batch: an attorney's own folder named like the case id."""
+    out = tmp_path / "out"
+    (out / "FAULT-00").mkdir(parents=True)
+    (out / "FAULT-00" / "scan.pdf").write_bytes(b"%PDF-1.4 a scan")
+    for options in ((), ("--force",), ("--resume",)):
+        result = run("batch", produced[0], "--out", out, "--workers", "1", *options)
+        assert result.returncode == 1
+        assert "[FAULT-00] could not be written: FAULT-00 exists and is not a packet folder" in result.stderr
+        assert [p.name for p in (out / "FAULT-00").iterdir()] == ["scan.pdf"]

@@ -146,3 +146,16 @@ def test_samples_have_instructions_for_each_court_they_file_in(renderers, sample
     letters = {p.split("/")[1] for p in outputs if p.startswith("filings/") and p.endswith("/cover_letter.pdf")}
     pages = {p.split("-", 1)[1].removesuffix(".pdf") for p in outputs if p.startswith("attorney/filing_instructions")}
     assert letters == pages and pages
+
+
+@pytest.mark.render
+def test_the_attorney_s_copy_holds_each_court_s_instructions_and_no_filing_does(renderers):
+    files = ed.build_packet(valid(TWO_PLACES), renderers=renderers).files
+    binder = text(files["attorney/attorney-copy.pdf"])
+    assert "Clerk, Superior Court, Geographical Area No. 14 101 Lafayette Street Hartford, CT 06106" in binder
+    assert "Clerk, Superior Court for Juvenile Matters at New Haven 239 Whalley Avenue New Haven, CT 06511" in binder
+    assert "No filing fee" in binder
+    bound = [path for path in files if path.startswith("filings/") and path.endswith("/filing.pdf")]
+    assert len(bound) == 2
+    for path in bound:
+        assert "No filing fee" not in text(files[path]) and "JD-CL-12" not in text(files[path])

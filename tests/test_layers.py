@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs", "erasure_docs.errors", "erasure_docs.text", "erasure_docs.citations",
      "erasure_docs.offense_class", "erasure_docs.courts", "erasure_docs.crossfield", "erasure_docs.model",
-     "erasure_docs.paths", "erasure_docs.files", "erasure_docs.law", "erasure_docs.i18n"),
+     "erasure_docs.paths", "erasure_docs.files", "erasure_docs.law", "erasure_docs.i18n", "erasure_docs.branding"),
     ("erasure_docs.reading", "erasure_docs.columns", "erasure_docs.sheetio", "erasure_docs.workbook",
      "erasure_docs.spreadsheet", "erasure_docs.loading"),  # the case file (and the intake workbook), read
     ("erasure_docs.rules", "erasure_docs.readiness"),  # the law: tables, pathways, engine, the document plan
@@ -25,8 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs.packet",),
     ("erasure_docs.api",),
     ("erasure_docs.batch", "erasure_docs.summary", "erasure_docs.verify", "erasure_docs.web",
-     "erasure_docs.custom_templates"),
-    ("erasure_docs.cli", "erasure_docs.__main__", "erasure_docs.templates_build", "erasure_docs.docs_build"),
+     "erasure_docs.custom_templates", "erasure_docs.templates_build"),
+    ("erasure_docs.cli", "erasure_docs.__main__", "erasure_docs.docs_build"),
 ]
 
 

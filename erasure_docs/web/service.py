@@ -52,7 +52,7 @@ class Service:
     def generate(self, case: Any, input_sha256: str, out_dir: Path) -> Path:
         """Build the case folder and write it (atomically, owner-only) under `out_dir`."""
         packet = self.build(case, input_sha256)
-        return ed.write_packet(packet, out_dir, file_mode=0o600)
+        return ed.write_packet(packet, out_dir, file_mode=0o600, force=True)  # edits are kept in <id>~kept-…
 
 
 def zip_files(files: dict[str, bytes], prefix: str) -> bytes:

@@ -122,8 +122,10 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
 
     by_id(driver, "generate").click()
     wait_for(lambda: driver.current_url.endswith("/filings"), timeout=180)
-    wait_for(lambda: all(img.get_attribute("naturalWidth") not in (None, "0")
-                         for img in driver.find_elements("css selector", "img.thumb")))
+    thumbs = driver.find_elements("css selector", "img.thumb")
+    assert len(thumbs) == 1  # one court, one filing set, one picture of its first page
+    wait_for(lambda: all(img.get_attribute("naturalWidth") not in (None, "0") for img in thumbs))
+    assert "G.A. 14" in thumbs[0].get_attribute("alt")
     accessible(driver, "04-filing-sets")
 
     before = set(driver.downloads.iterdir())
@@ -133,7 +135,12 @@ def test_a_case_from_an_empty_form_to_its_filing_sets(live, browser):
         names = opened.namelist()
         application = next(n for n in names if n.endswith("application_54_95c.pdf"))
         pdf = opened.read(application)
+        bound = [n for n in names if n.startswith("WEB-2026-0001/filings/") and n.endswith("/filing.pdf")]
+        bound_text = subprocess.run(["pdftotext", "-", "-"], input=opened.read(bound[0]), capture_output=True,
+                                    check=True).stdout.decode() if len(bound) == 1 else ""
     assert all(n.startswith("WEB-2026-0001/") for n in names) and "WEB-2026-0001/manifest.json" in names
+    assert application.startswith("WEB-2026-0001/filings/") and len(bound) == 1
+    assert "Filing page 1 of" in bound_text and "H14H-CR15-0123456-S" in bound_text
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "H14H-CR15-0123456-S" in text and "O'Neil" in text
 

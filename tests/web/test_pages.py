@@ -4,6 +4,8 @@ can be downloaded."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -14,6 +16,10 @@ import erasure_docs as ed
 from tests.web.conftest import ROOT
 
 SAMPLES = sorted((ROOT / "sample_cases").glob("*.yaml"))
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 class FormFields(HTMLParser):
@@ -119,8 +125,19 @@ def test_one_court_s_files_and_the_whole_folder_download(live):
     response = client.post(f"/cases/{case_id}/generate", data={"csrf": csrf})
     assert response.status_code == 303 and response.headers["location"].endswith("/filings")
     page = client.get(f"/cases/{case_id}/filings").text
-    links = sorted(set(__import__("re").findall(r'href="(/cases/[^"]+/files/[^"?]+\.pdf)"', page)))
-    assert links
+    links = sorted(set(re.findall(r'href="(/cases/[^"]+/files/[^"?]+\.pdf)"', page)))
+    manifest = json.loads(client.get(f"/cases/{case_id}/files/manifest.json").content)
+    sets = manifest["filing_sets"]
+    bound = [link for link in links if link.endswith("/filing.pdf")]
+    assert len(sets) >= 2 and len(bound) == len(sets)  # one bound filing per court, each downloadable
+    assert len(re.findall(r'<img[^>]+class="thumb"', page)) == len(sets)
+    for filing in sets:  # each court's bound PDF holds its own dockets and no other court's
+        link = next(link for link in bound if link.endswith(f"/files/{filing['bound']}"))
+        text = pdf_text(client.get(link).content)
+        others = [d for s in sets if s is not filing for d in s["dockets"]]
+        assert all(docket in text for docket in filing["dockets"]) and not any(d in text for d in others)
+        thumb = client.get(f"/cases/{case_id}/thumb/{filing['bound']}")
+        assert thumb.status_code == 200 and thumb.content.startswith(b"\x89PNG")
     pdf = client.get(links[0])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
     assert client.get(links[0] + "?inline=1").headers["content-disposition"].startswith("inline")
