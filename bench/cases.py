@@ -43,7 +43,7 @@ def synthetic_case(number: int, charges: int = 2) -> dict:
                          "disposition": "convicted", "disposition_date": (offense + dt.timedelta(days=60)).isoformat(),
                          "related_to_trafficking": True, "victims": v} for s, d, v in statutes[:charges]],
         }],
-        "filing": {"prosecutor_office": "Office of the State's Attorney", "request_hearing": True,
+        "filing": {"request_hearing": True,  # each docket is served on the office the court directory names
                    "seal_affidavit": True},
     }
 

@@ -16,13 +16,15 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from erasure_docs.api import (Case, ErasureDocsError, FolderExists, InputRef, LoadedCase, NotAPacketFolder,
-                                  Packet, PacketOptionError, Problem, Renderers, Report, Written, build_packet,
-                                  check, document_kinds, load_cases, validate, work_copy, write_case_folder,
+                                  Packet, PacketOptionError, Problem, Renderers, Repacked, RepackError, Report,
+                                  WordNotExported, Written, build_packet, check, check_writable, document_kinds,
+                                  load_cases, plan_for_folder, repack_folder, validate, work_copy, write_case_folder,
                                   write_packet, write_work_copy)
 
 __all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
-           "PacketOptionError", "Problem", "Renderers", "Report", "Written", "__version__", "build_packet", "check",
-           "document_kinds", "load_cases", "validate", "work_copy", "write_case_folder", "write_packet",
+           "PacketOptionError", "Problem", "RepackError", "Repacked", "Renderers", "Report", "WordNotExported",
+           "Written", "__version__", "build_packet", "check", "check_writable", "document_kinds", "load_cases",
+           "plan_for_folder", "repack_folder", "validate", "work_copy", "write_case_folder", "write_packet",
            "write_work_copy"]
 
 

@@ -20,22 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Written, atomic_write, json_bytes,
-                                refuse_to_replace, sha256, write_folder)
+from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Written, atomic_write, is_case_folder,
+                                json_bytes, made_by_hand, read_folder_manifest, refuse_to_replace, sha256,
+                                write_folder)
 from erasure_docs.loading import load_case_file, load_inputs
 from erasure_docs.model import Case
 from erasure_docs.packet import FORMATS, Packet, build, plan_documents
 from erasure_docs.reading import SHEET_SUFFIXES, InputRef, LoadedCase, Problem, validate_data
 from erasure_docs.redact import redact_case
 from erasure_docs.render import Renderers
+from erasure_docs.repack import (Repacked, RepackError, WordNotExported, is_derived, read_case_folder, repack,
+                                 repack_folder as repack_case_folder)
 from erasure_docs.rules.documents import TITLES
 from erasure_docs.rules.engine import evaluate
 from erasure_docs.rules.outcome import Report
 
 __all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
-           "PacketOptionError", "Problem", "Renderers", "Report", "Written", "build_packet", "check", "check_writable",
-           "document_kinds", "load_cases", "validate", "work_copy", "write_case_folder", "write_packet",
-           "write_work_copy"]
+           "PacketOptionError", "Problem", "RepackError", "Repacked", "Renderers", "Report", "WordNotExported",
+           "Written", "build_packet", "check", "check_writable", "document_kinds", "load_cases", "plan_for_folder",
+           "repack_folder", "validate", "work_copy", "write_case_folder", "write_packet", "write_work_copy"]
 
 PathLike = str | Path
 
@@ -123,14 +126,77 @@ def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MOD
     return write_case_folder(packet, out_dir, file_mode=file_mode, force=force).folder
 
 
-def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE,
-                      force: bool = False) -> Written:
+def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE, force: bool = False,
+                      redo: Iterable[str] | None = None, renderers: Renderers | None = None) -> Written:
     """Write a packet to `out_dir/<case_id>/`, whole or not at all. Files get `file_mode` exactly; folders the
     same plus the search bit. An existing case folder is never overwritten unless `force`
     (FolderExists), and a folder of that name erasure-docs did not make never (NotAPacketFolder). With
     `force`, files of the old folder edited or added by a person are kept: the old folder is renamed to
-    `<case_id>~kept-<time>` (Written.backup) and Written.kept names them."""
-    return write_folder(Path(out_dir), packet.case_id, packet.files, file_mode, replace=force)
+    `<case_id>~kept-<time>` (Written.backup) and Written.kept names them.
+
+    `redo` (`generate --only`): the document kinds this packet redoes in an existing case folder. The folder
+    keeps everything else: each document a person edited is carried over and recorded as edited (the bound
+    sets and the attorney's copy are bound again with it, repack.py), files a person added stay. A redone
+    document that was edited needs `force` (the old folder is then kept). Build the packet with
+    `plan_for_folder`'s documents and formats."""
+    target = Path(out_dir) / packet.case_id
+    files = packet.files
+    edited: tuple[str, ...] = ()
+    unexported: tuple[str, ...] = ()
+    if redo is not None and is_case_folder(target):
+        merged = merge_into_folder(packet, target, set(redo), force, renderers)
+        files, edited, unexported = merged.files, merged.edited, merged.unexported
+        force = True  # whatever the merged folder does not hold as it was is kept aside by write_folder
+    written = write_folder(Path(out_dir), packet.case_id, files, file_mode, replace=force)
+    return written._replace(edited=edited, unexported=unexported)
+
+
+def plan_for_folder(out_dir: PathLike, case_id: str, only: Iterable[str],
+                    formats: Iterable[str]) -> tuple[set[str] | None, tuple[str, ...]]:
+    """`generate --only` into an existing case folder: the documents and formats to build so that the folder
+    keeps all it holds (None: every document)."""
+    manifest = read_folder_manifest(Path(out_dir) / case_id)
+    wanted, chosen = set(only), tuple(formats)
+    if manifest is None or manifest.get("case_id") != case_id:
+        return wanted, chosen
+    before = manifest.get("only")
+    documents = None if before is None else wanted | {str(k) for k in before}
+    recorded = [f for f in manifest.get("formats", []) if f in FORMATS]
+    return documents, tuple(f for f in FORMATS if f in chosen or f in recorded)
+
+
+def merge_into_folder(packet: Packet, folder: Path, redo: set[str], force: bool,
+                      renderers: Renderers | None) -> Repacked:
+    old, _ = read_case_folder(folder)
+    by_hand = made_by_hand(folder)
+    redone = [p for p in by_hand if p in packet.files and document_kind(p) in redo]
+    if redone and not force:
+        raise FolderExists(f"{folder.name}: {len(redone)} of the files --only redoes were edited after generation "
+                           f"({', '.join(redone[:6])}); nothing was written. Add --force to redo them (the old "
+                           "folder is then kept beside the new one)")
+    files = dict(packet.files)
+    files.update({p: old[p] for p in by_hand if p in packet.files and document_kind(p) not in redo
+                  and not is_derived(p, packet.manifest)})
+    merged = repack(files, packet.manifest, renderers=renderers, allow_unexported=True)
+    listed = {str(e.get("path")) for e in packet.manifest["files"]}
+    added = {p: old[p] for p in by_hand if p not in listed and p not in packet.files}
+    return Repacked({**merged.files, **added}, merged.manifest, merged.edited, merged.rebuilt, (),
+                    merged.unexported)
+
+
+def document_kind(path: str) -> str:
+    """'filings/ga-14-hartford/H14H-CR15-1/application_54_95c.pdf' → 'application_54_95c'."""
+    name = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    return name.split("-", 1)[0]
+
+
+def repack_folder(folder: PathLike, *, renderers: Renderers | None = None, convert_word: bool = False) -> Repacked:
+    """`erasure-docs repack`: record the documents edited after generation in a case folder and bind its filing
+    sets and attorney's copy again from its documents' PDFs (repack.py). `convert_word`: make the PDF of an
+    edited Word file with LibreOffice (else WordNotExported names the PDFs to export). The folder is written
+    again whole or not at all."""
+    repacked, _ = repack_case_folder(Path(folder), renderers=renderers, convert_word=convert_word)
+    return repacked
 
 
 def check_writable(out_dir: PathLike, case_id: str, *, force: bool = False) -> None:

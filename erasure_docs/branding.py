@@ -44,13 +44,13 @@ class Branding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     firm: str = Field(default="", max_length=120)
-    address_lines: tuple[str, ...] = Field(default=(), max_length=6)
+    address_lines: list[str] = Field(default_factory=list, max_length=6)
     logo: str | None = None
     logo_height: float = Field(default=0.75, ge=0.25, le=2)
 
     @field_validator("firm", "address_lines")
     @classmethod
-    def _plain_text(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    def _plain_text(cls, value: str | list[str]) -> str | list[str]:
         for text in [value] if isinstance(value, str) else value:
             if set(text) & FORBIDDEN:
                 raise ValueError("may not hold braces or control characters")
@@ -86,7 +86,7 @@ def load(folder: Path) -> tuple[Branding, Path | None]:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "(top)"
-        raise BrandingError(f"{FILE_NAME}: {where}: {error['msg']}") from None
+        raise BrandingError(f"{FILE_NAME}: {where}: {error['msg'].removeprefix('Value error, ')}") from None
     if branding.logo is None:
         return branding, None
     logo = folder / branding.logo

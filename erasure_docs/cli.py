@@ -338,7 +338,8 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @AS_OF
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="Formats to write: docx, pdf or both.")
 @click.option("--only", "only", multiple=True, metavar="DOC",
-              help="Write only these documents (repeatable), e.g. --only application_54_95c.")
+              help="Write only these documents (repeatable), e.g. --only application_54_95c. Into an existing case "
+                   "folder: redo just these; the rest of the folder stays, edits included.")
 @click.option("--require-ready", is_flag=True,
               help="Exit with status 1 when the packet is a draft (it is still written, marked as a draft).")
 @FORCE
@@ -358,7 +359,8 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
 
     A case folder that exists is never overwritten: generate refuses unless --force (then anything edited or
     added since is kept in <case_id>~kept-<time>), and a folder of that name erasure-docs did not make is
-    never touched.
+    never touched. With --only, an existing folder keeps everything but those documents: documents you
+    edited stay as you edited them (recorded in the manifest; the bound sets are bound again with them).
 
     \b
     Example:
@@ -397,11 +399,15 @@ def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tup
     for item in cases:
         assert item.case is not None
         try:
-            api.check_writable(out_dir, item.case.case_id, force=force)  # before a second is spent rendering
-            packet = api.build_packet(item.case, renderers=renderers, formats=chosen, only=only,
+            # before a second is spent rendering; --only adds to an existing folder
+            api.check_writable(out_dir, item.case.case_id, force=force or only is not None)
+            documents, formats = (api.plan_for_folder(out_dir, item.case.case_id, only, chosen) if only
+                                  else (None, chosen))
+            packet = api.build_packet(item.case, renderers=renderers, formats=formats, only=documents,
                                       templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            written = api.write_case_folder(packet, out_dir, file_mode=file_mode, force=force)
-        except (api.FolderExists, api.NotAPacketFolder) as exc:
+            written = api.write_case_folder(packet, out_dir, file_mode=file_mode, force=force, redo=only,
+                                            renderers=renderers)
+        except (api.FolderExists, api.NotAPacketFolder, api.RepackError) as exc:
             click.echo(f"error: {item.source} [{item.case_id}]: {exc}", err=True)
             status = 1
             continue
@@ -415,6 +421,11 @@ def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tup
         if written.backup is not None:
             click.echo(f"{packet.case_id}: {len(written.kept)} files of the old folder were edited or added since it "
                        f"was made; the old folder is kept as {written.backup}", err=True)
+        for path in written.edited:
+            click.echo(f"{packet.case_id}: kept as you edited it (recorded as edited after generation): {path}")
+        if written.unexported:
+            click.echo(f"{packet.case_id}: {api.WordNotExported(list(written.unexported))}; then run erasure-docs "
+                       f"repack {written.folder}", err=True)
         readiness = packet.report.readiness
         assert readiness is not None  # evaluate() always assesses it
         if readiness.ready:
@@ -548,6 +559,49 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     text += f" ({drafts} draft{'s' if drafts != 1 else ''}: see the ready and blockers columns)" if drafts else ""
     click.echo(f"{text or 'nothing to do'} in {result.wall_seconds:.1f} s{where}")
     sys.exit(status)
+
+
+@main.command()
+@click.argument("case_folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--convert-word", is_flag=True,
+              help="Make the PDF of each Word file edited since with LibreOffice (soffice), instead of exporting "
+                   "it from Word yourself.")
+def repack(case_folder: Path, convert_word: bool) -> None:
+    """Bring edits into the filing: record which documents of CASE_FOLDER were edited after generation, and bind
+    each court's filing.pdf and the attorney's copy again from the documents' PDFs in the folder (including
+    PDFs exported from Word after editing). `verify` then reports those documents as "edited after generation
+    by the preparer".
+
+    Edit a document's .docx in Word, export it over its .pdf (File > Save As > PDF, same name and folder), then
+    repack. A Word file edited without a new PDF is named (or converted with --convert-word where LibreOffice
+    is installed). An edited document must keep its page count (the cover letter gives filing pages). The
+    folder is written again whole or not at all. Exit status 0 when repacked, 1 when it could not be.
+
+    \b
+    Example:
+      erasure-docs repack output/CLINIC-2026-0013
+      erasure-docs repack output/CLINIC-2026-0013 --convert-word
+    """
+    from erasure_docs.repack import libreoffice
+
+    if convert_word and libreoffice() is None:
+        click.echo("error: LibreOffice (soffice) is not installed, so --convert-word cannot be used: export the "
+                   "edited Word files to PDF from Word, then run repack without it", err=True)
+        sys.exit(1)
+    try:
+        result = api.repack_folder(case_folder, convert_word=convert_word)
+    except ErasureDocsError as exc:
+        click.echo(f"error: {case_folder}: {exc}", err=True)
+        sys.exit(1)
+    for path in result.converted:
+        click.echo(f"converted with LibreOffice: {path}")
+    for path in result.edited:
+        click.echo(f"edited after generation: {path}")
+    for path in result.rebuilt:
+        click.echo(f"bound again: {path}")
+    count = len(result.edited)
+    click.echo(f"{result.manifest['case_id']}: repacked; {count} document file{'s' if count != 1 else ''} edited "
+               f"after generation, recorded in manifest.json (check with: erasure-docs verify {case_folder})")
 
 
 @main.command()
@@ -708,7 +762,7 @@ def templates_check(folder: Path) -> None:
     """Render both formats of every document in FOLDER against every sample case. Reports built templates
     that are not what their sources build, each unknown or misspelled variable (with the template and the
     line (HTML) or the paragraph's text (Word) where it stands, and the name it is probably meant to be), and
-    every document whose Word and PDF texts differ (with the first differing paragraph).
+    every document whose Word and PDF texts differ (with the first differing paragraph), and sentences of the letter to the client that have no translation.
 
     Exit status 0 when there is no problem, 1 otherwise.
 

@@ -39,7 +39,26 @@ def items(value: Any) -> list[dict]:
 
 
 def normalise_docket(docket: str) -> str:
-    return re.sub(r"[\s-]", "", docket).upper()
+    """Two docket numbers are the same docket when their letters and digits agree, whatever the case: the
+    file names of a docket's papers keep only those (and '-'), and some disks ignore case."""
+    return re.sub(r"[^A-Za-z0-9]", "", docket).upper()
+
+
+# The most one case may hold in all (model.py has the per-list maxima; docs/case-file.md lists them all).
+MAX_CHARGES, MAX_VICTIMS = 200, 100
+
+
+def size_problems(data: dict) -> Problems:
+    charges = [charge for record in items(data.get("records")) for charge in items(record.get("charges"))]
+    victims = sum(len(items(charge.get("victims"))) for charge in charges)
+    found: Problems = []
+    if len(charges) > MAX_CHARGES:
+        found.append(("records", f"hold {len(charges)} charges in all; a case may hold at most {MAX_CHARGES} "
+                                 "(split it into several cases)"))
+    if victims > MAX_VICTIMS:
+        found.append(("records", f"name {victims} victims in all; a case may name at most {MAX_VICTIMS} "
+                                 "(split it into several cases)"))
+    return found
 
 
 def dated_fields(data: dict) -> Iterator[tuple[str, dt.date]]:
@@ -130,8 +149,11 @@ def cross_field_problems(data: dict) -> Problems:
         if isinstance(docket, str) and docket.strip():
             key = normalise_docket(docket)
             if key in seen:
-                found.append((f"records[{i}].docket_number", f"{docket.strip()} appears twice (also records[{seen[key]}])"))
+                found.append((f"records[{i}].docket_number",
+                              f"is the same docket as records[{seen[key]}].docket_number (only letters and digits "
+                              "count, in either case); list each docket once"))
             seen.setdefault(key, i)
+    found += size_problems(data)
     filing = mapping(data.get("filing"))
     filed, hearing = as_date(filing.get("date")), as_date(filing.get("hearing_date"))
     if filed and hearing and hearing < filed:

@@ -339,11 +339,11 @@ def check_document(folder: Path, kind: str, contexts: list[dict[str, Any]]) -> l
         found = first_difference(word_text, html_paragraphs(pdf_text))
         if found is not None:
             differs = True
+            where = html_line(folder, kind, found[1])
             problems[("differ", kind)] = TemplateProblem(
                 docx_path.name, f"paragraph {_quote(found[0], found[2])}",
                 f"the Word and PDF texts of {kind} differ (sample case {context['case_id']}): the PDF has "
-                f"{_quote(found[1], found[3])} ({html_line(folder, kind, found[1])}); edit {SOURCE}/{kind}.yaml and run "
-                "`erasure-docs templates build` so that both formats follow")
+                f"{_quote(found[1], found[3])} ({where}); {_remedy(folder, kind, where)}")
     return list(problems.values())
 
 
@@ -394,7 +394,7 @@ def check_templates(folder: Path, cases: list[Path] | None = None) -> list[Templ
                 mine = [c for c in contexts if c["doc"]["kind"] in ENVELOPES[path.stem]]
                 problems += bounded(sandbox, path.name, check_template, (path, mine, ENVELOPES[path.stem]), len(mine))
             elif path.suffix in (".html", ".docx") and path.stem not in TITLES and not path.stem.startswith("_") \
-                    and path.stem != "summary":
+                    and path.stem != "summary" and path.name != REFERENCE:
                 problems.append(TemplateProblem(path.name, "(file)", "not a document of the packet; known "
                                                                       f"documents: {', '.join(TITLES)}"))
         for kind in TITLES:
@@ -403,6 +403,7 @@ def check_templates(folder: Path, cases: list[Path] | None = None) -> list[Templ
                 problems += bounded(sandbox, f"{kind}.html", check_document, (folder, kind, mine), 2 * len(mine))
     finally:
         sandbox.stop()
+    problems += translation_problems(folder, links)
     return list(dict.fromkeys(problems))  # a partial's problem once, not once per document that includes it
 
 
@@ -424,7 +425,7 @@ def build_problems(folder: Path) -> list[TemplateProblem]:
     try:
         built = folder_build(folder)
     except ErasureDocsError as exc:
-        return [TemplateProblem(f"{SOURCE}/", "(build)", str(exc))]
+        return [TemplateProblem("templates build", "(would fail)", str(exc))]
     problems = []
     for name, data in built.items():
         path = folder / name
@@ -517,6 +518,16 @@ def first_difference(word: list[str], pdf: list[str]) -> tuple[str, str, str, st
 LITERAL = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}|<[^>]*>")
 
 
+def _remedy(folder: Path, kind: str, where: str) -> str:
+    """What to do: a text with a source changes there; a partial without one is the PDF's alone."""
+    file = where.split(" line ")[0]
+    stem = Path(file).stem
+    if stem.startswith("_") and not (folder / SOURCE / f"{stem}.yaml").exists():
+        return (f"{file} shapes the PDF only (the Word files write that piece themselves): undo the change "
+                "there, and change the wording of both formats in the sources")
+    return f"edit {SOURCE}/{stem}.yaml and run `erasure-docs templates build` so that both formats follow"
+
+
 def html_line(folder: Path, kind: str, paragraph: str) -> str:
     """The template file and line that most likely wrote a rendered paragraph: the line sharing the most
     literal text with it, in the document's template or a partial it includes."""
@@ -530,3 +541,34 @@ def html_line(folder: Path, kind: str, paragraph: str) -> str:
             if score > best:
                 best, where = score, f"{name} line {number}"
     return where
+
+
+def translation_problems(folder: Path, links: list[str]) -> list[TemplateProblem]:
+    """A translated document (the letter to the client) whose sentences the project's catalogs do not
+    translate: a letter in that language would print them in English, in the middle of the client's language."""
+    from jinja2.ext import babel_extract
+
+    from erasure_docs import i18n
+
+    problems = []
+    for path in sorted(folder.glob("*.html")):
+        if path.name in links:
+            continue  # reported as a link
+        try:
+            text = safe_files.read_text(folder, path.name)
+        except ErasureDocsError:
+            continue  # reported by check_document (not UTF-8, too large)
+        if path.stem not in TITLES or "{% trans" not in text:
+            continue
+        found = [(line, message) for line, _function, message, _comments in babel_extract(
+            io.BytesIO(text.encode("utf-8")), ["_", "gettext", "ngettext"], [], {"extensions": "jinja2.ext.i18n"})
+            if isinstance(message, str)]
+        for language in i18n.languages()[1:]:
+            missing = [(line, message) for line, message in found if message not in i18n.messages(language)]
+            if missing:
+                line, message = missing[0]
+                more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+                problems.append(TemplateProblem(path.name, f"line {line}", (
+                    f"the sentence {_quote(message)}{more} has no translation into '{language}': a letter in that "
+                    "language would print it in English; keep the built-in wording for letters in other languages")))
+    return problems

@@ -34,11 +34,14 @@ class FolderExists(ErasureDocsError, FileExistsError):
 
 class Written(NamedTuple):
     """A case folder written: where, the files of the old folder a person had made or changed that the new one
-    does not hold, and where the old folder was kept for them (None: nothing to keep)."""
+    does not hold, and where the old folder was kept for them (None: nothing to keep); with `--only`, the
+    edited documents carried into the new folder."""
 
     folder: Path
     kept: tuple[str, ...] = ()
     backup: Path | None = None
+    edited: tuple[str, ...] = ()  # documents the folder holds as a person edited them (recorded in its manifest)
+    unexported: tuple[str, ...] = ()  # Word files among them whose PDF is still the generated one
 
 
 def sha256(data: bytes) -> str:
@@ -84,16 +87,17 @@ def atomic_write(path: Path, data: bytes, file_mode: int = FILE_MODE) -> Path:
 
 
 def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode: int = FILE_MODE, *,
-                 replace: bool = False) -> Written:
+                 replace: bool = False, case_id: str | None = None) -> Written:
     """Write every file under a hidden temporary folder, then rename it into place. An existing folder of that
     name is replaced only when it is a case folder erasure-docs made and `replace` is given; whatever a person
     made in it that the new folder does not hold as it is (a file edited after generation, a file added) is
-    kept: the old folder is renamed to `<name>~kept-<time>` beside it instead of being deleted."""
+    kept: the old folder is renamed to `<name>~kept-<time>` beside it instead of being deleted. `case_id`: the
+    case the old folder's manifest must name (default: the folder's name)."""
     folder_mode = dir_mode(file_mode)
     out_dir.mkdir(parents=True, exist_ok=True, mode=folder_mode)
     target = out_dir / name
     recover_leftovers(out_dir, name)
-    refuse_to_replace(target, replace)
+    refuse_to_replace(target, replace, case_id)
     staging = Path(tempfile.mkdtemp(prefix=f"{HIDDEN_PREFIX}{name}-", dir=out_dir))
     kept: list[str] = []
     backup: Path | None = None
@@ -106,7 +110,7 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
                     (staging / folder).chmod(folder_mode)
             write_private(path, data, file_mode)
         staging.chmod(folder_mode)
-        refuse_to_replace(target, replace)  # again: the folder may have appeared while rendering
+        refuse_to_replace(target, replace, case_id)  # again: the folder may have appeared while rendering
         if target.exists():
             kept = [p for p in made_by_hand(target) if outputs.get(p) != (target / p).read_bytes()]
             if kept:  # a visible, lasting name first: a kill between the renames loses nothing
@@ -126,12 +130,12 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
     return Written(target, tuple(kept), backup)
 
 
-def refuse_to_replace(target: Path, replace: bool) -> None:
+def refuse_to_replace(target: Path, replace: bool, case_id: str | None = None) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise NotAPacketFolder(f"{target.name} exists and is not a packet folder; refusing to replace it")
     if not target.exists():
         return
-    if not is_case_folder(target):
+    if not is_case_folder(target, case_id):
         raise NotAPacketFolder(f"{target.name} exists and is not a packet folder erasure-docs made (its "
                                f"{MANIFEST_NAME} is missing or names another case); nothing in it is touched: "
                                "move it or choose another --out")
@@ -164,10 +168,10 @@ def read_folder_manifest(folder: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def is_case_folder(folder: Path) -> bool:
-    """A folder erasure-docs made for the case of its name: its manifest says so."""
+def is_case_folder(folder: Path, case_id: str | None = None) -> bool:
+    """A folder erasure-docs made for that case (default: the case of its name): its manifest says so."""
     manifest = read_folder_manifest(folder)
-    return manifest is not None and manifest.get("case_id") == folder.name
+    return manifest is not None and manifest.get("case_id") == (case_id or folder.name)
 
 
 def generated_sha256(entry: dict[str, Any]) -> Any:
@@ -190,13 +194,19 @@ def made_by_hand(folder: Path) -> list[str]:
     """The files of a case folder that are not as erasure-docs wrote them: edited after generation (SHA-256
     other than the generated one in manifest.json), added (not listed) or replaced by a link."""
     manifest = read_folder_manifest(folder) or {"files": []}
-    generated = {str(e.get("path")): generated_sha256(e) for e in manifest["files"] if isinstance(e, dict)}
+    entries = {str(e.get("path")): e for e in manifest["files"] if isinstance(e, dict)}
     found = []
     for relative in folder_files(folder):
         path = folder / relative
         if relative == MANIFEST_NAME:
             continue
-        if path.is_symlink() or relative not in generated or sha256(path.read_bytes()) != generated[relative]:
+        entry = entries.get(relative)
+        if path.is_symlink() or entry is None:
+            found.append(relative)
+            continue
+        digest = sha256(path.read_bytes())
+        bound_again = "generated" in entry and not entry.get("edited_after_generation") and digest == entry.get("sha256")
+        if digest != generated_sha256(entry) and not bound_again:  # (a set repack bound again is made again)
             found.append(relative)
     return found
 

@@ -38,6 +38,8 @@ def load_case_file(path: Path, as_of: Any = None) -> LoadedCase:
     except InputError as exc:
         return LoadedCase(source, None, None, [exc.problem])
     case, invalid = validate_data(data, source, locate, as_of)
+    said = {p.path for p in problems if p.path}  # a value YAML could not read is reported once, by its tag
+    invalid = [p for p in invalid if p.path not in said]
     case_id = case.case_id if case else case_id_hint(data)
     for p in problems:
         p.case_id = case_id
@@ -69,12 +71,15 @@ def iter_inputs(paths: Iterable[str | Path], as_of: Any = None, sheet: str | Non
 
 
 def refuse_duplicate_id(item: LoadedCase, first_seen: dict[str, str]) -> LoadedCase:
+    """Case ids name folders, and some disks (macOS, Windows) ignore case: ids that differ only by case are
+    the same id."""
     if item.case_id is None:
         return item
-    if item.case_id in first_seen:
-        item.problems.append(Problem(item.source, f"case_id is used again in this batch (first in "
-                                                  f"{first_seen[item.case_id]})", item.case_id, "case_id"))
+    key = item.case_id.casefold()
+    if key in first_seen:
+        item.problems.append(Problem(item.source, f"case_id is used again in this batch, perhaps in other capitals "
+                                                  f"(first in {first_seen[key]})", item.case_id, "case_id"))
         item.case = None
     else:
-        first_seen[item.case_id] = item.source
+        first_seen[key] = item.source
     return item

@@ -8,16 +8,17 @@ a `CaseProblem` bound to the field path it is about.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
                       model_validator)
 from pydantic_core import PydanticCustomError
 
 from erasure_docs.citations import Citation
 from erasure_docs import courts
-from erasure_docs.crossfield import cross_field_problems
+from erasure_docs.crossfield import MAX_CHARGES, MAX_VICTIMS, cross_field_problems  # noqa: F401 - the limits, here too
 from erasure_docs.offense_class import OffenseClass
 from erasure_docs.text import clean
 
@@ -44,6 +45,32 @@ def clean_tree(value: Any, path: str = "") -> Any:
     return value
 
 
+def _date_value(value: Any) -> Any:
+    """A date is written YYYY-MM-DD (or is a date already): a number is never read as a date (Pydantic would
+    take 0 as 1970-01-01 and 1e9 as a day in 2001)."""
+    if isinstance(value, (dt.date, str)) or value is None:
+        return value
+    raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
+
+
+# The most one case may hold (docs/case-file.md, "Limits"): far above any real person's history, low enough
+# that one case cannot take a batch's memory and hours (200 dockets took over four minutes and a gigabyte).
+MAX_RECORDS = 50
+MAX_CHARGES_PER_RECORD = 50
+MAX_VICTIMS_PER_CHARGE = 20
+MAX_LIST = 20  # aliases, predicates, discretion factors
+MAX_EVIDENCE = 50
+# Case ids that would collide with what a batch writes next to the case folders, or that some disks refuse.
+RESERVED_CASE_IDS = re.compile(r"(?i)^(batch-summary(\..*)?|(con|prn|aux|nul|com\d|lpt\d)(\..*)?|.*\.)$")
+
+
+def _case_id_value(value: Any) -> Any:
+    if isinstance(value, str) and RESERVED_CASE_IDS.match(value.strip()):
+        raise PydanticCustomError("reserved_name", "is a name the tool or some disks reserve (batch-summary.*, "
+                                                   "CON, NUL, …, or ending in '.'); choose another case id")
+    return value
+
+
 def _limits(max_length: int, pattern: str | None = None) -> StringConstraints:
     return StringConstraints(min_length=1, max_length=max_length, pattern=pattern)
 
@@ -54,7 +81,8 @@ Name = Annotated[str, _limits(100), LINE]
 AddressLine = Annotated[str, _limits(200), LINE]
 Text = Annotated[str, _limits(1000), LINE]
 Narrative = Annotated[str, _limits(20_000), MULTILINE]
-CaseId = Annotated[str, _limits(64, r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"), LINE]
+CaseId = Annotated[str, _limits(64, r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"), LINE, AfterValidator(_case_id_value)]
+Date = Annotated[dt.date, BeforeValidator(_date_value)]
 Phone = Annotated[str, _limits(40, r"^[0-9+()./ x-]{7,40}$"), LINE]
 Email = Annotated[str, _limits(254, r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), LINE]
 State = Annotated[str, _limits(2, r"^[A-Z]{2}$"), LINE]
@@ -94,8 +122,8 @@ class Petitioner(Strict):
     middle_name: Name | None = None
     last_name: Name
     suffix: Suffix | None = None
-    aliases: list[Name] = []
-    date_of_birth: dt.date
+    aliases: Annotated[list[Name], Field(max_length=MAX_LIST)] = []
+    date_of_birth: Date
     # Circumstances that change the papers (docs/case-file.md): an affidavit translated for the client gets a
     # translator's certification; a non-citizen client gets the immigration warning on the review sheet.
     interpreter_language: Name | None = None
@@ -127,8 +155,8 @@ class Attorney(Strict):
 
 
 class Period(Strict):
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
 
 
 class EvidenceKind(str, Enum):
@@ -147,14 +175,14 @@ class EvidenceKind(str, Enum):
 class Evidence(Strict):
     kind: EvidenceKind
     description: Text | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     author: Text | None = None  # who signed it: "Special Agent J. Smith, Federal Bureau of Investigation"
 
 
 class Trafficking(Strict):
-    predicates: Annotated[list[Citation], Field(min_length=1)]
+    predicates: Annotated[list[Citation], Field(min_length=1, max_length=MAX_LIST)]
     period: Period | None = None
-    evidence: list[Evidence] = []
+    evidence: Annotated[list[Evidence], Field(max_length=MAX_EVIDENCE)] = []
     narrative: Narrative | None = None
 
 
@@ -200,7 +228,7 @@ class NoticeMethod(str, Enum):
 class Notice(Strict):
     method: NoticeMethod
     tracking_number: TrackingNumber | None = None
-    mailed_on: dt.date | None = None
+    mailed_on: Date | None = None
 
 
 class Victim(Strict):
@@ -214,16 +242,16 @@ class Charge(Strict):
     description: Text | None = None
     offense_class: OffenseClass | None = None
     max_term_years: Annotated[float, Field(gt=0, le=100)] | None = None
-    offense_date: dt.date | None = None
+    offense_date: Date | None = None
     disposition: Disposition
-    disposition_date: dt.date | None = None
+    disposition_date: Date | None = None
     sentence: Text | None = None
-    discharge_date: dt.date | None = None
+    discharge_date: Date | None = None
     related_to_trafficking: bool | None = None
     family_violence: bool = False  # a family violence crime (C.G.S. § 46b-38a): filed papers name victims by initials
-    victims: list[Victim] = []
+    victims: Annotated[list[Victim], Field(max_length=MAX_VICTIMS_PER_CHARGE)] = []
     no_identifiable_victim: bool = False  # the attorney's statement that an empty victim list is a decision
-    discretion_factors: list[Text] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))
+    discretion_factors: Annotated[list[Text], Field(max_length=MAX_LIST)] = []  # reasons for the court to exercise its discretion (§ 54-95c(d))
 
 class Prosecutor(Strict):
     """The office served with a docket's papers, when it is not the one the court directory names."""
@@ -236,35 +264,35 @@ class Record(Strict):
     docket_number: DocketNumber
     court: Court
     proceeding: Proceeding
-    arrest_date: dt.date | None = None
+    arrest_date: Date | None = None
     arresting_agency: Text | None = None
     name_on_record: Annotated[Name | None, Field(
         description="The name the court record carries, when it is not the petitioner's legal name")] = None
-    date_of_birth_on_record: Annotated[dt.date | None, Field(
+    date_of_birth_on_record: Annotated[Date | None, Field(
         description="The date of birth the court record carries, when it is not the petitioner's")] = None
     prosecutor: Annotated[Prosecutor | None, Field(
         description="The office to serve for this docket, when not the one the court directory names")] = None
-    charges: Annotated[list[Charge], Field(min_length=1)]
+    charges: Annotated[list[Charge], Field(min_length=1, max_length=MAX_CHARGES_PER_RECORD)]
 
 class Filing(Strict):
-    date: dt.date | None = None
+    date: Date | None = None
     # Deprecated (kept readable): the court directory names the office for each docket; see records[].prosecutor.
     prosecutor_office: Annotated[Text | None, Field(json_schema_extra={"deprecated": True})] = None
     prosecutor_address: Annotated[Address | None, Field(json_schema_extra={"deprecated": True})] = None
     request_hearing: bool = True
     seal_affidavit: bool = True
     use_initials: bool | None = None
-    hearing_date: dt.date | None = None  # when set, a notice of the hearing goes to each victim
+    hearing_date: Date | None = None  # when set, a notice of the hearing goes to each victim
 
 
 class Case(Strict):
     format: Literal[1] = 1
     case_id: CaseId
-    as_of: dt.date = Field(default_factory=dt.date.today)
+    as_of: Date = Field(default_factory=dt.date.today)
     petitioner: Petitioner
     attorney: Attorney | None = None
     trafficking: Trafficking
-    records: Annotated[list[Record], Field(min_length=1)]
+    records: Annotated[list[Record], Field(min_length=1, max_length=MAX_RECORDS)]
     filing: Filing = Filing()
     extra: Annotated[dict[str, Any], BeforeValidator(lambda value: clean_tree(value))] = {}
 

@@ -51,6 +51,7 @@ from typing import Any
 from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
                                   draft_mark, when)
+from erasure_docs.errors import ErasureDocsError
 from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
 from erasure_docs.reading import InputRef
@@ -180,9 +181,24 @@ def fingerprinted(path: str) -> bool:
     return not path.endswith(".docx") and path not in (SUMMARY, BINDER, MANIFEST)
 
 
+def as_generated(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as generated: each entry `erasure-docs repack` changed (a document edited after generation,
+    a bound set or the attorney's copy bound again) back to what was generated, repack's own record left out
+    (repack.py)."""
+    view = {key: value for key, value in manifest.items() if key != "repacked"}
+    view["files"] = [{"path": f["path"], **f["generated"]} if isinstance(f, dict) and isinstance(f.get("generated"),
+                                                                                               dict) else f
+                     for f in manifest["files"]]
+    copy = manifest.get("attorney_copy")
+    if isinstance(copy, dict) and isinstance(copy.get("generated"), dict):
+        view["attorney_copy"] = copy["generated"]
+    return view
+
+
 def fingerprint_of(manifest: dict[str, Any]) -> str:
     """The packet fingerprint: the first 16 hex digits of the SHA-256 of canonical JSON of the versions, case
-    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file."""
+    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file, as generated."""
+    manifest = as_generated(manifest)
     covered = {"tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
                "case_id": manifest["case_id"], "as_of": manifest["as_of"], "input_sha256": manifest["input"]["sha256"],
                "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}
@@ -429,6 +445,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         contexts[filing.cover.ref] = context
         rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
         sets.append(filing)
+    refuse_collisions([item.stem for item in rendered])
     waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
     signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
     if "pdf" in formats:
@@ -473,6 +490,21 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     manifest["files"].sort(key=lambda f: f["path"])
     outputs[MANIFEST] = json_bytes(manifest)
     return Packet(case.case_id, report, outputs, manifest)
+
+
+class FileNameCollision(ErasureDocsError):
+    """Two documents of one case would be written to one file name: never write one over the other."""
+
+
+def refuse_collisions(stems: list[str]) -> None:
+    """Validation refuses the dockets and courts that would share a file name; this is the last guard (some
+    disks ignore case, so names differing only in capitals collide too)."""
+    seen: set[str] = set()
+    for stem in stems:
+        if stem.casefold() in seen:
+            raise FileNameCollision("two documents of this case would be written to one file name (two dockets "
+                                    "or courts that differ only in punctuation or capitals?); nothing was written")
+        seen.add(stem.casefold())
 
 
 def envelope_path(item: RenderedDocument) -> str:

@@ -8,7 +8,10 @@ Nothing here raises on bad input except `InputError`, for a whole input that can
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -18,19 +21,28 @@ from pydantic import ValidationError
 
 from erasure_docs.crossfield import cross_field_problems
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.model import Case
+from erasure_docs.model import MAX_CHARGES, MAX_RECORDS, Case
 from erasure_docs.text import describe_char
 
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
 SHEET_SUFFIXES = {".csv", ".xlsx"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_SHEET_BYTES = 50 * 1024 * 1024
-MAX_YAML_VALUES = 100_000
-MAX_DEPTH = 40
+MAX_VALUES = 100_000  # values in one case file, YAML aliases expanded: the same for YAML and JSON
+MAX_DEPTH = 40  # nesting, the same for YAML and JSON
+# Names a batch writes next to its case folders: a folder given as input never reads them back.
+SUMMARY_NAMES = {"batch-summary.json", "batch-summary.csv", "batch-summary.xlsx"}
 PERSONAL_SECTIONS = ("petitioner", "attorney", "trafficking.narrative")
 
 Loc = tuple[str | int, ...]
 CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as the model's case_id
+
+
+def printable_path(text: str) -> str:
+    """A file name as it may be printed and written to UTF-8 summaries: bytes that are not UTF-8 become
+    U+FFFD and control characters '?' (a name could carry terminal escape sequences)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 @dataclass
@@ -42,6 +54,9 @@ class Problem:
     case_id: str | None = None
     path: str = ""
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        self.source = printable_path(self.source)
 
     @property
     def file(self) -> str:
@@ -77,6 +92,9 @@ class LoadedCase:
     unreadable: bool = False  # a whole input (a sheet, its header) that yields no case at all
     file: str = ""  # the file the case came from, when `source` also names a sheet cell
 
+    def __post_init__(self) -> None:
+        self.source, self.file = printable_path(self.source), printable_path(self.file)
+
     @property
     def ok(self) -> bool:
         return self.case is not None
@@ -110,7 +128,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path | InputError]:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir()
                             if p.is_file() and p.suffix.lower() in CASE_SUFFIXES | SHEET_SUFFIXES
-                            and not p.name.startswith("."))
+                            and not p.name.startswith(".") and p.name.lower() not in SUMMARY_NAMES)
             if not inside:
                 found.append(InputError(str(path), "folder holds no case files (.yaml, .yml, .json, .csv, .xlsx)"))
         else:
@@ -123,21 +141,56 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path | InputError]:
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, never more than `limit`: a device (/dev/zero), a pipe or a FIFO is refused
+    before anything is read (it is opened without waiting for a writer), and a file that grows while it is
+    read is caught by reading at most limit + 1 bytes."""
     source = str(path)
-    if not path.exists():
-        raise InputError(source, "no such file")
-    if path.is_dir():
-        raise InputError(source, "is a folder; give a case file")
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(source, f"is {size / 1024 / 1024:.1f} MB; a case file may be at most {limit // 1024 // 1024} MB")
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError(source, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(source, "is a folder; give a case file") from None
     except OSError as exc:
         raise InputError(source, f"cannot be read ({exc.strerror or 'I/O error'})") from None
+    with os.fdopen(handle, "rb", buffering=0) as file:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(source, "is a folder; give a case file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(source, "is not a regular file (a device, pipe or socket); save the input as a file")
+        if info.st_size > limit:
+            raise too_big(source, info.st_size, limit)
+        os.set_blocking(handle, True)
+        try:
+            data = read_at_most(file, limit + 1)
+        except OSError as exc:
+            raise InputError(source, f"cannot be read ({exc.strerror or 'I/O error'})") from None
+    if len(data) > limit:
+        raise too_big(source, len(data), limit)
+    return data
+
+
+def too_big(source: str, size: int, limit: int) -> InputError:
+    shown = f"{size / 1024 / 1024:.1f} MB" if size > limit + 1 else f"over {limit // 1024 // 1024} MB"
+    return InputError(source, f"is {shown}; a case file may be at most {limit // 1024 // 1024} MB")
+
+
+def read_at_most(file: Any, count: int) -> bytes:
+    chunks: list[bytes] = []
+    while count > 0:
+        chunk = file.read(min(count, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes, source: str) -> str:
+    if is_utf16(data):
+        raise InputError(source, "is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8; in an editor: "
+                                 "Save As, encoding UTF-8)")
     if b"\x00" in data:
         raise InputError(source, "is not a text file (it holds binary data)")
     try:
@@ -147,6 +200,14 @@ def decode_text(data: bytes, source: str) -> str:
     if not text.strip():
         raise InputError(source, "is empty")
     return text
+
+
+def is_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or (without one) text whose every other byte is zero."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:512]
+    return len(head) >= 8 and (head[1::2].count(0) > 0.9 * len(head[1::2]) or head[0::2].count(0) > 0.9 * len(head[0::2]))
 
 
 # ---------------------------------------------------------------- YAML with line numbers, safely
@@ -167,9 +228,23 @@ PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,20
               "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
 
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """What is wrong, where: never the source line PyYAML quotes, and never a quoted value (a name or a date
+    of birth) longer than a character or two; '<block end>' and the like stay."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    what = re.sub(r"'(?!<)[^']{3,}'", "a value", str(exc.problem or exc.context or "unreadable"))
+    return f"is not valid YAML{where}: {what}"
+
+
+def short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
     """Parse YAML into plain data plus the line of every field path, refusing tags that build objects,
-    alias bombs and absurd nesting."""
+    alias bombs and absurd nesting. A plain tag that does not fit its value (`!!int 1985-02-17`) is a problem
+    of that field, like any other wrong value."""
     try:
         loader = _CaseYamlLoader(text)
     except yaml.reader.ReaderError as exc:  # the reader refuses control characters before any parsing
@@ -179,30 +254,31 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Proble
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        where = f" at line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
-        raise InputError(source, f"is not valid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(source, f"is not valid YAML: {exc}") from None
+        raise InputError(source, yaml_problem(exc)) from None
+    except yaml.YAMLError:
+        raise InputError(source, "is not valid YAML") from None
     except RecursionError:
-        raise InputError(source, "is nested too deeply to be a case file") from None
+        raise InputError(source, too_deep()) from None
     finally:
         loader.dispose()
     if root is None:
         raise InputError(source, "is empty")
     lines: dict[Loc, int] = {}
     problems: list[Problem] = []
-    budget = [MAX_YAML_VALUES]
+    budget = [MAX_VALUES]
+    visited: set[int] = set()  # an alias is the same node again: counted again, as what it expands to
 
     def build(node: yaml.Node, loc: Loc) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise InputError(source, f"expands to more than {MAX_YAML_VALUES:,} values (YAML aliases?); "
-                                     "a case file is far smaller")
+            raise InputError(source, too_many(aliased=len(visited) < MAX_VALUES))
+        visited.add(id(node))
         if len(loc) > MAX_DEPTH:
-            raise InputError(source, "is nested too deeply to be a case file")
-        lines.setdefault(loc, node.start_mark.line + 1)
+            raise InputError(source, too_deep())
+        line = node.start_mark.line + 1
+        lines.setdefault(loc, line)
         if node.tag not in PLAIN_TAGS:
-            raise InputError(source, f"uses the YAML tag {node.tag} at line {node.start_mark.line + 1}; "
+            raise InputError(source, f"uses the YAML tag {short_tag(node.tag)[:60]} at line {line}; "
                                      "only plain values are allowed")
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -220,10 +296,39 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Proble
             return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
         try:
             return loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise InputError(source, f"has a value YAML cannot read at line {node.start_mark.line + 1}: {exc}") from None
+        except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError):
+            problems.append(Problem(source, f"the YAML tag {short_tag(node.tag)} does not fit this value; remove "
+                                            "the tag and write the value plainly", path=format_loc(loc), line=line))
+            return None
 
     return build(root, ()), lines, problems
+
+
+def too_deep() -> str:
+    return f"is nested too deeply to be a case file (more than {MAX_DEPTH} levels)"
+
+
+def too_many(aliased: bool) -> str:
+    cause = " once its YAML aliases (*) are expanded" if aliased else ""
+    return (f"holds more than {MAX_VALUES:,} values{cause}; a case file is far smaller (a case may hold at most "
+            f"{MAX_RECORDS} records and {MAX_CHARGES} charges)")
+
+
+def check_shape(data: Any, source: str) -> None:
+    """The limits parse_yaml applies while it builds, for JSON: depth and number of values."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise InputError(source, too_many(False))
+        if depth > MAX_DEPTH:
+            raise InputError(source, too_deep())
+        if isinstance(value, dict):
+            stack += [(v, depth + 1) for v in value.values()]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1) for v in value]
 
 
 def parse_json(text: str, source: str) -> tuple[Any, list[Problem]]:
@@ -238,11 +343,13 @@ def parse_json(text: str, source: str) -> tuple[Any, list[Problem]]:
         return result
 
     try:
-        return json.loads(text, object_pairs_hook=pairs), problems
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
-        raise InputError(source, "is nested too deeply to be a case file") from None
+        raise InputError(source, too_deep()) from None
+    check_shape(data, source)
+    return data, problems
 
 
 # ---------------------------------------------------------------- validation and messages
@@ -273,7 +380,7 @@ def _shown(value: Any) -> str:
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = True) -> str:
+def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = False) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     personal = _is_personal(loc) or not echo
     name = loc[-1] if loc else ""
@@ -309,6 +416,8 @@ def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = True) -> str:
         return "is empty"
     if kind == "too_short":
         return "needs at least one entry"
+    if kind == "too_long":
+        return f"has more than {ctx.get('max_length')} entries, the most a case file may hold here"
     if kind in ("list_type",):
         return "must be a list"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -332,9 +441,9 @@ PATTERN_HINTS = {
 
 
 def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = lambda loc: None,
-                  as_of: Any = None, echo: bool = True) -> tuple[Case | None, list[Problem]]:
+                  as_of: Any = None, echo: bool = False) -> tuple[Case | None, list[Problem]]:
     """Validate one case's data; return the case or every problem, each with its field path.
-    With echo=False no message quotes a value (spreadsheet messages never do)."""
+    No message quotes a value unless echo=True (the field path and the line say where it is)."""
     case_id = case_id_hint(data)
     if not isinstance(data, dict):
         found = type(data).__name__.replace("dict", "mapping").replace("list", "list").replace("str", "text")

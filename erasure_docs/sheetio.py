@@ -19,9 +19,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from erasure_docs.columns import BY_NAME, COLUMNS, Column
-from erasure_docs.reading import MAX_SHEET_BYTES, InputError, read_bytes
+from erasure_docs.reading import MAX_SHEET_BYTES, InputError, is_utf16, read_bytes
 
+UNCALCULATED = type("Uncalculated", (), {"__repr__": lambda self: "UNCALCULATED"})()
 MAX_ROWS = 200_000
+# Decompressed sizes of an .xlsx's parts (the file-size limit is on the compressed file; a small file can
+# expand a thousandfold). Shared strings are held in memory whole; worksheets are streamed.
+MAX_STRINGS_PART = 64 * 1024 * 1024
+MAX_SHEET_PART = 512 * 1024 * 1024
+MAX_OTHER_PART = 16 * 1024 * 1024
+MAX_UNPACKED = 1024 * 1024 * 1024
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0"}
 RawRow = tuple[Any, ...]
@@ -263,7 +270,20 @@ class SheetSource:
 
     def _all(self) -> Iterator[tuple[int, RawRow]]:
         if self.book is not None:
-            yield from enumerate(self.book[self.sheet].iter_rows(values_only=True), start=1)
+            try:
+                for number, cells in enumerate(self.book[self.sheet].iter_rows(values_only=True), start=1):
+                    if UNCALCULATED in cells:
+                        column = cells.index(UNCALCULATED) + 1
+                        raise InputError(f"{self.path} {sheet_ref(self.sheet, column, number)}",
+                                         "is a formula whose result was never saved (the program that wrote the "
+                                         "workbook did not calculate it); open the workbook in Excel or LibreOffice "
+                                         "and save it, or type the value")
+                    yield number, cells
+            except InputError:
+                raise
+            except Exception:  # noqa: BLE001 - a damaged part (zip, XML) surfaces only while rows are read
+                raise InputError(str(self.path), f"is not a readable .xlsx workbook (sheet {self.sheet!r} is "
+                                                 "damaged); save it again from Excel or LibreOffice") from None
             return
         try:
             with open(self.path, encoding="utf-8-sig", newline="") as handle:
@@ -278,6 +298,8 @@ class SheetSource:
 
 def open_csv(path: Path) -> SheetSource:
     data = read_bytes(path, MAX_SHEET_BYTES)[:4096]  # existence and size checks; a glance for binary data
+    if is_utf16(data):
+        raise InputError(str(path), "is UTF-16 text; save it as CSV UTF-8")
     if b"\x00" in data:
         raise InputError(str(path), "is not a text file (it holds binary data)")
     return SheetSource(path, path.stem)
@@ -289,9 +311,59 @@ def open_book(path: Path) -> Any:
 
     read_bytes(path, MAX_SHEET_BYTES)
     try:
+        check_unpacked_sizes(path)
+        report_uncalculated()
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError):
+    except InputError:
+        raise
+    except (BadZipFile, OSError, EOFError):
         raise InputError(str(path), "is not a readable .xlsx workbook") from None
+    except Exception:  # noqa: BLE001 - openpyxl raises what its XML and zip layers raise for a damaged file
+        raise InputError(str(path), "is not a readable .xlsx workbook (damaged, or not a workbook); save it again "
+                                    "from Excel or LibreOffice") from None
+
+
+def check_unpacked_sizes(path: Path) -> None:
+    """Refuse a workbook whose parts would expand beyond the limits, from the zip directory alone. Python's
+    zipfile never returns more bytes than a part's recorded size (a lying size fails its CRC check), so the
+    recorded sizes bound what openpyxl can read."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    for part in parts:
+        name = part.filename.lower()
+        limit = (MAX_STRINGS_PART if name.endswith("sharedstrings.xml") else
+                 MAX_SHEET_PART if name.startswith("xl/worksheets/") else MAX_OTHER_PART)
+        if part.file_size > limit:
+            raise InputError(str(path), f"unpacks to over {limit // 1024 // 1024} MB in one part; a sheet of cases "
+                                        "is far smaller (is it the right file?)")
+    if total > MAX_UNPACKED:
+        raise InputError(str(path), f"unpacks to over {MAX_UNPACKED // 1024 // 1024} MB; a sheet of cases is far "
+                                    "smaller (is it the right file?)")
+
+
+def report_uncalculated() -> None:
+    """Make openpyxl's read-only worksheets read a formula cell without a saved result as UNCALCULATED, not
+    blank (a blank would silently drop, say, a victim). Done when the first workbook is opened, so that
+    commands that read no workbook do not import openpyxl."""
+    from openpyxl.worksheet import _read_only
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    if getattr(_read_only.WorkSheetParser, "reports_uncalculated", False):
+        return
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        reports_uncalculated = True
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and self.data_only and element.find(FORMULA_TAG) is not None:
+                cell["value"] = UNCALCULATED
+            return cell
+
+    _read_only.WorkSheetParser = Parser
 
 
 class Grouped:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from copy import deepcopy
 import io
 import re
 import sys
@@ -596,8 +597,6 @@ REL_ATTRIBUTES = (qn("r:id"), qn("r:embed"), qn("r:link"), qn("r:pict"))
 
 def _copy_story(source: Any, target: Any, where: str) -> None:
     """A header or footer's content copied from the reference into ours, its pictures carried along."""
-    from copy import deepcopy
-
     for child in list(target._element):
         target._element.remove(child)
     for child in source._element:
@@ -616,11 +615,77 @@ def _copy_story(source: Any, target: Any, where: str) -> None:
         target._element.append(copied)
 
 
+HEADER_FIELDS = {"PAGE", "NUMPAGES"}  # the only fields a rendered Word file may hold (render/docx.py)
+
+
+def _simple_fields(story: Any, where: str) -> None:
+    """Word writes a page number as a complex field (begin, code, separate, result, end runs); the renderer
+    accepts simple fields only, so each becomes a `w:fldSimple` holding its result. Any field but PAGE and
+    NUMPAGES is refused here, at the build, rather than in every render."""
+    def kind_of(node: Any) -> str:
+        mark = node.find(qn("w:fldChar")) if node.tag == qn("w:r") else None
+        return mark.get(qn("w:fldCharType"), "") if mark is not None else ""
+
+    for paragraph in story.iter(qn("w:p")):
+        while (begin := next((r for r in paragraph.iter(qn("w:r")) if kind_of(r) == "begin"), None)) is not None:
+            members, code, result, node, state = [begin], "", [], begin.getnext(), "code"
+            while node is not None and kind_of(node) != "end":
+                members.append(node)
+                if kind_of(node) == "separate":
+                    state = "result"
+                elif state == "code":
+                    code += "".join(t.text or "" for t in node.iter(qn("w:instrText")))
+                else:
+                    result.append(node)
+                node = node.getnext()
+            if node is None:
+                raise SourceError(f"reference.docx: a field in its {where} has no end")
+            simple = OxmlElement("w:fldSimple")
+            simple.set(qn("w:instr"), code.strip())
+            for run in result:
+                simple.append(deepcopy(run))
+            begin.addprevious(simple)
+            for member in [*members, node]:
+                member.getparent().remove(member)
+    for field in story.iter(qn("w:fldSimple")):
+        word = (field.get(qn("w:instr")) or "").strip().split(" ")[0].upper()
+        if word not in HEADER_FIELDS:
+            raise SourceError(f"reference.docx: its {where} holds a Word field '{word[:20]}'; only PAGE and "
+                              "NUMPAGES (page numbers) may stand there")
+
+
+BEFORE_NUMBERING = {qn(f"w:{tag}") for tag in ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+                                                "widowControl")}
+AFTER_PPR = {qn(f"w:{tag}") for tag in ("rPr", "tblPr", "trPr", "tcPr", "tblStylePr")}
+
+
+def _with_our_numbering(style: Any, ours: Any) -> Any:
+    """A reference style without its list numbering (the reference's numbering definitions are not copied),
+    keeping the numbering our style of the same name has, so that numbered paragraphs stay numbered."""
+    for numbering in style.iter(qn("w:numPr")):
+        numbering.getparent().remove(numbering)
+    own = ours.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if ours is not None else None
+    if own is None:
+        return style
+    properties = style.find(qn("w:pPr"))
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        following = next((child for child in style if child.tag in AFTER_PPR), None)
+        if following is not None:
+            following.addprevious(properties)
+        else:
+            style.append(properties)
+    leading = [child for child in properties if child.tag in BEFORE_NUMBERING]
+    if leading:
+        leading[-1].addnext(deepcopy(own))
+    else:
+        properties.insert(0, deepcopy(own))
+    return style
+
+
 def apply_reference(document: Any, reference: Path) -> None:
     """Word-only styling from a clinic's reference .docx: its styles (replacing ours of the same name, added
     where we have none), its page size and margins, and its header and footer when it has them."""
-    from copy import deepcopy
-
     try:
         model = Document(str(reference))
     except Exception:  # noqa: BLE001 - python-docx raises several kinds for a file that is not a Word file
@@ -628,10 +693,11 @@ def apply_reference(document: Any, reference: Path) -> None:
     ours = document.styles.element
     for style in model.styles.element.findall(qn("w:style")):
         existing = ours.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style.get(qn('w:styleId'))}']")
+        copied = _with_our_numbering(deepcopy(style), existing)
         if existing is not None:
-            ours.replace(existing, deepcopy(style))
+            ours.replace(existing, copied)
         else:
-            ours.append(deepcopy(style))
+            ours.append(copied)
     defaults, model_defaults = ours.find(qn("w:docDefaults")), model.styles.element.find(qn("w:docDefaults"))
     if defaults is not None and model_defaults is not None:
         ours.replace(defaults, deepcopy(model_defaults))
@@ -648,6 +714,7 @@ def apply_reference(document: Any, reference: Path) -> None:
             mine = getattr(target, where)
             mine.is_linked_to_previous = False
             _copy_story(story, mine, where)
+            _simple_fields(mine._element, where)
 
 
 def clinic_templates(source_dir: Path, branding: Branding | None = None, logo: Path | None = None,

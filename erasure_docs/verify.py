@@ -32,7 +32,7 @@ from typing import Any
 from erasure_docs.errors import ErasureDocsError, safe_message
 from erasure_docs.files import sha256
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, SUMMARY,
-                                 fingerprint_of, grouped, page_hashes, page_texts)
+                                 as_generated, fingerprint_of, grouped, page_hashes, page_texts)
 
 ATTACHMENTS = (ELIGIBILITY, REDACTED, MANIFEST)
 FINGERPRINT_ON_PAGE = re.compile(r"Packet\s*fingerprint\s*((?:[0-9a-f]\s*){16})")
@@ -243,6 +243,7 @@ def verify_folder(folder: Path, result: Verification, only: str | None) -> dict[
     if good:
         others = "other " if good < len(entries) else ""
         result.add(True, f"{good} {others}listed files present with the SHA-256 recorded in manifest.json")
+    report_repacked(folder, entries, result)
     if only is None:
         listed = {str(f.get("path", "")) for f in manifest["files"]}
         unlisted = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
@@ -268,6 +269,21 @@ def verify_folder(folder: Path, result: Verification, only: str | None) -> dict[
     if BINDER in pdfs:
         verify_binder(BINDER, (folder / BINDER).read_bytes(), None, manifest, result)
     return manifest
+
+
+def report_repacked(folder: Path, entries: list[dict[str, Any]], result: Verification) -> None:
+    """Files `erasure-docs repack` recorded as changed after generation (they match what it recorded): said,
+    not failed. A file that changed with no such record fails above."""
+    for entry in entries:
+        relative = str(entry.get("path", ""))
+        if not isinstance(entry.get("generated"), dict) or not (folder / relative).is_file() \
+                or sha256((folder / relative).read_bytes()) != entry.get("sha256"):
+            continue
+        if entry.get("edited_after_generation"):
+            result.add(True, f"file {relative}: edited after generation by the preparer (recorded in {MANIFEST})")
+        else:
+            result.add(True, f"file {relative}: bound again from the documents by erasure-docs repack (recorded in "
+                             f"{MANIFEST})")
 
 
 def verify_file(name: str, data: bytes, entry: dict[str, Any], result: Verification, quiet: bool = False) -> int:
@@ -312,7 +328,7 @@ def page_differences(recorded: list[str], current: list[str], offset: int = 0) -
 
 def verify_word_files(folder: Path, manifest: dict[str, Any], result: Verification) -> None:
     words = [f["path"] for f in manifest["files"] if str(f.get("path", "")).endswith(".docx")
-             and (folder / f["path"]).is_file()]
+             and (folder / f["path"]).is_file() and not f.get("edited_after_generation")]  # Word may drop it
     carrying = 0
     for relative in words:
         try:
@@ -516,11 +532,19 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         return
     assert folder is not None
     on_disk = {f["path"] for f in manifest["files"]} | {MANIFEST}
+    generated = {f["path"]: f["generated"].get("sha256") for f in manifest["files"]
+                 if isinstance(f.get("generated"), dict)}  # changed by repack: compared as generated
     differing = []
     for relative in sorted(set(built.files) | on_disk):
         target = folder / relative
         if relative not in built.files:
             differing.append(f"{relative} (not produced again)")
+        elif relative == MANIFEST and generated:
+            if as_generated(manifest) != json.loads(built.files[MANIFEST]):
+                differing.append(relative)
+        elif relative in generated:
+            if sha256(built.files[relative]) != generated[relative]:
+                differing.append(relative)
         elif not target.is_file():
             differing.append(f"{relative} (missing from the folder)")
         elif target.read_bytes() != built.files[relative]:

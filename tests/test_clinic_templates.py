@@ -134,22 +134,69 @@ def test_clinic_workflow_letterhead_and_a_sentence_reach_both_formats(cli, expor
     assert FIRM not in pdf_text(application)
 
 
-@pytest.mark.render
-def test_a_reference_docx_styles_every_word_file(cli, exported):
+def complex_field(paragraph, code: str) -> None:  # noqa: ANN001
+    """A field as Word writes it: begin, code, separate, result, end runs."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        run = OxmlElement("w:r")
+        if kind:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run.append(mark)
+        else:
+            element = OxmlElement("w:instrText" if text == code else "w:t")
+            element.text = text
+            run.append(element)
+        paragraph._p.append(run)
+
+
+def reference_docx(folder: Path, footer_field: str = " PAGE ") -> None:
     from docx import Document
     from docx.shared import Pt
+    from PIL import Image
 
+    Image.new("RGB", (40, 20), (20, 20, 150)).save(folder / "seal.png")
     reference = Document()
     reference.styles["Normal"].font.name = "Garamond"
     reference.styles["Normal"].font.size = Pt(13)
-    reference.sections[0].header.paragraphs[0].text = "Nutmeg Clinic"
-    reference.save(str(exported / "reference.docx"))
+    header = reference.sections[0].header.paragraphs[0]
+    header.text = "Nutmeg Clinic "
+    header.add_run().add_picture(str(folder / "seal.png"))
+    footer = reference.sections[0].footer.paragraphs[0]
+    footer.text = "Clinic page "
+    complex_field(footer, footer_field)
+    reference.save(str(folder / "reference.docx"))
+    (folder / "seal.png").unlink()
+
+
+@pytest.mark.render
+def test_a_reference_docx_styles_every_word_file(cli, exported, renderers):
+    from docx import Document
+    from docx.shared import Pt
+
+    reference_docx(exported)
     assert cli("templates", "build", exported)[0] == 0
     for name in ("application_54_95c.docx", "cover_letter.docx", "review_sheet.docx"):
         built = Document(str(exported / name))
         assert built.styles["Normal"].font.name == "Garamond" and built.styles["Normal"].font.size == Pt(13)
-        assert built.sections[0].header.paragraphs[0].text == "Nutmeg Clinic"
-        assert "Page" in built.sections[0].footer.paragraphs[0].text or name == "client_letter.docx"
+        header = built.sections[0].header
+        assert header.paragraphs[0].text.startswith("Nutmeg Clinic")
+        assert header.part.rels and any("image" in rel.reltype for rel in header.part.rels.values())
+    context = next(c for c in sample_contexts([CASE]) if c["doc"]["kind"] == "application_54_95c")
+    import datetime as dt
+
+    rendered = renderers.docx(exported).render("application_54_95c", context, {}, dt.date(2026, 12, 1))
+    with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
+        footers = b"".join(archive.read(n) for n in archive.namelist() if n.startswith("word/footer"))
+    assert b'w:instr="PAGE"' in footers and b"Clinic page" in footers and b"fldChar" not in footers
+
+
+def test_a_reference_docx_with_a_field_other_than_page_numbers_is_refused(cli, exported):
+    reference_docx(exported, footer_field=" FILENAME \\p ")
+    code, _, err = cli("templates", "build", exported)
+    assert code == 1 and "reference.docx: its footer holds a Word field 'FILENAME'" in err
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +216,7 @@ def defects(tmp_path_factory) -> list[str]:
     edit_docx(folder / "motion_to_seal.docx", "{{ signer.name }}", "{{ signer.nmae }}")
     edit_docx(folder / "proposed_order.docx", "{{ petitioner.name }}", "{{ petitioner.address.street }}")
     edit_docx(folder / "certification_of_service.docx", "{{ signer.name }}", "{{ signer.name ")
+    replace_in(folder / "cover_letter.html", "{{ filing_date }}", "{{ filling_date }}")
     return [str(problem) for problem in check_templates(folder, [CASE])]
 
 
@@ -179,14 +227,15 @@ def test_a_diverged_word_template_fails_check_naming_the_document_and_the_paragr
     assert differ[0].startswith('application_54_95c.docx paragraph "The Applicant, ')
     assert "humbly applies" in differ[0] and "respectfully applies" in differ[0]
     assert "the Word and PDF texts of application_54_95c differ (sample case CLINIC-2026-0013)" in differ[0]
-    assert "(application_54_95c.html line " in differ[0]
+    assert "(application_54_95c.html line " in differ[0] and "edit source/application_54_95c.yaml" in differ[0]
     assert "application_54_95c.docx (file): is not what its source builds" in "\n".join(defects)
 
 
 @pytest.mark.render
 def test_a_diverged_html_partial_fails_check_with_its_file_and_line(defects):
     assert any(p.startswith('affidavit.docx paragraph "Subscribed and sworn') and "differ" in p
-               and "(_notary.html line " in p and '"Sworn to before me' in p for p in defects), defects
+               and "(_notary.html line " in p and '"Sworn to before me' in p
+               and "_notary.html shapes the PDF only" in p for p in defects), defects
 
 
 @pytest.mark.render
@@ -198,6 +247,15 @@ def test_case_file_names_work_and_an_unknown_name_gets_a_suggestion(defects):
                and "did you mean 'signer.name'?" in p for p in defects), defects
     assert any(p.startswith("proposed_order.docx paragraph") and "unknown variable 'petitioner.address'; did you "
                "mean 'petitioner.address_lines'?" in p for p in defects), defects
+
+
+@pytest.mark.render
+def test_a_misspelled_top_level_name_gets_a_suggestion(defects):
+    line = next(number for number, text in enumerate(
+        (Path(__file__).parent.parent / "templates" / "cover_letter.html").read_text(encoding="utf-8").splitlines(), 1)
+        if "{{ filing_date }}" in text)
+    assert (f"cover_letter.html line {line}: unknown variable 'filling_date'; did you mean 'filing_date'?"
+            in "\n".join(defects))
 
 
 @pytest.mark.render
@@ -215,3 +273,44 @@ def test_a_built_folder_changed_after_its_build_warns_when_used(cli, exported, t
     code, _, err = cli("generate", bad_case, "--templates", exported, "--out", tmp_path / "out")
     assert "warning: " in err and "source/cover_letter.yaml changed since the last `erasure-docs templates build`" in err
     assert "motion_to_seal.docx was changed after it was built" in err
+
+
+def test_a_reference_style_keeps_our_list_numbering(tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from erasure_docs.templates_build import apply_reference
+
+    reference = Document()
+    reference.styles["List Number"].font.name = "Garamond"
+    reference.save(str(tmp_path / "reference.docx"))
+    ours = Document()
+    numbering = ours.styles["List Number"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    assert numbering is not None
+    apply_reference(ours, tmp_path / "reference.docx")
+    style = ours.styles["List Number"]
+    assert style.font.name == "Garamond"
+    kept = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    assert kept is not None and kept.find(qn("w:numId")).get(qn("w:val")) == numbering.find(qn("w:numId")).get(qn("w:val"))
+
+
+@pytest.mark.slow  # both formats of every document of every sample
+def test_a_branded_clinic_folder_checks_clean_against_every_sample(cli, exported):
+    brand(exported)
+    reference_docx(exported)
+    replace_in(exported / "source" / "cover_letter.yaml", "Thank you for your assistance.", SENTENCE)
+    assert cli("templates", "build", exported)[0] == 0
+    code, out, err = cli("templates", "check", exported)
+    assert code == 0 and out.startswith("0 problems"), err
+
+
+def test_a_changed_sentence_of_the_translated_letter_is_reported_per_language(cli, exported):
+    from erasure_docs.custom_templates import translation_problems
+
+    assert translation_problems(exported) == []
+    replace_in(exported / "source" / "client_letter.yaml", "Please keep it in a safe place.",
+               "Please keep it somewhere safe.")
+    assert cli("templates", "build", exported)[0] == 0
+    problems = [str(p) for p in translation_problems(exported)]
+    assert len(problems) == 1 and problems[0].startswith("client_letter.html line ")
+    assert '"This letter is private.' in problems[0] and "no translation into 'es'" in problems[0]

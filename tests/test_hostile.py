@@ -15,7 +15,9 @@ never start a cell like a formula, symlinks are never written through, the date 
 
 from __future__ import annotations
 
+import copy
 import csv
+import json
 import os
 import re
 import shutil
@@ -119,9 +121,95 @@ def build_generated(entry: dict[str, str], where: Path) -> Path:
         path.mkdir()
         shutil.copy(BASE, path / "a-valid.yaml")
         shutil.copy(HOSTILE / "raw-bell-char.yaml", path / "b-raw-bell.yaml")
+    elif name in GENERATED_INPUTS:
+        GENERATED_INPUTS[name](path)
     else:
         raise AssertionError(f"no builder for {name}")
     return path
+
+
+# ---------------------------------------------------------------- issue 18's input findings: generated inputs
+
+HIDDEN_CHARACTERS = ["\u00ad", "\u2028", "\u2062", "\u3164", "\u034f", "\ufe0f", "\ufff9", "\U000e0001", "\U000e0041",
+                     "\u115f", "\U000e007f"]
+
+
+def base_data() -> dict:
+    """The base case as plain JSON data (dates as text); a fresh copy each time, so that YAML dumps it without
+    aliases."""
+    return json.loads(json.dumps(yaml.safe_load(base_text()), default=str))
+
+
+def deep_extra(levels: int) -> dict:
+    data = base_data()
+    node: dict = data["extra"]
+    for i in range(levels):
+        node[f"k{i}"] = {}
+        node = node[f"k{i}"]
+    return data
+
+
+def with_records(count: int, charges: int = 1) -> dict:
+    data = base_data()
+    record, charge = data["records"][1], data["records"][1]["charges"][0]
+    data["records"] = [{**copy.deepcopy(record), "docket_number": f"HHD-CR16-{i:07d}-T",
+                        "charges": [copy.deepcopy(charge) for _ in range(charges)]} for i in range(count)]
+    return data
+
+
+def write_yaml(data: dict):  # the C dumper where there is one: 10,000 records take minutes in pure Python
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return lambda path: path.write_text(yaml.dump(data, Dumper=dumper, allow_unicode=True), encoding="utf-8")
+
+
+def write_json(data: dict):
+    return lambda path: path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def sheet_workbook(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(SHEET_HEADER)
+    book.active.append(SHEET_ROW)
+    book.save(path)
+
+
+def corrupt_workbook(path: Path) -> None:
+    whole = path.with_name("whole.xlsx")
+    sheet_workbook(whole)
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[:len(data) // 2] if item.filename == "xl/worksheets/sheet1.xml" else data)
+    whole.unlink()
+
+
+def strings_bomb(path: Path) -> None:
+    sheet_workbook(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/sharedStrings.xml", b" " * (70 * 1024 * 1024))
+
+
+def hidden_characters(path: Path) -> None:
+    path.mkdir()
+    for i, ch in enumerate(HIDDEN_CHARACTERS):
+        data = base_data()  # JSON: in YAML, U+2028 is a line break
+        data["case_id"], data["petitioner"]["last_name"] = f"HIDDEN-{i}", f"San{ch}tos"
+        (path / f"hidden-{ord(ch):04X}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+GENERATED_INPUTS = {
+    "gen-deep-extra.json": lambda path: write_json(deep_extra(60))(path),
+    "gen-deep-extra.yaml": lambda path: write_yaml(deep_extra(60))(path),
+    "gen-records-10000.json": lambda path: write_json(with_records(10_000))(path),
+    "gen-records-10000.yaml": lambda path: write_yaml(with_records(10_000))(path),
+    "gen-records-51.yaml": lambda path: write_yaml(with_records(51))(path),
+    "gen-charges-205.yaml": lambda path: write_yaml(with_records(5, charges=41))(path),  # 41 a docket, under 50
+    "gen-xlsx-corrupt.xlsx": corrupt_workbook,
+    "gen-xlsx-strings-bomb.xlsx": strings_bomb,
+    "gen-hidden-chars": hidden_characters,
+}
 
 
 # ---------------------------------------------------------------- running the tool
@@ -219,6 +307,20 @@ def check_long_name_not_echoed(entry, ctx) -> None:
     assert "A" * 50 not in ctx["stdout"] + ctx["stderr"]
 
 
+def check_no_birth_date(entry, ctx) -> None:
+    """Neither the date of birth nor the YAML source line is ever echoed (findings 4 and 5)."""
+    assert "1985-02-17" not in ctx["stdout"] + ctx["stderr"]
+    assert "Maria" not in ctx["stdout"] + ctx["stderr"]
+
+
+def check_each_hidden_character(entry, ctx) -> None:
+    lines = ctx["stderr"].splitlines()
+    for ch in HIDDEN_CHARACTERS:
+        name = f"hidden-{ord(ch):04X}.json"
+        assert any(name in line and "petitioner.last_name: contains" in line for line in lines), name
+    assert f"0 valid, {len(HIDDEN_CHARACTERS)} invalid" in ctx["stdout"]
+
+
 def check_stdout(text: str):
     def check(entry, ctx) -> None:
         assert text in ctx["stdout"], ctx["stdout"]
@@ -231,12 +333,14 @@ EXTRA_CHECKS = {
     "H17": [check_not_run], "H19": [check_not_run],
     "H37": [check_dob_not_echoed],
     "H58": [check_batch_formulas], "H61": [check_batch_formulas], "H62": [check_batch_formulas],
-    "H63": [check_batch_formulas], "H64": [check_batch_formulas], "H65": [check_batch_formulas],
+    "H63": [check_batch_formulas], "H64": [check_batch_formulas],
     "H59": [check_docket_traversal],
     "H60": [check_symlink],
     "G01": [check_long_name_not_echoed],
     "G02": [check_stdout("100000 valid, 0 invalid (100000 cases read)")],
     "G10": [check_stdout("1 valid, 1 invalid (2 cases read)")],
+    **{key: [check_no_birth_date] for key in ("IN01", "IN02", "IN03", "IN04", "IN05", "IN06")},
+    "IN20": [check_each_hidden_character],
 }
 
 

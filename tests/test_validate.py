@@ -277,7 +277,7 @@ def test_victims_on_a_conviction_do_not_warn(cli, tmp_path, case):
 @pytest.mark.parametrize("second", ["H14H-CR15-0123456-S", "h14h cr15 0123456 s", "H14HCR150123456S"])
 def test_duplicate_docket_numbers(cli, tmp_path, case, second):
     put(case, "records.1.docket_number", second)
-    assert_refused(cli, tmp_path, case, "records[1].docket_number", "appears twice (also records[0])")
+    assert_refused(cli, tmp_path, case, "records[1].docket_number", "is the same docket as records[0].docket_number")
 
 
 def test_case_id_unique_across_files(cli, tmp_path, case):
