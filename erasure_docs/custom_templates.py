@@ -543,7 +543,7 @@ def html_line(folder: Path, kind: str, paragraph: str) -> str:
     return where
 
 
-def translation_problems(folder: Path, links: list[str]) -> list[TemplateProblem]:
+def translation_problems(folder: Path, links: list[str] | None = None) -> list[TemplateProblem]:
     """A translated document (the letter to the client) whose sentences the project's catalogs do not
     translate: a letter in that language would print them in English, in the middle of the client's language."""
     from jinja2.ext import babel_extract
@@ -551,6 +551,7 @@ def translation_problems(folder: Path, links: list[str]) -> list[TemplateProblem
     from erasure_docs import i18n
 
     problems = []
+    links = safe_files.symbolic_links(folder) if links is None else links
     for path in sorted(folder.glob("*.html")):
         if path.name in links:
             continue  # reported as a link
