@@ -191,7 +191,9 @@ def _template_line() -> tuple[str, int] | None:
 # the lines the context builder makes: an Address Confidentiality Program address under the program's wording).
 CASE_FILE_NAMES = {"address": "address_lines", "records": "docket", "charges": "docket.charges",
                    "docket_number": "docket.number", "statute": "charge.citation",
-                   "trafficking": "predicate_text / trafficking_period", "narrative": "narrative_paragraphs"}
+                   "trafficking": "predicate_text / trafficking_period", "narrative": "narrative_paragraphs",
+                   "period": "trafficking_period", "prosecutor_office": "prosecutor.office",
+                   "prosecutor_address": "prosecutor.address_lines", "victims": "docket.victims"}
 
 
 def _path_of(target: Any, value: Any, prefix: str = "") -> str | None:

@@ -434,6 +434,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     builder = ContextBuilder(case, report)
     refs = plan_documents(report, only)
     contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+    refuse_collisions([file_stem(case, ref) for ref in refs])  # before a page is rendered
     placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
     waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
     rendered = [composer.render_pdf(case, ref, context) for ref, context in contexts.items()]
@@ -445,7 +446,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         contexts[filing.cover.ref] = context
         rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
         sets.append(filing)
-    refuse_collisions([item.stem for item in rendered])
+    refuse_collisions([item.stem for item in rendered])  # the cover letters too
     waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
     signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
     if "pdf" in formats:

@@ -895,3 +895,147 @@ def test_a_limit_that_is_not_a_number_is_named(tmp_path):
                               env={"ERASURE_DOCS_TEMPLATE_SECONDS": "soon"})
     assert code != 0 and "Traceback" not in stderr
     assert "ERASURE_DOCS_TEMPLATE_SECONDS must be a positive number" in stderr
+
+
+# ---------------------------------------------------------------- issue 18: input and batch findings
+
+def test_devices_and_fifos_are_refused_without_reading_them(tmp_path):
+    """/dev/zero (through a .yaml link) and a FIFO with no writer once read forever."""
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "fifo.yaml")
+    code, _, stderr = run("validate", tmp_path / "zero.yaml", tmp_path / "fifo.yaml", cwd=tmp_path,
+                          private_tmp=tmp_path, timeout=120)
+    assert code == 1 and "Traceback" not in stderr
+    for name in ("zero.yaml", "fifo.yaml"):
+        assert f"{name}: is not a regular file (a device, pipe or socket)" in stderr, stderr
+
+
+def test_case_ids_differing_only_by_case_are_one_id(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name, case_id in (("a.yaml", "CLINIC-A"), ("b.yaml", "clinic-a")):
+        (folder / name).write_text(base_text().replace("CLINIC-2026-0042", case_id), encoding="utf-8")
+    code, stdout, stderr = run("batch", folder, "--dry-run", cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 1, stdout + stderr
+    assert "b.yaml [clinic-a] case_id: case_id is used again in this batch, perhaps in other capitals" in stderr
+    assert "1 would produce, 1 failed" in stdout
+
+
+def invalid_case_folder(tmp_path: Path) -> Path:
+    """A folder with one readable but invalid case: a batch writes its summary without rendering anything."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "case.yaml").write_text(base_text().replace("  first_name: Maria\n", ""), encoding="utf-8")
+    return folder
+
+
+def test_a_batch_into_its_own_input_folder_never_reads_its_summaries(tmp_path):
+    folder = invalid_case_folder(tmp_path)
+    for _ in range(2):
+        code, stdout, stderr = run("batch", folder, "--out", folder, cwd=tmp_path, private_tmp=tmp_path)
+        assert code == 1 and "Traceback" not in stderr, stderr
+        assert stdout.startswith("1 failed"), stdout
+    assert "batch-summary" not in stderr
+    summary = json.loads((folder / "batch-summary.json").read_text(encoding="utf-8"))
+    assert [row["source"].rsplit("/", 1)[-1] for row in summary["cases"]] == ["case.yaml"]
+
+
+def test_an_output_folder_that_cannot_be_made_stops_the_batch_cleanly(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    code, stdout, stderr = run("batch", BASE, "--out", tmp_path / "a-file" / "out", cwd=tmp_path,
+                               private_tmp=tmp_path)
+    assert code == 2 and "Traceback" not in stdout + stderr
+    assert "error: the output folder" in stderr and "cannot be created (Not a directory)" in stderr
+
+
+@pytest.mark.parametrize("mask", ["000", "022", "002", "700"])
+def test_a_umask_that_lets_others_read_is_refused(mask, tmp_path):
+    code, _, stderr = run("batch", BASE, "--out", tmp_path / "out", "--umask", mask, cwd=tmp_path,
+                          private_tmp=tmp_path)
+    assert code == 2 and "give others none" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_parents_of_out_are_owner_only_under_umask_000(tmp_path):
+    folder = invalid_case_folder(tmp_path)
+    out = tmp_path / "a" / "b" / "out"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    result = subprocess.run([str(EXE), "batch", str(folder), "--out", str(out)], cwd=tmp_path, env=env,
+                            capture_output=True, preexec_fn=lambda: os.umask(0), timeout=300)
+    assert result.returncode == 1, result.stderr
+    for path in (tmp_path / "a", tmp_path / "a" / "b", out):
+        assert oct(path.stat().st_mode & 0o777) == oct(0o700), path
+    assert oct((out / "batch-summary.json").stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_file_names_that_would_collide_are_refused_before_rendering(tmp_path):
+    """Finding 2's last guard: build_packet refuses two documents with one file name, even for a case that did
+    not go through validation (some disks ignore case, so capitals do not tell names apart)."""
+    import erasure_docs as ed
+    from erasure_docs.packet import FileNameCollision
+
+    case, problems = ed.validate(BASE)
+    assert case is not None, problems
+    twin = case.records[0].model_copy(update={"docket_number": case.records[0].docket_number.lower()})
+    forged = case.model_copy(update={"records": [case.records[0], twin]})
+    with pytest.raises(FileNameCollision, match="two documents of this case would be written to one file name"):
+        ed.build_packet(forged, renderers=None, formats=("pdf",))  # refused before anything is rendered
+
+
+@pytest.mark.render
+def test_a_case_file_whose_name_is_not_utf8_renders_and_is_summarised(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9-\x1b[31m.yaml"
+    with open(raw, "wb") as handle:
+        handle.write(BASE.read_bytes())
+    out = tmp_path / "out"
+    code, stdout, stderr = run("batch", folder, "--out", out, "--workers", "1", "--quiet", "--format", "pdf",
+                               cwd=tmp_path, private_tmp=tmp_path / "out")
+    assert code == 0 and "Traceback" not in stdout + stderr, stderr
+    assert "\x1b" not in stdout + stderr
+    summary = json.loads((out / "batch-summary.json").read_text(encoding="utf-8"))
+    assert summary["cases"][0]["status"] == "produced"
+    assert summary["cases"][0]["source"].endswith("caf\ufffd-?[31m.yaml")
+    manifest = json.loads((out / "CLINIC-2026-0042" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["file"] == "caf\ufffd-?[31m.yaml"
+
+
+@pytest.mark.render
+def test_redaction_hides_cjk_surnames_and_the_arresting_agency(tmp_path):
+    source = tmp_path / "case.yaml"
+    source.write_text(base_text().replace("last_name: Santos", "last_name: 王")
+                      .replace("first_name: Maria", "first_name: 秀英"), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run("generate", source, "--out", out, "--redact", "--format", "pdf", cwd=tmp_path,
+                          private_tmp=tmp_path / "out")
+    assert code == 0, stderr
+    folder = out / "CLINIC-2026-0042"
+    redacted = json.loads((folder / "attorney" / "case-data-redacted.json").read_text(encoding="utf-8"))
+    assert redacted["petitioner"]["last_name"] == "X." and redacted["petitioner"]["first_name"] == "X."
+    assert all("arresting_agency" not in record for record in redacted["records"])
+    for pdf in folder.rglob("*.pdf"):
+        text = pdf_text(pdf)
+        assert "王" not in text and "秀" not in text, pdf.name
+        assert "Hartford Police Department" not in text, pdf.name
+
+
+@pytest.mark.render
+def test_a_long_unbroken_word_stays_on_the_page(tmp_path, renderers):
+    import pypdfium2
+
+    import erasure_docs as ed
+
+    case, problems = ed.validate(yaml.safe_load(base_text().replace("first_name: Maria", "first_name: " + "W" * 100)))
+    assert case is not None, problems
+    packet = ed.build_packet(case, renderers=renderers, formats=("pdf",), only={"application_54_95c"})
+    checked = 0
+    for path, data in packet.files.items():
+        if path.endswith("application_54_95c.pdf"):
+            document = pypdfium2.PdfDocument(data)
+            for page in document:
+                width, text = page.get_width(), page.get_textpage()
+                boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+                assert boxes and max(box[2] for box in boxes) <= width, path
+                checked += 1
+    assert checked
