@@ -25,7 +25,7 @@ from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Writt
                                 write_folder)
 from erasure_docs.loading import load_case_file, load_inputs
 from erasure_docs.model import Case
-from erasure_docs.packet import FORMATS, Packet, build
+from erasure_docs.packet import FORMATS, Packet, build, plan_documents
 from erasure_docs.reading import SHEET_SUFFIXES, InputRef, LoadedCase, Problem, validate_data
 from erasure_docs.redact import redact_case
 from erasure_docs.render import Renderers
@@ -97,9 +97,30 @@ def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Ite
         raise PacketOptionError(f"unknown document {strange[0]!r}; choose from: {', '.join(TITLES)}")
     if input_ref is None:
         input_ref = InputRef("", sha256(case.model_dump_json().encode("utf-8")))
-    return build(case, check(case), renderers or Renderers(), input_ref=input_ref, formats=chosen,
-                 only=wanted or None, templates=Path(templates) if templates is not None else None, redact=redact,
-                 file_mode=file_mode)
+    report = check(case)
+    renderers = renderers or Renderers()
+    if templates is None:
+        return build(case, report, renderers, input_ref=input_ref, formats=chosen, only=wanted or None,
+                     redact=redact, file_mode=file_mode)
+    # A clinic's templates render in a worker process under time and memory limits (render/sandbox.py).
+    sandbox = renderers.sandbox(Path(templates))
+    seconds = sandbox.limits.seconds_per_document * (len(plan_documents(report, wanted or None)) + 1)  # + summary
+    packet: Packet = sandbox.call(build_in_sandbox, (case, input_ref, chosen, wanted or None, Path(templates),
+                                                     redact, file_mode), seconds)
+    return packet
+
+
+_sandbox_renderers: Renderers | None = None  # in a sandbox worker process only
+
+
+def build_in_sandbox(case: Case, input_ref: InputRef, formats: tuple[str, ...], only: set[str] | None,
+                     templates: Path, redact: bool, file_mode: int = FILE_MODE) -> Packet:
+    """In the sandbox worker: one case's packet with a clinic's templates (the worker's renderers are kept)."""
+    global _sandbox_renderers
+    if _sandbox_renderers is None:
+        _sandbox_renderers = Renderers()
+    return build(case, check(case), _sandbox_renderers, input_ref=input_ref, formats=formats, only=only,
+                 templates=templates, redact=redact, file_mode=file_mode)
 
 
 def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None, force: bool = False) -> Path:

@@ -13,6 +13,8 @@ import gc
 import itertools
 import json
 import multiprocessing
+import os
+import signal
 import stat
 import sys
 import time
@@ -25,7 +27,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import safe_message
-from erasure_docs.files import FILE_MODE, atomic_write, dir_mode, json_bytes, recover_leftovers, sha256
+from erasure_docs.files import (FILE_MODE, atomic_write, dir_mode, json_bytes, make_folder, recover_leftovers,
+                                sha256)
 from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
 from erasure_docs.paths import template_set
 from erasure_docs.reading import LoadedCase
@@ -109,7 +112,12 @@ class WorkerSettings:
     redact: bool
     debug: bool
     replace: bool  # --force, or --resume redoing a case whose folder is stale
-    sign: SigningKey | None = None
+    parent: int  # the batch process: a worker never writes once it is gone
+    sign: SigningKey | None = None  # --sign (signing.py)
+
+
+class ParentGone(Exception):
+    """The batch process died: this worker stops before it writes anything."""
 
 
 class Worker:
@@ -130,6 +138,8 @@ class Worker:
             packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
                                       templates=settings.custom_templates, input_ref=loaded.input_ref,
                                       redact=settings.redact, file_mode=settings.file_mode)
+            if os.getppid() != settings.parent:
+                raise ParentGone
             written = api.write_case_folder(packet, out_dir, force=settings.replace, sign=settings.sign)
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
@@ -140,6 +150,8 @@ class Worker:
             row.kept = written.backup.name if written.backup else ""
             row.filing_sets = sorted({path.split("/")[1] for path in packet.files
                                       if path.startswith("filings/") and path.count("/") >= 2})
+        except ParentGone:
+            os._exit(1)
         except Exception as exc:  # noqa: BLE001 - reported per case; the batch goes on
             row.error = safe_message(exc, "while rendering")
             if settings.debug:
@@ -152,16 +164,33 @@ class Worker:
 
 
 _worker: Worker | None = None  # the one per worker process, set by the pool's initializer
+_started: Any = None  # where the worker says which case it is on (the parent's, for this pool)
+PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(settings: WorkerSettings) -> None:
-    global _worker
-    _worker = Worker(settings)
+def die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the batch process dies (even by kill -9), so no orphan goes on
+    rendering; if the parent is already gone, stop now. Elsewhere, the check before each write remains."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
-def render_case(loaded: LoadedCase, out_dir: Path) -> CaseRow:
-    """Runs in a worker process."""
+def _init_worker(settings: WorkerSettings, started: Any) -> None:
+    global _worker, _started
+    die_with_parent(settings.parent)
+    _worker, _started = Worker(settings), started
+
+
+def render_case(ticket: int, loaded: LoadedCase, out_dir: Path) -> CaseRow:
+    """Runs in a worker process. It first tells the parent which case it holds, so that if it dies only that
+    case is charged with its death."""
     assert _worker is not None
+    _started.put((os.getpid(), ticket))
     return _worker.render(loaded, out_dir)
 
 
@@ -282,7 +311,7 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
     todo = to_render()
     first = next(todo, None)
     if first is not None:
-        options.out_dir.mkdir(parents=True, exist_ok=True, mode=dir_mode(options.file_mode))
+        make_folder(options.out_dir, dir_mode(options.file_mode))
         render_all(itertools.chain([first], todo), options, result, progress)
     result.wall_seconds = time.perf_counter() - started
     return result
@@ -290,64 +319,103 @@ def run_batch(cases: Iterable[LoadedCase], options: BatchOptions,
 
 def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchResult,
                progress: Callable[[CaseRow], None]) -> None:
-    """Render in worker processes, a bounded window of cases in flight; survive a dying worker."""
+    """Render in worker processes, a bounded window of cases in flight; survive a dying worker. A worker's
+    death is charged to the case it held only (a case is tried twice); the cases merely queued behind it, or
+    held by the workers the broken pool took down with it, are tried again without being charged."""
     context = multiprocessing.get_context("spawn")
     attempts: dict[int, int] = {}
-    retry: list[LoadedCase] = []
+    retry: list[tuple[int, LoadedCase]] = []
+    tickets = itertools.count()
+    settings = WorkerSettings(options.formats, options.custom_templates, options.file_mode, options.redact,
+                              options.debug, options.force or options.resume, os.getpid(), options.sign)
 
-    def next_case() -> LoadedCase | None:
-        return retry.pop() if retry else next(todo, None)
+    def next_case() -> tuple[int, LoadedCase] | None:
+        if retry:  # in their first order: a case that was in hand when its worker died goes first
+            return retry.pop(0)
+        loaded = next(todo, None)
+        return None if loaded is None else (next(tickets), loaded)
+
+    def record(row: CaseRow) -> None:
+        result.rows.append(row)
+        if row.kept:
+            result.notes.append(f"{row.case_id}: the old case folder held files edited or added "
+                                f"since it was made; it is kept as {row.kept}")
+        progress(row)
 
     pending = next_case()
     while pending is not None:
+        started = context.SimpleQueue()  # a fresh one per pool: a killed writer cannot jam the next pool's
         pool = ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(WorkerSettings(options.formats, options.custom_templates,
-                                                            options.file_mode, options.redact, options.debug,
-                                                            options.force or options.resume, options.sign),),
-                                   max_tasks_per_child=RECYCLE_AFTER)
-        in_flight: dict[Future, LoadedCase] = {}
-        broken = False
+                                   initargs=(settings, started), max_tasks_per_child=RECYCLE_AFTER)
+        in_flight: dict[Future, tuple[int, LoadedCase]] = {}
+        lost: list[tuple[int, LoadedCase]] = []  # cases whose future the broken pool failed
+        workers: dict[int, Any] = {}
         try:
-            while (pending is not None or in_flight) and not broken:
+            while (pending is not None or in_flight) and not lost:
                 while pending is not None and len(in_flight) < options.workers * 2:
-                    in_flight[pool.submit(render_case, pending, options.out_dir)] = pending
+                    in_flight[pool.submit(render_case, pending[0], pending[1], options.out_dir)] = pending
                     pending = next_case()
+                workers.update(getattr(pool, "_processes", None) or {})  # their exit codes tell who died
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    loaded = in_flight.pop(future)
+                    item = in_flight.pop(future)
                     try:
                         row = future.result()
                     except BrokenProcessPool:
-                        broken = True
-                        attempts[id(loaded)] = attempts.get(id(loaded), 0) + 1
-                        if attempts[id(loaded)] < 2:
-                            result.notes.append(f"{loaded.case_id}: a worker process died while rendering "
-                                                "it; tried again on a fresh worker")
-                            retry.append(loaded)
-                            continue
-                        row = CaseRow(loaded.case_id or "?", loaded.source, "failed",
-                                      error="the worker process died while rendering this case", stage="render")
-                    result.rows.append(row)
-                    if row.kept:
-                        result.notes.append(f"{row.case_id}: the old case folder held files edited or added "
-                                            f"since it was made; it is kept as {row.kept}")
-                    progress(row)
+                        lost.append(item)
+                        continue
+                    record(row)
                     if row.status == "failed" and options.fail_fast:
-                        for waiting in in_flight:
-                            waiting.cancel()
+                        finish_fast(in_flight, record)
                         return
-            if broken:  # the others in flight died with the pool: try them again on a fresh one
-                for loaded in in_flight.values():
-                    attempts[id(loaded)] = attempts.get(id(loaded), 0) + 1
-                    retry.append(loaded)
+            if lost:
+                lost += in_flight.values()
+                charged = blamed(started, workers, {ticket for ticket, _ in lost})
+                for item in lost:
+                    if item[0] in charged:
+                        attempts[item[0]] = attempts.get(item[0], 0) + 1
+                        if attempts[item[0]] >= 2:
+                            record(CaseRow(item[1].case_id or "?", item[1].source, "failed",
+                                           error="the worker process died while rendering this case", stage="render"))
+                            continue
+                        result.notes.append(f"{item[1].case_id}: a worker process died while rendering it; tried "
+                                            "again on a fresh worker")
+                    retry.append(item)
                 if pending is not None:
                     retry.append(pending)
+                retry.sort(key=lambda item: item[0])
                 pending = next_case()
         except KeyboardInterrupt:
             result.interrupted = True
             raise
         finally:
             pool.shutdown(wait=not result.interrupted, cancel_futures=True)
+            started.close()
+
+
+def finish_fast(in_flight: dict[Future, tuple[int, LoadedCase]], record: Callable[[CaseRow], None]) -> None:
+    """--fail-fast: cases not started are dropped; those already rendering finish, and the summary lists them
+    (a produced folder the summary did not mention would be a surprise)."""
+    running = [future for future in in_flight if not future.cancel()]
+    for future in running:
+        try:
+            record(future.result())
+        except BrokenProcessPool:
+            pass
+
+
+def blamed(started: Any, workers: dict[int, Any], lost: set[int]) -> set[int]:
+    """The tickets of the cases held by the worker(s) that died. A worker says which case it starts; when the
+    pool breaks, the executor terminates the surviving workers (SIGTERM), so a worker that ended otherwise is
+    the one that died. Without that evidence, every case some worker held is charged, never a queued one."""
+    holding: dict[int, int] = {}
+    while not started.empty():
+        pid, ticket = started.get()
+        holding[pid] = ticket
+    held = {pid: ticket for pid, ticket in holding.items() if ticket in lost}
+    dead = {ticket for pid, ticket in held.items()
+            if pid in workers and workers[pid].exitcode not in (None, -signal.SIGTERM)}
+    return dead or set(held.values())
 
 
 # ---------------------------------------------------------------- the account of the run

@@ -20,9 +20,9 @@ import click
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
-from erasure_docs.files import file_mode_for_umask
+from erasure_docs.files import dir_mode, file_mode_for_umask, files_word, listing, make_folder
 from erasure_docs.loading import iter_inputs
-from erasure_docs.reading import LoadedCase
+from erasure_docs.reading import LoadedCase, printable_path
 
 if TYPE_CHECKING:
     from erasure_docs.batch import CaseRow
@@ -55,8 +55,11 @@ class Umask(click.ParamType):
             mask = int(str(value), 8)
         except ValueError:
             self.fail(f"{value!r} is not an octal umask such as 077 or 027", param, ctx)
-        if not 0 <= mask <= 0o777 or mask & 0o700:
-            self.fail("the umask must keep the owner's own access (e.g. 077, 027, 022)", param, ctx)
+        # What is written holds personal data: the owner keeps full access, a group may be let in (027), and
+        # others never are (022 or 000 would make every filing readable by every account on the machine).
+        if not 0 <= mask <= 0o777 or mask & 0o700 or mask & 0o007 != 0o007:
+            self.fail("the umask must keep the owner's access and give others none (e.g. 077, or 027 for a "
+                      "group); the files hold personal data", param, ctx)
         return mask
 
 
@@ -446,8 +449,8 @@ def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tup
         summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in packet.report.summary.items() if n)
         click.echo(f"{packet.case_id}: {len(packet.manifest['files'])} files in {written.folder} ({summary})")
         if written.backup is not None:
-            click.echo(f"{packet.case_id}: {len(written.kept)} files of the old folder were edited or added since it "
-                       f"was made; the old folder is kept as {written.backup}", err=True)
+            click.echo(f"{packet.case_id}: {files_word(len(written.kept))} of the old folder edited or added since it "
+                       f"was made ({listing(written.kept)}): the old folder is kept as {written.backup}", err=True)
         for path in written.edited:
             click.echo(f"{packet.case_id}: kept as you edited it (recorded as edited after generation): {path}")
         if written.unexported:
@@ -545,6 +548,13 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     key = None if dry_run else signing_key(sign_key)
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
                            custom_templates, file_mode_for_umask(umask), redact, debugging(), force, key)
+    if not dry_run:
+        try:  # owner-only, parents too, before a case is read: a folder that cannot be made stops the run at once
+            make_folder(out_dir, dir_mode(options.file_mode))
+        except OSError as exc:
+            click.echo(f"error: the output folder {printable_path(str(out_dir))} cannot be created "
+                       f"({exc.strerror or 'not a folder'})", err=True)
+            sys.exit(2)
     progress = Progress(count_cases(inputs, sheet), quiet)
 
     readable = [0]

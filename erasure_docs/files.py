@@ -57,6 +57,20 @@ def dir_mode(file_mode: int) -> int:
     return file_mode | ((file_mode & 0o444) >> 2)
 
 
+def make_folder(path: Path, mode: int) -> None:
+    """Create a folder and any missing parents with exactly `mode` (mkdir's parents would get 0777 less the
+    process umask: 0777 under umask 000). Existing folders are left as they are."""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=mode)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        folder.chmod(mode)
+
+
 def file_mode_for_umask(mask: int) -> int:
     """The CLI's --umask: 0o077 → 0o600, 0o027 → 0o640."""
     return 0o666 & ~mask
@@ -72,10 +86,17 @@ def write_private(path: Path, data: bytes, file_mode: int = FILE_MODE, exclusive
 
 def atomic_write(path: Path, data: bytes, file_mode: int = FILE_MODE) -> Path:
     """One file that appears whole or not at all (the batch summary, a redacted work copy)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=dir_mode(file_mode))
-    temporary = path.with_name(f"{HIDDEN_PREFIX}{path.name}")
-    write_private(temporary, data, file_mode, exclusive=False)
-    os.replace(temporary, path)
+    make_folder(path.parent, dir_mode(file_mode))
+    # A fresh name made with O_EXCL: a link planted at a predictable temporary name is never written through.
+    handle, name = tempfile.mkstemp(prefix=f"{HIDDEN_PREFIX}{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), file_mode)
+            stream.write(data)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -87,7 +108,7 @@ def write_folder(out_dir: Path, name: str, outputs: dict[str, bytes], file_mode:
     kept: the old folder is renamed to `<name>~kept-<time>` beside it instead of being deleted. `case_id`: the
     case the old folder's manifest must name (default: the folder's name)."""
     folder_mode = dir_mode(file_mode)
-    out_dir.mkdir(parents=True, exist_ok=True, mode=folder_mode)
+    make_folder(out_dir, folder_mode)
     target = out_dir / name
     recover_leftovers(out_dir, name)
     refuse_to_replace(target, replace, case_id)
@@ -133,9 +154,22 @@ def refuse_to_replace(target: Path, replace: bool, case_id: str | None = None) -
                                f"{MANIFEST_NAME} is missing or names another case); nothing in it is touched: "
                                "move it or choose another --out")
     if not replace:
-        raise FolderExists(f"{target.name} already holds this case's folder; nothing was written. Use --force to "
-                           "replace it (files edited or added since it was made are kept in a copy of the old "
-                           "folder), or --only DOC to redo some documents and keep the rest")
+        changed = made_by_hand(target)
+        edited = f" It holds {files_word(len(changed))} edited or added since it was made: {listing(changed)}." \
+            if changed else ""
+        raise FolderExists(f"{target.name} already holds this case's folder; nothing was written.{edited} Use "
+                           "--force to replace it (files edited or added since it was made are kept in a copy of "
+                           "the old folder), or --only DOC to redo some documents and keep the rest")
+
+
+def files_word(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
+
+
+def listing(paths: list[str] | tuple[str, ...], limit: int = 8) -> str:
+    """'a, b, c and 4 more'."""
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
 def kept_name(out_dir: Path, name: str) -> Path:

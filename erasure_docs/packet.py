@@ -503,6 +503,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     builder = ContextBuilder(case, report)
     refs = plan_documents(report, only)
     contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
+    refuse_collisions([file_stem(case, ref) for ref in refs])  # before a page is rendered
     placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
     waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
     rendered = [composer.render_pdf(case, ref, context) for ref, context in contexts.items()]
@@ -514,7 +515,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         contexts[filing.cover.ref] = context
         rendered.insert(rendered.index(filing.documents[0]) if filing.documents else 0, filing.cover)
         sets.append(filing)
-    refuse_collisions([item.stem for item in rendered])
+    refuse_collisions([item.stem for item in rendered])  # the cover letters too
     waiting.append(composer.start_words(case, [(s.cover, contexts[s.cover.ref]) for s in sets], False))
     signer = next(iter(contexts.values()))["signer"]["name"] if contexts else ""
     if "pdf" in formats:
@@ -639,7 +640,7 @@ def with_fingerprint(words: dict[str, bytes], fingerprint: str) -> dict[str, byt
 def word_properties(context: dict[str, Any]) -> dict[str, str]:
     return {"title": context["doc"]["title"], "author": context["signer"]["name"],
             "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK,
+            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK, "language": context.get("language") or "en",
             "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
 
 

@@ -1,17 +1,32 @@
 """A work copy of a case with the personal data taken out: names reduced to initials, the date of birth to
-its year, every address, every victim and the narrative removed. What is left still shows what the rules
+its year (a name in a script where one character is a whole syllable, such as Chinese, Korean or Japanese,
+becomes "X."), every address, every victim, the arresting agency and the narrative removed. What is left still shows what the rules
 decided on (dockets, statutes, dates of the offenses, dispositions), so it can go to co-counsel, into a
 packet's embedded data, or into a bug report."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from erasure_docs.model import Case
 
+# Scripts in which one character is a syllable or a word: its "initial" is the name itself (王 → 王).
+WHOLE_WORD_SCRIPTS = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "YI ", "BOPOMOFO", "TANGUT", "KHITAN", "NUSHU")
+HIDDEN_INITIAL = "X"
+
+
+def initial(part: str) -> str:
+    """The first letter of one part of a name, when it hides the rest: a one-letter part, or a letter of a
+    script where one character is a whole syllable, gives HIDDEN_INITIAL instead."""
+    first = part[0]
+    if len(part) < 2 or unicodedata.name(first, "").startswith(WHOLE_WORD_SCRIPTS):
+        return HIDDEN_INITIAL
+    return first
+
 
 def initials(name: str) -> str:
-    return " ".join(f"{part[0]}." for part in name.replace("-", " ").split() if part[0].isalpha())
+    return " ".join(f"{initial(part)}." for part in name.replace("-", " ").split() if part[0].isalpha())
 
 
 def redact_case(case: Case) -> dict[str, Any]:
@@ -36,6 +51,7 @@ def redact_case(case: Case) -> dict[str, Any]:
             record["birth_year_on_record"] = int(record.pop("date_of_birth_on_record")[:4])
         if "prosecutor" in record:
             record["prosecutor"].pop("address", None)
+        record.pop("arresting_agency", None)  # a small town's police department narrows down who it is
         for charge in record["charges"]:
             charge.pop("description", None)  # free text: it can quote a name or an alias
             charge.pop("sentence", None)
@@ -57,7 +73,8 @@ def redacted_for_rendering(case: Case) -> Case:
     name reduced to initials, every address, alias, telephone, e-mail and free-text description removed, each
     victim named "Victim N" without an address, and the narrative withheld."""
     petitioner = case.petitioner.model_copy(update={
-        "first_name": case.petitioner.first_name[0], "middle_name": None, "last_name": case.petitioner.last_name[0],
+        "first_name": initial(case.petitioner.first_name), "middle_name": None,
+        "last_name": initial(case.petitioner.last_name),
         "suffix": None, "aliases": [], "address": None, "phone": None, "email": None})
     count = 0
     records = []
@@ -71,7 +88,8 @@ def redacted_for_rendering(case: Case) -> Case:
                 victims.append(victim.model_copy(update={"name": f"Victim {count}", "address": None,
                                                          "notice": notice}))
             charges.append(charge.model_copy(update={"description": None, "sentence": None, "victims": victims}))
-        records.append(record.model_copy(update={"charges": charges}))
+        records.append(record.model_copy(update={"charges": charges, "arresting_agency": None,
+                                                 "name_on_record": record.name_on_record and initials(record.name_on_record)}))
     trafficking = case.trafficking.model_copy(update={
         "narrative": WITHHELD if case.trafficking.narrative else None,
         "evidence": [e.model_copy(update={"description": None}) for e in case.trafficking.evidence]})

@@ -73,6 +73,10 @@ def read_case_folder(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     manifest = read_folder_manifest(folder)
     if manifest is None or not isinstance(manifest.get("case_id"), str):
         raise RepackError(f"{folder.name} holds no readable {MANIFEST}: not a case folder erasure-docs made")
+    if not all(isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)
+               for e in manifest["files"]) or not isinstance(manifest.get("filing_sets", []), list):
+        raise RepackError(f"{folder.name}/{MANIFEST} is malformed (a file entry without its path or SHA-256); "
+                          "generate the case again")
     files: dict[str, bytes] = {}
     for relative in folder_files(folder):
         path = folder / relative

@@ -314,3 +314,15 @@ def test_a_changed_sentence_of_the_translated_letter_is_reported_per_language(cl
     problems = [str(p) for p in translation_problems(exported)]
     assert len(problems) == 1 and problems[0].startswith("client_letter.html line ")
     assert '"This letter is private.' in problems[0] and "no translation into 'es'" in problems[0]
+
+
+def test_a_case_file_name_a_template_spells_otherwise_is_pointed_to_its_template_name(tmp_path):
+    from erasure_docs.custom_templates import check_template
+
+    page = tmp_path / "review_sheet.html"
+    page.write_text("<p>{{ filing.prosecutor_office }}</p>\n<p>{% for r in records %}{% endfor %}</p>\n",
+                    encoding="utf-8")
+    problems = [str(p) for p in check_template(page, sample_contexts([SAMPLES / "nolle.yaml"]), ("review_sheet",))]
+    assert ("review_sheet.html line 1: unknown variable 'filing.prosecutor_office'; a template uses "
+            "'prosecutor.office' for the case file's 'prosecutor_office'") in "\n".join(problems)
+    assert "review_sheet.html line 2: unknown variable 'records'; a template uses 'docket'" in "\n".join(problems)

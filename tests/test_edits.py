@@ -61,7 +61,8 @@ def test_regenerating_refuses_and_the_edit_is_intact(out):
     before = word.read_bytes()
     code, stdout, stderr = generate(SAMPLE, out)
     assert code == 1
-    assert f"[{CASE_ID}]: {CASE_ID} already holds this case's folder; nothing was written" in stderr
+    assert f"[{CASE_ID}]: {CASE_ID} already holds this case's folder; nothing was written. It holds 1 file " \
+        f"edited or added since it was made: {word.relative_to(out / CASE_ID).as_posix()}." in stderr
     assert "--force" in stderr and "Traceback" not in stderr
     assert word.read_bytes() == before and EDIT in docx_text(word)
     assert kept_folders(out) == [] and not list(out.glob(".partial*"))
@@ -76,8 +77,9 @@ def test_force_replaces_the_folder_and_keeps_the_edited_one_beside_it(out):
     assert code == 0, stderr
     kept = kept_folders(out)
     assert len(kept) == 1
-    assert f"2 files of the old folder were edited or added since it was made; the old folder is kept as {kept[0]}" \
-        in stderr
+    relative = word.relative_to(out / CASE_ID).as_posix()
+    assert f"2 files of the old folder edited or added since it was made ({relative}, my-notes.txt): the " \
+           f"old folder is kept as {kept[0]}" in stderr
     relative = word.relative_to(out / CASE_ID)
     assert EDIT in docx_text(kept[0] / relative) and (kept[0] / "my-notes.txt").exists()
     assert EDIT not in docx_text(word) and not notes.exists()  # the new folder is what was generated

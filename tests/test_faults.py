@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,108 @@ def test_batch_never_deletes_a_folder_named_like_a_case(produced, tmp_path):
         assert result.returncode == 1
         assert "[FAULT-00] could not be written: FAULT-00 exists and is not a packet folder" in result.stderr
         assert [p.name for p in (out / "FAULT-00").iterdir()] == ["scan.pdf"]
+
+
+# ---------------------------------------------------------------- issue 18: batch process hygiene
+
+def live_workers(parent: int) -> list[int]:
+    return [pid for pid in worker_pids(parent)
+            if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def workers_of(process: subprocess.Popen) -> list[int]:
+    workers = []
+    for _ in range(600):  # a guard against a hang (60 s), not a speed target
+        workers = live_workers(process.pid)
+        if workers:
+            break
+        time.sleep(0.1)
+    return workers
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for init to reap it counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_fail_fast_still_lists_every_case_it_produced(tmp_path):
+    """Cases already rendering when a case fails finish; each folder on disk is in the summary."""
+    templates = tmp_path / "mine"
+    assert run("templates", "export", templates).returncode == 0
+    order = templates / "proposed_order_46b_146.html"
+    order.write_text(order.read_text(encoding="utf-8").replace("</body>", "{{ 1 // 0 }}</body>"), encoding="utf-8")
+    inputs = cases(tmp_path / "in", 3, "nolle.yaml")
+    shutil.copy(SAMPLES / "juvenile-adjudication.yaml", inputs / "fault-00-juvenile.yaml")  # fails, early
+    out = tmp_path / "out"
+    result = run("batch", inputs, "--out", out, "--templates", templates, "--workers", "2", "--fail-fast")
+    assert result.returncode == 1, result.stderr
+    rows = json.loads((out / "batch-summary.json").read_text(encoding="utf-8"))["cases"]
+    produced = {r["case_id"] for r in rows if r["status"] == "produced"}
+    on_disk = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert on_disk == produced
+    assert any(r["status"] == "failed" for r in rows)
+    no_partials(out)
+
+
+def test_workers_die_with_a_killed_batch_and_write_nothing_after(tmp_path):
+    inputs = cases(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    process = start_batch(inputs, out, 1, ROOT)
+    first = process.stdout.readline()  # a case is finished: the worker is rendering the next
+    assert first.startswith("case produced"), first + process.stderr.read()
+    workers = live_workers(process.pid)
+    assert workers
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    for pid in workers:  # the kernel kills each worker with its parent (PR_SET_PDEATHSIG)
+        for _ in range(600):  # a guard against a hang (60 s): an orphan renders for seconds, then writes
+            if gone(pid):
+                break
+            time.sleep(0.1)
+        assert gone(pid), f"worker {pid} outlived its batch"
+    finished = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert finished == ["FAULT-00"]  # the case in hand when the batch died was never written
+
+
+def test_two_worker_deaths_fail_no_case_that_was_only_queued(tmp_path):
+    """Each death is charged to the case the worker held, which is tried again; the cases queued behind it are
+    not charged at all (two deaths once failed a case that had never started)."""
+    inputs = cases(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    process = start_batch(inputs, out, 1, ROOT)
+    lines = []
+    for _ in range(2):
+        line = process.stdout.readline()
+        assert line.startswith("case produced"), line + process.stderr.read()
+        lines.append(line)
+        workers = workers_of(process)
+        assert workers, "no worker process to kill"
+        os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
+    assert "".join(lines + [stdout]).count("case produced") == 6, stdout
+    assert "case failed" not in stdout
+    assert stdout.count("a worker process died while rendering it; tried again") == 2, stdout
+
+
+def test_batch_refuses_an_existing_folder_and_force_keeps_what_was_edited(produced, tmp_path):
+    out = copied(produced, tmp_path)
+    review = out / "FAULT-00" / "attorney" / "review_sheet.docx"
+    review.write_bytes(review.read_bytes() + b"edited")
+    result = run("batch", produced[0], "--out", out, "--workers", "1")
+    assert result.returncode == 1
+    assert ("[FAULT-00] could not be written: FAULT-00 already holds this case's folder; nothing was written. It "
+            "holds 1 file edited or added since it was made: attorney/review_sheet.docx.") in result.stderr
+    assert review.read_bytes().endswith(b"edited")
+    result = run("batch", produced[0], "--out", out, "--workers", "1", "--force")
+    assert result.returncode == 0, result.stderr
+    kept = list(out.glob("FAULT-00~kept-*"))
+    assert len(kept) == 1 and (kept[0] / "attorney" / "review_sheet.docx").read_bytes().endswith(b"edited")
+    assert f"warning: FAULT-00: the old case folder held files edited or added since it was made; it is kept as " \
+           f"{kept[0].name}" in result.stderr
+    assert statuses(out) == {"FAULT-00": "produced"}
+    no_partials(out)
