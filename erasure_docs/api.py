@@ -25,7 +25,7 @@ from erasure_docs.files import (FILE_MODE, FolderExists, NotAPacketFolder, Writt
                                 write_folder)
 from erasure_docs.loading import load_case_file, load_inputs
 from erasure_docs.model import Case
-from erasure_docs.packet import FORMATS, Packet, build
+from erasure_docs.packet import FORMATS, Packet, build, plan_documents
 from erasure_docs.reading import SHEET_SUFFIXES, InputRef, LoadedCase, Problem, validate_data
 from erasure_docs.redact import redact_case
 from erasure_docs.render import Renderers
@@ -33,6 +33,7 @@ from erasure_docs.repack import (Repacked, RepackError, WordNotExported, is_deri
                                  repack_folder as repack_case_folder)
 from erasure_docs.rules.documents import TITLES
 from erasure_docs.rules.engine import evaluate
+from erasure_docs.signing import SigningKey, sign_files
 from erasure_docs.rules.outcome import Report
 
 __all__ = ["Case", "ErasureDocsError", "FolderExists", "InputRef", "LoadedCase", "NotAPacketFolder", "Packet",
@@ -80,11 +81,12 @@ def document_kinds() -> tuple[str, ...]:
 
 def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Iterable[str] = FORMATS,
                  only: Iterable[str] | None = None, templates: PathLike | None = None,
-                 input_ref: InputRef | None = None, redact: bool = False) -> Packet:
+                 input_ref: InputRef | None = None, redact: bool = False, file_mode: int = FILE_MODE) -> Packet:
     """Every output of a case's packet, in memory. `renderers`: pass the same one for every case (a new
     one is made when omitted, which costs about a second). `only`: document kinds to keep. `templates`: a
     folder of the clinic's own templates. `input_ref`: what the manifest records as the input (default: no
-    file name and the SHA-256 of the case's data). `redact`: also include the redacted work copy."""
+    file name and the SHA-256 of the case's data). `redact`: also include the redacted work copy. `file_mode`:
+    the permissions the folder will be written with (recorded in the manifest; `write_packet` uses it)."""
     chosen = tuple(dict.fromkeys(formats))
     unknown = [f for f in chosen if f not in FORMATS] or ([] if chosen else ["(none)"])
     if unknown:
@@ -95,19 +97,44 @@ def build_packet(case: Case, *, renderers: Renderers | None = None, formats: Ite
         raise PacketOptionError(f"unknown document {strange[0]!r}; choose from: {', '.join(TITLES)}")
     if input_ref is None:
         input_ref = InputRef("", sha256(case.model_dump_json().encode("utf-8")))
-    return build(case, check(case), renderers or Renderers(), input_ref=input_ref, formats=chosen,
-                 only=wanted or None, templates=Path(templates) if templates is not None else None, redact=redact)
+    report = check(case)
+    renderers = renderers or Renderers()
+    if templates is None:
+        return build(case, report, renderers, input_ref=input_ref, formats=chosen, only=wanted or None,
+                     redact=redact, file_mode=file_mode)
+    # A clinic's templates render in a worker process under time and memory limits (render/sandbox.py).
+    sandbox = renderers.sandbox(Path(templates))
+    seconds = sandbox.limits.seconds_per_document * (len(plan_documents(report, wanted or None)) + 1)  # + summary
+    packet: Packet = sandbox.call(build_in_sandbox, (case, input_ref, chosen, wanted or None, Path(templates),
+                                                     redact, file_mode), seconds)
+    return packet
 
 
-def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE, force: bool = False) -> Path:
+_sandbox_renderers: Renderers | None = None  # in a sandbox worker process only
+
+
+def build_in_sandbox(case: Case, input_ref: InputRef, formats: tuple[str, ...], only: set[str] | None,
+                     templates: Path, redact: bool, file_mode: int = FILE_MODE) -> Packet:
+    """In the sandbox worker: one case's packet with a clinic's templates (the worker's renderers are kept)."""
+    global _sandbox_renderers
+    if _sandbox_renderers is None:
+        _sandbox_renderers = Renderers()
+    return build(case, check(case), _sandbox_renderers, input_ref=input_ref, formats=formats, only=only,
+                 templates=templates, redact=redact, file_mode=file_mode)
+
+
+def write_packet(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None, force: bool = False) -> Path:
     """Write a packet to `out_dir/<case_id>/`, whole or not at all; returns the folder. See write_case_folder."""
     return write_case_folder(packet, out_dir, file_mode=file_mode, force=force).folder
 
 
-def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int = FILE_MODE, force: bool = False,
-                      redo: Iterable[str] | None = None, renderers: Renderers | None = None) -> Written:
-    """Write a packet to `out_dir/<case_id>/`, whole or not at all. Files get `file_mode` exactly; folders the
-    same plus the search bit. An existing case folder is never overwritten unless `force`
+def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int | None = None, force: bool = False,
+                      redo: Iterable[str] | None = None, renderers: Renderers | None = None,
+                      sign: SigningKey | None = None) -> Written:
+    """Write a packet to `out_dir/<case_id>/`, whole or not at all. Files get the file mode the manifest records
+    (`build_packet(file_mode=…)`) exactly; folders the same plus the search bit; `file_mode`, when given, must be
+    that one. `sign`: the folder is signed as written (signing.py). An existing case folder is never overwritten
+    unless `force`
     (FolderExists), and a folder of that name erasure-docs did not make never (NotAPacketFolder). With
     `force`, files of the old folder edited or added by a person are kept: the old folder is renamed to
     `<case_id>~kept-<time>` (Written.backup) and Written.kept names them.
@@ -117,15 +144,21 @@ def write_case_folder(packet: Packet, out_dir: PathLike, *, file_mode: int = FIL
     sets and the attorney's copy are bound again with it, repack.py), files a person added stay. A redone
     document that was edited needs `force` (the old folder is then kept). Build the packet with
     `plan_for_folder`'s documents and formats."""
+    recorded = int(packet.manifest.get("file_mode", f"{FILE_MODE:o}"), 8)
+    if file_mode is not None and file_mode != recorded:
+        raise PacketOptionError(f"the packet records file mode {recorded:04o}, not {file_mode:04o}; "
+                                "pass file_mode to build_packet")
     target = Path(out_dir) / packet.case_id
-    files = packet.files
+    files, manifest = packet.files, packet.manifest
     edited: tuple[str, ...] = ()
     unexported: tuple[str, ...] = ()
     if redo is not None and is_case_folder(target):
         merged = merge_into_folder(packet, target, set(redo), force, renderers)
-        files, edited, unexported = merged.files, merged.edited, merged.unexported
+        files, manifest, edited, unexported = merged.files, merged.manifest, merged.edited, merged.unexported
         force = True  # whatever the merged folder does not hold as it was is kept aside by write_folder
-    written = write_folder(Path(out_dir), packet.case_id, files, file_mode, replace=force)
+    if sign is not None:
+        files, manifest = sign_files(files, manifest, sign)
+    written = write_folder(Path(out_dir), packet.case_id, files, recorded, replace=force)
     return written._replace(edited=edited, unexported=unexported)
 
 
@@ -168,12 +201,13 @@ def document_kind(path: str) -> str:
     return name.split("-", 1)[0]
 
 
-def repack_folder(folder: PathLike, *, renderers: Renderers | None = None, convert_word: bool = False) -> Repacked:
+def repack_folder(folder: PathLike, *, renderers: Renderers | None = None, convert_word: bool = False,
+                  sign: SigningKey | None = None) -> Repacked:
     """`erasure-docs repack`: record the documents edited after generation in a case folder and bind its filing
     sets and attorney's copy again from its documents' PDFs (repack.py). `convert_word`: make the PDF of an
     edited Word file with LibreOffice (else WordNotExported names the PDFs to export). The folder is written
-    again whole or not at all."""
-    repacked, _ = repack_case_folder(Path(folder), renderers=renderers, convert_word=convert_word)
+    again whole or not at all; `sign`: and signed (signing.py)."""
+    repacked, _ = repack_case_folder(Path(folder), renderers=renderers, convert_word=convert_word, sign=sign)
     return repacked
 
 

@@ -30,7 +30,9 @@ from erasure_docs.errors import safe_message
 from erasure_docs.files import (FILE_MODE, atomic_write, dir_mode, json_bytes, make_folder, recover_leftovers,
                                 sha256)
 from erasure_docs.packet import BINDER, BOUND, REDACTED_PATH, SUMMARY
+from erasure_docs.paths import template_set
 from erasure_docs.reading import LoadedCase
+from erasure_docs.signing import SigningKey
 from erasure_docs.summary import COLUMNS as SUMMARY_LAYOUT, attention, summary_csv, summary_xlsx
 
 RECYCLE_AFTER = 250
@@ -85,6 +87,7 @@ class BatchOptions:
     redact: bool = False
     debug: bool = False  # a failing case's traceback goes to stderr (never into the summary)
     force: bool = False  # replace existing case folders (what a person changed in them is kept aside)
+    sign: SigningKey | None = None  # --sign: each packet signed (signing.py)
 
 
 @dataclass
@@ -110,6 +113,7 @@ class WorkerSettings:
     debug: bool
     replace: bool  # --force, or --resume redoing a case whose folder is stale
     parent: int  # the batch process: a worker never writes once it is gone
+    sign: SigningKey | None = None  # --sign (signing.py)
 
 
 class ParentGone(Exception):
@@ -133,10 +137,10 @@ class Worker:
             assert loaded.case is not None
             packet = api.build_packet(loaded.case, renderers=self.renderers, formats=settings.formats,
                                       templates=settings.custom_templates, input_ref=loaded.input_ref,
-                                      redact=settings.redact)
+                                      redact=settings.redact, file_mode=settings.file_mode)
             if os.getppid() != settings.parent:
                 raise ParentGone
-            written = api.write_case_folder(packet, out_dir, file_mode=settings.file_mode, force=settings.replace)
+            written = api.write_case_folder(packet, out_dir, force=settings.replace, sign=settings.sign)
             summary = packet.report.summary
             row = CaseRow(packet.case_id, loaded.source, "produced", *readiness_cells(packet.report),
                           summary["eligible"], summary["needs_review"], summary["not_eligible"], summary["automatic"],
@@ -222,9 +226,9 @@ def same_templates(manifest: dict[str, Any], options: BatchOptions) -> bool:
     """The packet was made with the templates this run uses. A clinic's folder can change between runs, and
     only a manifest that records the template set can show it did not: without one, the case is redone."""
     recorded = manifest.get("templates")
-    if options.custom_templates is None:
-        return recorded is None or (isinstance(recorded, dict) and recorded.get("source") == "built-in")
-    return False
+    if not isinstance(recorded, dict):
+        return False
+    return recorded == template_set(options.custom_templates)
 
 
 def unchanged_file(folder: Path, entry: dict[str, Any], file_mode: int) -> bool:
@@ -323,7 +327,7 @@ def render_all(todo: Iterator[LoadedCase], options: BatchOptions, result: BatchR
     retry: list[tuple[int, LoadedCase]] = []
     tickets = itertools.count()
     settings = WorkerSettings(options.formats, options.custom_templates, options.file_mode, options.redact,
-                              options.debug, options.force or options.resume, os.getpid())
+                              options.debug, options.force or options.resume, os.getpid(), options.sign)
 
     def next_case() -> tuple[int, LoadedCase] | None:
         if retry:  # in their first order: a case that was in hand when its worker died goes first

@@ -26,6 +26,7 @@ from erasure_docs.reading import LoadedCase, printable_path
 
 if TYPE_CHECKING:
     from erasure_docs.batch import CaseRow
+    from erasure_docs.signing import SigningKey
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -84,6 +85,28 @@ FORCE = click.option("--force", is_flag=True,
 REDACT = click.option("--redact", is_flag=True,
                       help="Also write a redacted work copy of each case (initials, birth year; no addresses, "
                            "victims or narrative) for co-counsel or a bug report.")
+
+
+SIGN = click.option("--sign", "sign_key", type=click.Path(path_type=Path, dir_okay=False),
+                    help="Sign each bound filing.pdf (PAdES) and manifest.json with this PKCS#12 key file (.p12/.pfx); "
+                         "the passphrase is asked for, or read from ERASURE_DOCS_SIGN_PASSPHRASE.")
+
+
+def signing_key(path: Path | None) -> SigningKey | None:
+    """--sign: the key, opened now (a wrong passphrase stops the run before anything renders; exit status 2)."""
+    if path is None:
+        return None
+    from erasure_docs.signing import PASSPHRASE_VARIABLE, SigningError, read_key
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+    if passphrase is None and sys.stdin.isatty():
+        passphrase = click.prompt(f"Passphrase for {path.name}", hide_input=True, default="", show_default=False)
+    try:
+        return read_key(path, passphrase)
+    except SigningError as exc:
+        hint = "" if passphrase is not None else f" (give the passphrase in {PASSPHRASE_VARIABLE})"
+        click.echo(f"error: {exc}{hint}", err=True)
+        sys.exit(2)
 
 
 def debugging() -> bool:
@@ -349,8 +372,10 @@ def parse_formats(value: str) -> tuple[str, ...]:
 @TEMPLATES
 @UMASK
 @REDACT
+@SIGN
 def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str, only: tuple[str, ...],
-             require_ready: bool, force: bool, custom_templates: Path | None, umask: int, redact: bool) -> None:
+             require_ready: bool, force: bool, custom_templates: Path | None, umask: int, redact: bool,
+             sign_key: Path | None) -> None:
     """Write the case folder of one case into OUT/<case_id>/: one filing set per court (each document as .docx
     and .pdf, and the bound filing.pdf), the sealed affidavits, the victim mailings, the attorney's copy and a
     manifest.
@@ -370,6 +395,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
       erasure-docs generate sample_cases/adult-prostitution.yaml
       erasure-docs generate case.yaml --out packets/ --format pdf --only application_54_95c
       erasure-docs generate case.yaml --require-ready     # exit 1 unless ready to file
+      erasure-docs generate case.yaml --sign attorney.p12  # signed filings and manifest
     """
     chosen = parse_formats(formats)
     kinds = api.document_kinds()
@@ -380,6 +406,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     cases = api.load_cases([case_file], as_of=as_of)  # as_of is applied here, once
     if report_problems(cases):
         sys.exit(1)
+    key = signing_key(sign_key)
     from erasure_docs.packet import word_helper
 
     # One case alone: its Word files are rendered on the other core while this one lays out the PDFs.
@@ -387,7 +414,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     renderers = api.Renderers(word_helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
-                               file_mode_for_umask(umask), redact, require_ready, force)
+                               file_mode_for_umask(umask), redact, require_ready, force, key)
     finally:
         if helper is not None:
             helper.shutdown()
@@ -396,7 +423,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
 
 def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tuple[str, ...], only: set[str] | None,
                   custom_templates: Path | None, out_dir: Path, file_mode: int, redact: bool,
-                  require_ready: bool, force: bool) -> int:
+                  require_ready: bool, force: bool, key: SigningKey | None = None) -> int:
     """`generate`'s cases, each reported on one line (never a traceback); the exit status."""
     status = 0
     for item in cases:
@@ -407,9 +434,9 @@ def write_packets(cases: list[LoadedCase], renderers: api.Renderers, chosen: tup
             documents, formats = (api.plan_for_folder(out_dir, item.case.case_id, only, chosen) if only
                                   else (None, chosen))
             packet = api.build_packet(item.case, renderers=renderers, formats=formats, only=documents,
-                                      templates=custom_templates, input_ref=item.input_ref, redact=redact)
-            written = api.write_case_folder(packet, out_dir, file_mode=file_mode, force=force, redo=only,
-                                            renderers=renderers)
+                                      templates=custom_templates, input_ref=item.input_ref, redact=redact,
+                                      file_mode=file_mode)
+            written = api.write_case_folder(packet, out_dir, force=force, redo=only, renderers=renderers, sign=key)
         except (api.FolderExists, api.NotAPacketFolder, api.RepackError) as exc:
             click.echo(f"error: {item.source} [{item.case_id}]: {exc}", err=True)
             status = 1
@@ -491,9 +518,10 @@ class Progress:
 @TEMPLATES
 @UMASK
 @REDACT
+@SIGN
 def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: dt.date | None, formats: str,
           sheet: str | None, fail_fast: bool, dry_run: bool, resume: bool, quiet: bool, force: bool,
-          custom_templates: Path | None, umask: int, redact: bool) -> None:
+          custom_templates: Path | None, umask: int, redact: bool, sign_key: Path | None) -> None:
     """Produce the packets of many cases: folders of case files, case files, or a CSV/XLSX sheet.
 
     A case that fails is reported (case id, file or sheet row, field path) and the run goes on. Each
@@ -517,8 +545,9 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         sys.exit(2)
     from erasure_docs.spreadsheet import count_cases
 
+    key = None if dry_run else signing_key(sign_key)
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
-                           custom_templates, file_mode_for_umask(umask), redact, debugging(), force)
+                           custom_templates, file_mode_for_umask(umask), redact, debugging(), force, key)
     if not dry_run:
         try:  # owner-only, parents too, before a case is read: a folder that cannot be made stops the run at once
             make_folder(out_dir, dir_mode(options.file_mode))
@@ -576,7 +605,8 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
 @click.option("--convert-word", is_flag=True,
               help="Make the PDF of each Word file edited since with LibreOffice (soffice), instead of exporting "
                    "it from Word yourself.")
-def repack(case_folder: Path, convert_word: bool) -> None:
+@SIGN
+def repack(case_folder: Path, convert_word: bool, sign_key: Path | None) -> None:
     """Bring edits into the filing: record which documents of CASE_FOLDER were edited after generation, and bind
     each court's filing.pdf and the attorney's copy again from the documents' PDFs in the folder (including
     PDFs exported from Word after editing). `verify` then reports those documents as "edited after generation
@@ -591,6 +621,7 @@ def repack(case_folder: Path, convert_word: bool) -> None:
     Example:
       erasure-docs repack output/CLINIC-2026-0013
       erasure-docs repack output/CLINIC-2026-0013 --convert-word
+      erasure-docs repack output/CLINIC-2026-0013 --sign attorney.p12   # a signed folder is signed again
     """
     from erasure_docs.repack import libreoffice
 
@@ -599,7 +630,7 @@ def repack(case_folder: Path, convert_word: bool) -> None:
                    "edited Word files to PDF from Word, then run repack without it", err=True)
         sys.exit(1)
     try:
-        result = api.repack_folder(case_folder, convert_word=convert_word)
+        result = api.repack_folder(case_folder, convert_word=convert_word, sign=signing_key(sign_key))
     except ErasureDocsError as exc:
         click.echo(f"error: {case_folder}: {exc}", err=True)
         sys.exit(1)
@@ -620,15 +651,21 @@ def repack(case_folder: Path, convert_word: bool) -> None:
               help="The case file the packet was made from: re-run the rules and re-render, and compare.")
 @click.option("--manifest", "manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="For a filing.pdf outside its case folder: the case folder's manifest.json.")
-def verify(packet: Path, case_file: Path | None, manifest_file: Path | None) -> None:
-    """Check that a case folder, one court's filing.pdf or the attorney's copy is unaltered: every file against
-    manifest.json, page by page (a swapped, added or removed page is named), no attachment in any filed PDF,
-    the bound sets' page numbers, the attorney's copy's attached data and the fingerprint on its summary; with
-    --case, that the rules (recorded as-of date and rules version) give the same outcomes and rendering again
-    gives byte-identical files.
+@click.option("--templates", "custom_templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="With --case, for a packet made with --templates: that folder of templates.")
+def verify(packet: Path, case_file: Path | None, manifest_file: Path | None, custom_templates: Path | None) -> None:
+    """Check that a case folder, one court's filing.pdf or the attorney's copy is what erasure-docs made: every
+    file against manifest.json (its SHA-256, each PDF page's text, each Word file's content), the fingerprint
+    over all of it, nothing missing that the recorded options call for, each bound filing page for page against
+    its documents, no attachment in any filed PDF, the attorney's copy; with --case, that the rules (recorded
+    as-of date and rules version) give the same outcomes and rendering again (recorded options and templates)
+    gives byte-identical files. A packet made with --sign: its signatures, and who signed.
 
-    PACKET is a case folder or a PDF in it (or an attorney's copy on its own). Nothing is written. Prints one
-    PASS or FAIL line per check. Exit status 0 when everything holds, 1 when anything differs, 2 for bad usage.
+    Without a signature this proves consistency (the files agree with each other and with a fresh render), not
+    authenticity: whoever can write the folder can rewrite it consistently. PACKET is a case folder or a PDF in
+    it (or an attorney's copy on its own). Nothing is written. Prints one PASS or FAIL line per check (values
+    from the folder shown with control characters escaped). Exit status 0 when everything holds, 1 when anything
+    differs, 2 for bad usage.
 
     \b
     Example:
@@ -640,13 +677,12 @@ def verify(packet: Path, case_file: Path | None, manifest_file: Path | None) -> 
     from erasure_docs.verify import UsageError, verify as run_verify
 
     try:
-        result = run_verify(packet, case_file, manifest_file)
+        result = run_verify(packet, case_file, manifest_file, custom_templates)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    for check_line in result.checks:
-        click.echo(check_line.line())
-    click.echo(result.summary())
+    for line in result.lines():
+        click.echo(line)
     sys.exit(0 if result.ok else 1)
 
 

@@ -301,6 +301,7 @@ class ContextBuilder:
             "filing": {"request_hearing": case.filing.request_hearing, "seal_affidavit": case.filing.seal_affidavit,
                        "hearing_date": when(case.filing.hearing_date), "date": when(case.filing_date)},
             "law": law_wording(),
+            "extra": case.extra,  # the case file's free-form values, for a clinic's own templates
             "court": court_names(record) if record else {"name": "", "town": "", "full": "", "clerk": "",
                                                          "address_lines": [], "address_missing": True},
             "caption": {"rows": caption_rows(record, petitioner["caption_name"], case.filing_date,

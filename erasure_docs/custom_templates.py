@@ -22,6 +22,7 @@ import difflib
 import html
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -37,7 +38,10 @@ from erasure_docs.context import ENVELOPES
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.files import atomic_write, sha256
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR, template_path
+from erasure_docs.render import folder as safe_files
+from erasure_docs.render import wordscrub
 from erasure_docs.render.jinja import environment
+from erasure_docs.render.sandbox import Sandbox, TemplateLimitError
 from erasure_docs.rules.documents import TITLES
 from erasure_docs.templates_build import SourceError, clinic_templates
 
@@ -62,7 +66,7 @@ def export_templates(destination: Path) -> list[Path]:
     files = {p.name: p.read_bytes() for pattern in EXPORTED for p in TEMPLATE_DIR.glob(pattern)}
     files |= {f"{SOURCE}/{p.name}": p.read_bytes() for p in sorted(SOURCE_DIR.glob("*")) if p.suffix in (".yaml", ".md")}
     files[branding_file.FILE_NAME] = branding_file.EXAMPLE.encode("utf-8")
-    existing = sorted(name for name in [*files, RECORD] if (destination / name).exists())
+    existing = sorted(name for name in [*files, RECORD] if os.path.lexists(destination / name))  # links too
     if existing:
         raise ExportRefused(f"{destination} already holds {existing[0]}; export into an empty folder")
     written = [atomic_write(destination / name, data, TEMPLATE_MODE) for name, data in sorted(files.items())]
@@ -114,6 +118,9 @@ def folder_build(folder: Path) -> dict[str, bytes]:
     source = folder / SOURCE
     if not source.is_dir():
         raise SourceError(f"{folder} has no {SOURCE}/ folder; `erasure-docs templates export` makes one")
+    links = safe_files.symbolic_links(folder)
+    if links:
+        raise SourceError(f"{folder.name}/{links[0]} {LINK_REFUSED}")
     letterhead, logo = branding_file.load(folder)
     reference = folder / REFERENCE
     return clinic_templates(source, letterhead, logo, reference if reference.is_file() else None)
@@ -225,7 +232,7 @@ def _unknown(name: str, obj: Any, context: dict[str, Any]) -> str:
 def _docx_template_paragraphs(path: Path) -> list[str]:
     from docx import Document
 
-    document = Document(str(path))
+    document = Document(io.BytesIO(safe_files.read_bytes(path.parent, path.name)))
     texts = [p.text for p in document.paragraphs]
     texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
     return texts
@@ -287,6 +294,8 @@ def check_template(path: Path, contexts: list[dict[str, Any]], kinds: tuple[str,
         template = env.get_template(path.name)
     except jinja2.TemplateSyntaxError as exc:
         return [TemplateProblem(exc.name or path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
+    except ErasureDocsError as exc:  # a link, or not UTF-8
+        return [TemplateProblem(path.name, "(file)", str(exc))]
     for context in contexts:
         if context["doc"]["kind"] in kinds:
             _render_recording(template.render, path, context, problems)
@@ -304,9 +313,15 @@ def check_document(folder: Path, kind: str, contexts: list[dict[str, Any]]) -> l
     problems: dict[tuple[str, str], TemplateProblem] = {}
     try:
         page = env.get_template(f"{kind}.html")
+        word = safe_files.template_bytes(f"{kind}.docx", folder)
     except jinja2.TemplateSyntaxError as exc:
         return [TemplateProblem(exc.name or html_path.name, f"line {exc.lineno}", f"template syntax error: {exc.message}")]
-    word = docx_path.read_bytes()
+    except ErasureDocsError as exc:  # a link, or not UTF-8
+        return [TemplateProblem(html_path.name, "(file)", str(exc))]
+    if docx_path.parent == folder:
+        refused = wordscrub.findings(word)
+        if refused:  # never rendered: remote or active content
+            return [TemplateProblem(docx_path.name, f.part, f.reason) for f in refused]
     broken = _docx_syntax_paragraph(docx_path) if docx_path.parent == folder else ""
     if broken.startswith("paragraph"):  # docxtpl may swallow the text up to the next "}}" without a word
         problems[("syntax", docx_path.name)] = TemplateProblem(docx_path.name, broken, "template syntax error: "
@@ -360,24 +375,49 @@ def sample_cases() -> list[Path]:
     return sorted(samples.glob("*.yaml"))
 
 
+LINK_REFUSED = "is a symbolic link; a template folder must hold its own files (copy the file in instead of linking it)"
+
+
 def check_templates(folder: Path, cases: list[Path] | None = None) -> list[TemplateProblem]:
-    """Every problem of the folder's templates: built files that are not what the sources build, unknown
-    variables, and documents whose Word and PDF texts differ for any sample case (or any of `cases`)."""
+    """Every problem of the folder's templates: symbolic links, built files that are not what the sources build,
+    unknown variables, Word templates with remote or active content, and documents whose Word and PDF texts
+    differ for any sample case (or any of `cases`). The templates render in the sandbox worker, under the same
+    time and memory limits as in `generate` (render/sandbox.py)."""
     contexts = sample_contexts(cases)
-    problems = build_problems(folder)
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".html" and path.stem in ENVELOPES:
-            problems += check_template(path, contexts, ENVELOPES[path.stem])
-        elif path.suffix in (".html", ".docx") and path.stem not in TITLES and not path.stem.startswith("_") \
-                and path.stem != "summary" and path.name != REFERENCE:
-            problems.append(TemplateProblem(path.name, "(file)", f"not a document of the packet; known documents: "
-                                                                  f"{', '.join(TITLES)}"))
-    for kind in TITLES:
-        mine = [c for c in contexts if c["doc"]["kind"] == kind]
-        if mine:
-            problems += check_document(folder, kind, mine)
-    problems += translation_problems(folder)
+    links = safe_files.symbolic_links(folder)
+    problems = [TemplateProblem(link, "(file)", LINK_REFUSED) for link in links]
+    problems += build_problems(folder) if not links else []
+    sandbox = Sandbox()
+    try:
+        for path in sorted(folder.iterdir()):
+            if path.name in links:
+                continue
+            if path.suffix == ".html" and path.stem in ENVELOPES:
+                mine = [c for c in contexts if c["doc"]["kind"] in ENVELOPES[path.stem]]
+                problems += bounded(sandbox, path.name, check_template, (path, mine, ENVELOPES[path.stem]), len(mine))
+            elif path.suffix in (".html", ".docx") and path.stem not in TITLES and not path.stem.startswith("_") \
+                    and path.stem != "summary" and path.name != REFERENCE:
+                problems.append(TemplateProblem(path.name, "(file)", "not a document of the packet; known "
+                                                                      f"documents: {', '.join(TITLES)}"))
+        for kind in TITLES:
+            mine = [c for c in contexts if c["doc"]["kind"] == kind]
+            if mine:
+                problems += bounded(sandbox, f"{kind}.html", check_document, (folder, kind, mine), 2 * len(mine))
+    finally:
+        sandbox.stop()
+    problems += translation_problems(folder, links)
     return list(dict.fromkeys(problems))  # a partial's problem once, not once per document that includes it
+
+
+def bounded(sandbox: Sandbox, name: str, check: Callable[..., list[TemplateProblem]], args: tuple[Any, ...],
+            renders: int) -> list[TemplateProblem]:
+    """A check run in the sandbox worker, with the time of as many documents as it renders."""
+    try:
+        problems: list[TemplateProblem] = sandbox.call(check, args,
+                                                       sandbox.limits.seconds_per_document * (renders + 1))
+    except TemplateLimitError as exc:
+        return [TemplateProblem(name, "(render)", str(exc))]
+    return problems
 
 
 def build_problems(folder: Path) -> list[TemplateProblem]:
@@ -493,20 +533,19 @@ def _remedy(folder: Path, kind: str, where: str) -> str:
 def html_line(folder: Path, kind: str, paragraph: str) -> str:
     """The template file and line that most likely wrote a rendered paragraph: the line sharing the most
     literal text with it, in the document's template or a partial it includes."""
-    page = template_path(kind, "html", folder)
-    files = [page] + [template_path(name[:-5], "html", folder)
-                      for name in re.findall(r'{%-?\s*include\s+"([^"]+\.html)"', page.read_text(encoding="utf-8"))]
-    best, where = 0, page.name
-    for path in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    page = f"{kind}.html"
+    files = [page] + re.findall(r'{%-?\s*include\s+"([^"]+\.html)"', safe_files.template_text(page, folder))
+    best, where = 0, page
+    for name in files:
+        for number, line in enumerate(safe_files.template_text(name, folder).splitlines(), 1):
             chunks = [" ".join(html.unescape(c).split()) for c in LITERAL.split(line)]
             score = sum(len(c) for c in chunks if len(c) >= 3 and c in paragraph)
             if score > best:
-                best, where = score, f"{path.name} line {number}"
+                best, where = score, f"{name} line {number}"
     return where
 
 
-def translation_problems(folder: Path) -> list[TemplateProblem]:
+def translation_problems(folder: Path, links: list[str] | None = None) -> list[TemplateProblem]:
     """A translated document (the letter to the client) whose sentences the project's catalogs do not
     translate: a letter in that language would print them in English, in the middle of the client's language."""
     from jinja2.ext import babel_extract
@@ -514,8 +553,14 @@ def translation_problems(folder: Path) -> list[TemplateProblem]:
     from erasure_docs import i18n
 
     problems = []
+    links = safe_files.symbolic_links(folder) if links is None else links
     for path in sorted(folder.glob("*.html")):
-        text = path.read_text(encoding="utf-8")
+        if path.name in links:
+            continue  # reported as a link
+        try:
+            text = safe_files.read_text(folder, path.name)
+        except ErasureDocsError:
+            continue  # reported by check_document (not UTF-8, too large)
         if path.stem not in TITLES or "{% trans" not in text:
             continue
         found = [(line, message) for line, _function, message, _comments in babel_extract(

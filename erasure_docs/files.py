@@ -87,9 +87,16 @@ def write_private(path: Path, data: bytes, file_mode: int = FILE_MODE, exclusive
 def atomic_write(path: Path, data: bytes, file_mode: int = FILE_MODE) -> Path:
     """One file that appears whole or not at all (the batch summary, a redacted work copy)."""
     make_folder(path.parent, dir_mode(file_mode))
-    temporary = path.with_name(f"{HIDDEN_PREFIX}{path.name}")
-    write_private(temporary, data, file_mode, exclusive=False)
-    os.replace(temporary, path)
+    # A fresh name made with O_EXCL: a link planted at a predictable temporary name is never written through.
+    handle, name = tempfile.mkstemp(prefix=f"{HIDDEN_PREFIX}{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), file_mode)
+            stream.write(data)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -218,7 +225,7 @@ def made_by_hand(folder: Path) -> list[str]:
     found = []
     for relative in folder_files(folder):
         path = folder / relative
-        if relative == MANIFEST_NAME:
+        if relative in (MANIFEST_NAME, f"{MANIFEST_NAME}.p7s"):  # the manifest and its signature (signing.py)
             continue
         entry = entries.get(relative)
         if path.is_symlink() or entry is None:

@@ -24,16 +24,19 @@ own papers:
         client_letter.docx|.pdf           the letter to the client (instructions.py, client_letter.py; never filed)
         eligibility.json                  the report of `erasure-docs check --json`
         case-data-redacted.json           with --redact: the redacted work copy (redact.py)
-      manifest.json                     tool and rules version, as-of date, input SHA-256, the fingerprint, every
-                                        file's SHA-256, page count and the SHA-256 of each page's text, and each
-                                        filing set's court, dockets and enclosures
+      manifest.json                     tool and rules version, as-of date, input SHA-256, options (formats, only,
+                                        redacted, file_mode), templates (source and SHA-256 of the set), the
+                                        fingerprint, every file's SHA-256, a PDF's page count and the SHA-256 of
+                                        each page's text, a Word file's content_sha256, and each filing set's
+                                        court, dockets and enclosures
 
 Each document is laid out once: its own PDF, its court's bound filing.pdf and the attorney's binder all draw the
 same laid-out pages (the "Filing page" line and the attorney stamp are drawn over them, render/pdf.py).
 
-The fingerprint (see `fingerprint_of`) covers the input, the versions, the as-of date and every output except the
-Word files, the filing summary, the attorney's binder and manifest.json, so that it can be printed on the summary
-and stored in the Word files' properties without circularity. `erasure-docs verify` (verify.py) checks all of it.
+The fingerprint (see `fingerprinted_view`) covers everything the manifest records — options, templates, every
+file's SHA-256 and page texts — but what shows or stores it: a Word file counts by its content hash (the
+fingerprint in its properties read as a placeholder), the filing summary and the binder by the recorded pages
+of what they bind. `erasure-docs verify` (verify.py) checks all of it; `--sign` (signing.py) signs it.
 
 `build` makes every file in memory; the folder is written whole or not at all (files.py, `api.write_packet`):
 owner-only unless the caller asks otherwise.
@@ -41,6 +44,8 @@ owner-only unless the caller asks otherwise.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import re
@@ -52,8 +57,9 @@ from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
                                   draft_mark, when)
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import HIDDEN_PREFIX, json_bytes, sha256
+from erasure_docs.files import FILE_MODE, HIDDEN_PREFIX, json_bytes, sha256
 from erasure_docs.model import Case
+from erasure_docs.paths import template_set
 from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case, redacted_for_rendering
 from erasure_docs.render import Renderers
@@ -72,6 +78,8 @@ MANIFEST = "manifest.json"
 ELIGIBILITY, REDACTED = "eligibility.json", "case-data-redacted.json"  # names in attorney/ and as attachments
 SUMMARY, BINDER = f"{ATTORNEY}/filing-summary.pdf", f"{ATTORNEY}/attorney-copy.pdf"
 ELIGIBILITY_PATH, REDACTED_PATH = f"{ATTORNEY}/{ELIGIBILITY}", f"{ATTORNEY}/{REDACTED}"
+NOT_FINGERPRINTED = ("fingerprint", "signature")
+CORE_PROPERTIES = "docProps/core.xml"
 FILED_VARIANT, BINDER_VARIANT = "pdf/a-2a", "pdf/a-3a"  # archival and tagged; only PDF/A-3 may attach data
 Court = tuple[str, int | None, str]  # rules/documents.py, court_key
 
@@ -168,17 +176,69 @@ def page_hashes(data: bytes) -> list[str]:
 
 
 def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    """A file's manifest entry: its SHA-256, and a PDF's page texts or a Word file's content hash."""
     entry: dict[str, Any] = {"path": path, "sha256": sha256(data), "pages": None}
     if path.endswith(".pdf"):
         hashes = page_hashes(data)
         entry["pages"], entry["page_text_sha256"] = len(hashes), hashes
+    elif path.endswith(".docx"):
+        import zipfile
+
+        try:
+            entry["content_sha256"] = word_content_sha256(data, word_identifier(data))
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # not a Word file: verify says so
+            pass
     return entry
 
 
-def fingerprinted(path: str) -> bool:
-    """Whether a manifest entry is covered by the fingerprint: not the Word files (they carry the fingerprint),
-    not the summary and the binder (they print it) and not manifest.json (it records it)."""
-    return not path.endswith(".docx") and path not in (SUMMARY, BINDER, MANIFEST)
+def word_identifier(data: bytes) -> str | None:
+    """The identifier in a Word file's core properties (where the fingerprint is)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = archive.read(CORE_PROPERTIES).decode("utf-8")
+    match = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
+    return match.group(1) if match else None
+
+
+def word_content_sha256(data: bytes, fingerprint: str | None = None) -> str:
+    """What the fingerprint records of a Word file: the SHA-256 of every part's name and content (its text, its
+    formatting, its properties), with the fingerprint its properties carry read back as the placeholder it
+    replaced, so that the hash is the same before and after the fingerprint is known."""
+    import zipfile
+
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(archive.namelist()):
+            content = archive.read(name)
+            if name == CORE_PROPERTIES and fingerprint:
+                content = content.replace(grouped(fingerprint).encode(), grouped(FINGERPRINT_MARK).encode())
+                content = content.replace(fingerprint.encode(), FINGERPRINT_MARK.encode())
+            digest.update(f"{name}\0{len(content)}\0".encode("utf-8") + content)
+    return digest.hexdigest()
+
+
+def fingerprinted_view(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the fingerprint covers: the whole manifest (versions, case id, as-of date, input, options, templates,
+    filing sets, attachments, the attorney's copy's page texts, every file's hash and page texts) but the
+    fingerprint itself, the signature (signing.py), the filing summary's and the binder's entries (they print
+    the fingerprint; the binder's pages after its summary are covered by `attorney_copy`), and the whole-file
+    hash of each Word file (it stores the fingerprint; its `content_sha256` is covered). A signed PDF counts
+    as rendered: its hash before signing."""
+    view = {key: value for key, value in manifest.items() if key not in NOT_FINGERPRINTED}
+    files = []
+    for entry in manifest["files"]:
+        if entry["path"] in (SUMMARY, BINDER):
+            continue
+        entry = dict(entry)
+        if entry["path"].endswith(".docx"):
+            entry.pop("sha256", None)
+        signed = entry.pop("signed", None)
+        if isinstance(signed, dict):
+            entry["sha256"] = signed.get("rendered_sha256")
+        files.append(entry)
+    view["files"] = files
+    return view
 
 
 def as_generated(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -196,14 +256,11 @@ def as_generated(manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def fingerprint_of(manifest: dict[str, Any]) -> str:
-    """The packet fingerprint: the first 16 hex digits of the SHA-256 of canonical JSON of the versions, case
-    id, as-of date, input SHA-256 and the SHA-256 of every fingerprinted output file, as generated."""
-    manifest = as_generated(manifest)
-    covered = {"tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
-               "case_id": manifest["case_id"], "as_of": manifest["as_of"], "input_sha256": manifest["input"]["sha256"],
-               "files": {f["path"]: f["sha256"] for f in manifest["files"] if fingerprinted(f["path"])}}
-    canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return sha256(canonical)[:16]
+    """The packet fingerprint: the first 16 hex digits of the SHA-256 of the canonical JSON of
+    `fingerprinted_view` of the manifest as generated (`as_generated`: what repack recorded later is not in it)."""
+    view = fingerprinted_view(as_generated(manifest))
+    canonical = json.dumps(view, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return sha256(canonical.encode("utf-8"))[:16]
 
 
 def page_range(first: int, count: int) -> str:
@@ -276,6 +333,17 @@ class _Composer:
         for stem, kind, context, properties in jobs:
             self._words[stem] = docx.render(kind, context, properties, case.filing_date)
         return None
+
+    def word_contents(self, waiting: list[Any]) -> dict[str, str]:
+        """Every Word file's `word_content_sha256`, before the fingerprint is known (stem → hash)."""
+        if "docx" not in self.formats:
+            return {}
+        for future in waiting:
+            if future is not None:
+                future.result()  # raises what the helper raised
+        if self.helper is not None:
+            return dict(self.helper.submit(word_contents).result())
+        return {stem: word_content_sha256(data) for stem, data in self._words.items()}
 
     def finish_words(self, waiting: list[Any], fingerprint: str) -> dict[str, bytes]:
         if "docx" not in self.formats:
@@ -423,9 +491,10 @@ class _Composer:
 
 def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputRef,
           formats: tuple[str, ...] = FORMATS, only: set[str] | None = None, templates: Path | None = None,
-          redact: bool = False) -> Packet:
+          redact: bool = False, file_mode: int = FILE_MODE) -> Packet:
     """Every output file of a judged case, in memory (see the module docstring for the layout). `redact`: render
-    from the redacted case (redact.py) and add the redacted work copy."""
+    from the redacted case (redact.py) and add the redacted work copy. `file_mode`: recorded in the manifest (the
+    folder is written with it)."""
     composer = _Composer(renderers, templates, formats)
     original = case
     if redact:
@@ -467,17 +536,15 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         "case_id": case.case_id, "as_of": report.as_of.isoformat(),
         "input": {"file": input_ref.name, "sha256": input_ref.sha256},
         "formats": list(formats), "only": sorted(only) if only else None, "redacted": redact,
+        "file_mode": f"{file_mode:04o}", "templates": template_set(templates),
         "fingerprint": "", "files": [file_entry(path, data) for path, data in sorted(outputs.items())],
         "filing_sets": [{"folder": s.folder, "court": court_names(builder_record(case, s.court))["full"],
                          "juvenile": s.court[0] == "juvenile", "bound": f"{s.folder}/{BOUND}",
                          "dockets": list(dict.fromkeys(e["docket_number"] for e in s.entries)),
                          "documents": s.entries} for s in sets]}
-    manifest["fingerprint"] = fingerprint_of(manifest)
-    words = composer.finish_words(waiting, manifest["fingerprint"])
-    for item in rendered:
-        if item.stem in words:
-            outputs[f"{item.stem}.docx"] = words[item.stem]
-            manifest["files"].append(file_entry(f"{item.stem}.docx", words[item.stem]))
+    contents = composer.word_contents(waiting)
+    manifest["files"] += [{"path": f"{item.stem}.docx", "sha256": "", "pages": None,
+                           "content_sha256": contents[item.stem]} for item in rendered if item.stem in contents]
     manifest["files"].sort(key=lambda f: f["path"])  # as the binder attaches it
     if "pdf" in formats:
         manifest["attachments"] = {ELIGIBILITY: sha256(eligibility), REDACTED: sha256(redacted)}
@@ -485,6 +552,14 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
         sources = binder_sources(sets, rendered)
         manifest["attorney_copy"] = {"sources": sources,
                                      "body_page_text_sha256": [h for path in sources for h in hashes[path]]}
+    manifest["fingerprint"] = fingerprint_of(manifest)
+    words = composer.finish_words(waiting, manifest["fingerprint"])
+    for entry in manifest["files"]:
+        stem = entry["path"].removesuffix(".docx")
+        if entry["path"].endswith(".docx"):
+            outputs[entry["path"]] = words[stem]
+            entry["sha256"] = sha256(words[stem])
+    if "pdf" in formats:
         summary_pdf, binder = composer.attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
         outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
         manifest["files"] += [file_entry(SUMMARY, summary_pdf), file_entry(BINDER, binder)]
@@ -543,6 +618,11 @@ def render_words(templates: Path | None, jobs: list[tuple[str, str, dict[str, An
         _helper_words[stem] = docx.render(kind, context, properties, created)
 
 
+def word_contents() -> dict[str, str]:
+    """In the helper: the content hash of each Word file rendered so far."""
+    return {stem: word_content_sha256(data) for stem, data in _helper_words.items()}
+
+
 def finish_words(fingerprint: str) -> dict[str, bytes]:
     """In the helper: the Word files rendered so far, with the fingerprint in their properties."""
     done = with_fingerprint(_helper_words, fingerprint)
@@ -560,7 +640,7 @@ def with_fingerprint(words: dict[str, bytes], fingerprint: str) -> dict[str, byt
 def word_properties(context: dict[str, Any]) -> dict[str, str]:
     return {"title": context["doc"]["title"], "author": context["signer"]["name"],
             "subject": f"Docket {context['docket']['number']}" if "docket" in context else "",
-            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK,
+            "keywords": "erasure-docs", "identifier": FINGERPRINT_MARK, "language": context.get("language") or "en",
             "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
 
 

@@ -15,6 +15,7 @@ pages and lengths. A Word file edited without its PDF is named (export it), or c
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -32,6 +33,7 @@ from erasure_docs.files import (FILE_MODE, HIDDEN_PREFIX, Written, folder_files,
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, REDACTED_PATH,
                                  SUMMARY, file_entry, page_hashes)
 from erasure_docs.render import Renderers
+from erasure_docs.signing import SigningKey, sign_files
 
 DATA_FILES = (MANIFEST, ELIGIBILITY_PATH, REDACTED_PATH)  # never edited: what the tool recorded
 CONVERT_SECONDS = 180
@@ -296,8 +298,8 @@ def rebind(files: dict[str, bytes], manifest: dict[str, Any], entries: dict[str,
 
 # ---------------------------------------------------------------- a case folder on disk
 
-def repack_folder(folder: Path, *, renderers: Renderers | None = None, convert_word: bool = False) -> tuple[Repacked,
-                                                                                                            Written]:
+def repack_folder(folder: Path, *, renderers: Renderers | None = None, convert_word: bool = False,
+                  sign: SigningKey | None = None) -> tuple[Repacked, Written]:
     """`erasure-docs repack CASE_FOLDER`: repack and write the folder again, whole or not at all (files keep
     the permissions manifest.json has)."""
     files, manifest = read_case_folder(folder)
@@ -305,6 +307,9 @@ def repack_folder(folder: Path, *, renderers: Renderers | None = None, convert_w
         return convert_with_libreoffice(docx, folder.parent)
 
     repacked = repack(files, manifest, renderers=renderers, convert=convert if convert_word else None)
+    if sign is not None:
+        signed_files, signed_manifest = sign_files(repacked.files, repacked.manifest, sign)
+        repacked = dataclasses.replace(repacked, files=signed_files, manifest=signed_manifest)
     mode = stat.S_IMODE((folder / MANIFEST).stat().st_mode) or FILE_MODE
     written = write_folder(folder.parent, folder.name, repacked.files, mode, replace=True,
                            case_id=str(manifest["case_id"]))

