@@ -119,7 +119,7 @@ def test_generate_says_draft_and_require_ready_exits_1(tmp_path):
     code, stdout, _ = generate(SAMPLES / "self-represented.yaml", tmp_path)
     assert code == 0
     assert "CLINIC-2026-0019: draft: 1 blocker (victims_not_stated)" in stdout
-    code, stdout, _ = generate(SAMPLES / "self-represented.yaml", tmp_path, "--require-ready")
+    code, stdout, _ = generate(SAMPLES / "self-represented.yaml", tmp_path, "--require-ready", "--force")
     assert code == 1 and "draft: 1 blocker" in stdout
     packet = tmp_path / "CLINIC-2026-0019" / "attorney" / "filing-summary.pdf"  # the draft is still written
     summary = " ".join(" ".join(pdf_pages(packet)).split())

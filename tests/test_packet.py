@@ -468,14 +468,18 @@ def test_generation_is_deterministic(packets, tmp_path, sample):
     assert not differing
 
 
-def test_regenerating_replaces_the_folder(tmp_path):
+def test_regenerating_refuses_and_force_replaces_the_folder_keeping_what_a_person_added(tmp_path):
     case = SAMPLES / "juvenile-adjudication.yaml"
     assert generate(case, tmp_path)[0] == 0
     stray = tmp_path / "CLINIC-2026-0011" / "stray.txt"
     stray.write_text("old")
-    assert generate(case, tmp_path, "--format", "pdf")[0] == 0
+    code, _, stderr = generate(case, tmp_path, "--format", "pdf")
+    assert code == 1 and "stray.txt" in stderr and stray.read_text() == "old"  # refused: nothing touched
+    assert generate(case, tmp_path, "--format", "pdf", "--force")[0] == 0
     assert not stray.exists() and not list((tmp_path / "CLINIC-2026-0011").rglob("*.docx"))
-    assert [p.name for p in tmp_path.iterdir()] == ["CLINIC-2026-0011"]
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.name != "CLINIC-2026-0011")
+    assert len(kept) == 1 and kept[0].startswith("CLINIC-2026-0011~kept-")
+    assert (tmp_path / kept[0] / "stray.txt").read_text() == "old"  # what a person added is kept beside it
 
 
 # ---------------------------------------------------------------- PDF properties
