@@ -98,9 +98,6 @@ def test_no_citation_or_docket_number_broken_across_lines_in_word(converted):
     assert not broken, "\n".join(broken[:20])
 
 
-@pytest.mark.xfail(strict=True, reason="LibreOffice moves only the last paragraphs of a keep-with-next chain that "
-                   "overflows by a line or two (request for hearing, juvenile order): the signature and "
-                   "certification need to become one unit that cannot split")
 def test_no_word_page_holds_only_a_signature_or_certification(converted):
     alone = [f"{docx.parent.name}/{docx.name}: page {n}" for docx, pdf in documents(converted).items()
              for n in closing_only_pages(pdf_page_lines(pdf))]

@@ -58,6 +58,7 @@ class DocxRenderer:
         body = template.docx.element.body
         nobreak.docx(body)
         keep_with_what_follows(body)
+        closing_as_one_unit(body)
         if context.get("draft_mark"):
             mark_every_page(template.docx, context["draft_mark"])
         set_properties(template.docx, properties, created)
@@ -141,6 +142,46 @@ def keep_with_what_follows(body: Any) -> None:
             if paragraph_properties.find(f"{W}keepNext") is None:
                 paragraph_properties.insert_element_before(OxmlElement("w:keepNext"), *KEEP_NEXT_FOLLOWERS)
         previous = (element, kept) if element.tag == f"{W}p" else None
+
+
+def closing_as_one_unit(body: Any) -> None:
+    """The signature blocks and certifications that end a document, with the paragraph before them, become one
+    borderless table row that may not split across pages. Word and LibreOffice honour keep-with-next only in
+    part for a long chain (LibreOffice moved just the last lines of a signature to a page of their own); a row
+    that cannot split moves whole, as the PDF's `break-inside: avoid` does."""
+    children = [element for element in body.iterchildren() if element.tag != f"{W}sectPr"]
+    start = len(children)
+    while start > 0 and _style_of(children[start - 1]) in KEPT_WITH_PREVIOUS:
+        start -= 1
+    if start == len(children) or start == 0 or children[start - 1].tag != f"{W}p":
+        return
+    unit = children[start - 1:]
+    cell = _element("w:tc", _element("w:tcPr", _element("w:tcW", w="5000", type="pct")))
+    row = _element("w:tr", _element("w:trPr", _element("w:cantSplit")), cell)
+    margins = _element("w:tblCellMar", *(_element(f"w:{side}", w="0", type="dxa") for side in ("left", "right")))
+    table = _element("w:tbl", _element("w:tblPr", _element("w:tblW", w="5000", type="pct"), margins,
+                                       _element("w:tblLook", val="0000")),
+                     _element("w:tblGrid", _element("w:gridCol", w="9360")), row)
+    unit[0].addprevious(table)
+    for element in unit:
+        cell.append(element)
+    # A table cannot be the body's last block: the paragraph after it is one point high, so it adds no page.
+    end = _element("w:pPr", _element("w:pStyle", val="EndOfDocument"))
+    table.addnext(_element("w:p", end))
+
+
+def _style_of(element: Any) -> str | None:
+    style = element.find(f"{W}pPr/{W}pStyle") if element.tag == f"{W}p" else None
+    return None if style is None else style.get(f"{W}val")
+
+
+def _element(tag: str, *children: Any, **attributes: str) -> Any:
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(f"{W}{name}", value)
+    for child in children:
+        element.append(child)
+    return element
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

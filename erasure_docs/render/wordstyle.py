@@ -28,6 +28,7 @@ Styles (name → what uses it). Each source block kind of templates/source/READM
   Table Text, Table Heading   cells of a grid table
   Spacer                 the empty line after a table (as tall as the table's margin in the PDF)
   Page Break             the (1-point) paragraph that holds a page break
+  End of Document        the (1-point) empty paragraph after the closing unit (a table may not end a document)
   Header, Footer         page furniture
 """
 
@@ -99,6 +100,7 @@ PARAGRAPH_STYLES: list[tuple[str, str, str, str]] = [
     ("TableHeading", "Table Heading", '<w:keepNext/>' + _spacing(LINE), BOLD),
     ("Spacer", "Spacer", _spacing(12), ""),
     ("PageBreak", "Page Break", _spacing(1), ""),
+    ("EndOfDocument", "End of Document", _spacing(1), ""),
     ("Header", "header", '<w:jc w:val="center"/>' + _spacing(LINE), ""),
     ("Footer", "footer", '<w:jc w:val="center"/>' + _spacing(LINE), ""),
 ]
