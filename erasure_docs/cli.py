@@ -20,7 +20,7 @@ import click
 
 from erasure_docs import __version__, api
 from erasure_docs.errors import DEBUG_VARIABLE, ErasureDocsError, debug_requested, safe_message
-from erasure_docs.files import dir_mode, file_mode_for_umask, files_word, listing, make_folder
+from erasure_docs.files import dir_mode, file_mode_for_umask, files_word, listing, make_folder, remove_if_empty
 from erasure_docs.loading import iter_inputs
 from erasure_docs.reading import LoadedCase, printable_path
 
@@ -548,9 +548,10 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
     key = None if dry_run else signing_key(sign_key)
     options = BatchOptions(out_dir, workers or os.cpu_count() or 1, as_of, chosen, fail_fast, dry_run, resume,
                            custom_templates, file_mode_for_umask(umask), redact, debugging(), force, key)
+    made: list[Path] = []
     if not dry_run:
         try:  # owner-only, parents too, before a case is read: a folder that cannot be made stops the run at once
-            make_folder(out_dir, dir_mode(options.file_mode))
+            made = make_folder(out_dir, dir_mode(options.file_mode))
         except OSError as exc:
             click.echo(f"error: the output folder {printable_path(str(out_dir))} cannot be created "
                        f"({exc.strerror or 'not a folder'})", err=True)
@@ -579,6 +580,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, as_of: d
         click.echo("\ninterrupted: finished cases are complete; run again with --resume to do the rest", err=True)
         sys.exit(130)
     if not readable[0] and not result.interrupted:
+        remove_if_empty(made)  # nothing was read, nothing is left behind
         sys.exit(2)  # not one input could be read as cases at all (the problems are printed)
     status = 1 if result.failed else 0
     for note in result.notes:

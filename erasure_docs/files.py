@@ -57,10 +57,12 @@ def dir_mode(file_mode: int) -> int:
     return file_mode | ((file_mode & 0o444) >> 2)
 
 
-def make_folder(path: Path, mode: int) -> None:
+def make_folder(path: Path, mode: int) -> list[Path]:
     """Create a folder and any missing parents with exactly `mode` (mkdir's parents would get 0777 less the
-    process umask: 0777 under umask 000). Existing folders are left as they are."""
+    process umask: 0777 under umask 000). Existing folders are left as they are. Returns the folders made,
+    the deepest first (see remove_if_empty)."""
     missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    made: list[Path] = []
     for folder in reversed(missing):
         try:
             folder.mkdir(mode=mode)
@@ -69,6 +71,17 @@ def make_folder(path: Path, mode: int) -> None:
                 raise
             continue
         folder.chmod(mode)
+        made.insert(0, folder)
+    return made
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """Take back folders a run made and left empty (a run refused before writing anything leaves nothing)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or gone): it and its parents stay
 
 
 def file_mode_for_umask(mask: int) -> int:
