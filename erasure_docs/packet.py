@@ -334,13 +334,18 @@ class _Composer:
             self._words[stem] = docx.render(kind, context, properties, case.filing_date)
         return None
 
+    @staticmethod
+    def wait_for(waiting: list[Any]) -> None:
+        """Wait for the Word files submitted to the helper; raises what the helper raised."""
+        for future in waiting:
+            if future is not None:
+                future.result()
+
     def word_contents(self, waiting: list[Any]) -> dict[str, str]:
         """Every Word file's `word_content_sha256`, before the fingerprint is known (stem → hash)."""
         if "docx" not in self.formats:
             return {}
-        for future in waiting:
-            if future is not None:
-                future.result()  # raises what the helper raised
+        self.wait_for(waiting)
         if self.helper is not None:
             return dict(self.helper.submit(word_contents).result())
         return {stem: word_content_sha256(data) for stem, data in self._words.items()}
@@ -348,9 +353,7 @@ class _Composer:
     def finish_words(self, waiting: list[Any], fingerprint: str) -> dict[str, bytes]:
         if "docx" not in self.formats:
             return {}
-        for future in waiting:
-            if future is not None:
-                future.result()  # raises what the helper raised
+        self.wait_for(waiting)
         if self.helper is not None:
             return dict(self.helper.submit(finish_words, fingerprint).result())
         return with_fingerprint(self._words, fingerprint)

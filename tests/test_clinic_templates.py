@@ -14,26 +14,12 @@ from erasure_docs.branding import BrandingError, load
 from erasure_docs.custom_templates import check_templates, sample_contexts
 from erasure_docs.render.jinja import environment
 from tests.conftest import SAMPLES
-from tests.textextract import docx_text, normalise, pdf_text
+from tests.textextract import docx_text, edit_docx, normalise, pdf_text
 
 CASE = SAMPLES / "adult-with-victim.yaml"
 CASE_ID = "CLINIC-2026-0013"
 FIRM = "Nutmeg Survivors Law Clinic"
 SENTENCE = "Thank you kindly for your help with this filing."
-
-
-def edit_docx(path: Path, old: str, new: str) -> None:
-    """Replace text in a Word template's document.xml (as a clinic would in Word)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["word/document.xml"].decode("utf-8")
-    assert old in xml
-    parts["word/document.xml"] = xml.replace(old, new, 1).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    path.write_bytes(buffer.getvalue())
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

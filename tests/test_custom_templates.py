@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 import stat
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.textextract import docx_text, pdf_text
+from tests.textextract import docx_text, edit_docx, pdf_text
 
 pytestmark = pytest.mark.render  # make test-fast leaves these out
 
 CASE = SAMPLES / "adult-with-victim.yaml"
 CASE_ID = "CLINIC-2026-0013"
-
-
-def edit_docx(path: Path, old: str, new: str) -> None:
-    """Replace text in a Word template's document.xml (as a clinic would in Word)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["word/document.xml"].decode("utf-8")
-    assert old in xml
-    parts["word/document.xml"] = xml.replace(old, new, 1).encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    path.write_bytes(buffer.getvalue())
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -200,3 +202,17 @@ def without_repeated_headers(flat_pdf: str, docx_path: Path | str) -> str:
             end = at + len(header)
             flat_pdf = flat_pdf[:end] + flat_pdf[end:].replace(header, "")
     return flat_pdf
+
+
+def edit_docx(path: Path, old: str, new: str) -> None:
+    """Replace text in a Word template's document.xml (as a clinic would in Word)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert old in xml
+    parts["word/document.xml"] = xml.replace(old, new, 1).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
