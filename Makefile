@@ -25,7 +25,7 @@ demo: system-deps $(STAMP)
 
 test: system-deps $(STAMP) lint
 	@sh scripts/system-deps.sh chromium chromium-driver
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # No WeasyPrint or docxtpl rendering: the model, the rules, the API, the contexts, the CLI's reading commands.
 test-fast: $(STAMP)
