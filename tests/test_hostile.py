@@ -747,7 +747,7 @@ def test_document_properties_are_the_tools_never_the_templates(tmp_path):
         properties = b"".join(data for name, data in rendered.items() if name.startswith("docProps/"))
         assert b"Brianna" not in properties and b"O'Neil" not in properties and b"O&apos;Neil" not in properties
         assert b"Other Client" not in properties and b"another client" not in properties
-        assert b"<dc:language>en</dc:language>" in rendered["docProps/core.xml"]
+        assert b"<dc:language>en-US</dc:language>" in rendered["docProps/core.xml"]
         assert b"<dc:title>[Proposed] Order Vacating" in rendered["docProps/core.xml"]
         assert sorted(n for n in rendered if n.startswith("docProps/")) == ["docProps/app.xml", "docProps/core.xml"]
 
