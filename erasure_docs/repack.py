@@ -28,8 +28,8 @@ from typing import Any, Callable
 
 from erasure_docs import __version__
 from erasure_docs.errors import ErasureDocsError
-from erasure_docs.files import (FILE_MODE, HIDDEN_PREFIX, Written, folder_files, json_bytes, sha256,
-                                write_folder)
+from erasure_docs.files import (FILE_MODE, HIDDEN_PREFIX, Written, folder_files, json_bytes, read_folder_manifest,
+                                sha256, write_folder)
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, REDACTED_PATH,
                                  SUMMARY, file_entry, page_hashes)
 from erasure_docs.render import Renderers
@@ -68,8 +68,6 @@ class Repacked:
 
 def read_case_folder(folder: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     """Every regular file of a case folder (links are refused) and its manifest."""
-    from erasure_docs.files import read_folder_manifest
-
     manifest = read_folder_manifest(folder)
     if manifest is None or not isinstance(manifest.get("case_id"), str):
         raise RepackError(f"{folder.name} holds no readable {MANIFEST}: not a case folder erasure-docs made")

@@ -49,10 +49,6 @@ class SigningKey:
     passphrase: bytes | None = field(repr=False)
     name: str  # the key file's name, for messages
 
-    @property
-    def subject(self) -> str:
-        return certificate_subject(_signer(self).signing_cert)
-
 
 @dataclass(frozen=True)
 class SignatureStatus:

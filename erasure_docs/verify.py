@@ -40,7 +40,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from erasure_docs.errors import ErasureDocsError, safe_message
-from erasure_docs.files import sha256
+from erasure_docs.files import listing, sha256
 from erasure_docs.packet import (BINDER, BOUND, ELIGIBILITY, ELIGIBILITY_PATH, MANIFEST, REDACTED, SUMMARY,
                                  as_generated, fingerprint_of, grouped, page_texts, word_content_sha256,
                                  word_identifier)
@@ -323,11 +323,8 @@ class Files:
 
     def texts(self, relative: str) -> list[str] | None:
         if relative not in self._texts:
-            data = self.data(relative)
-            try:
-                self._texts[relative] = page_texts(data) if data is not None else None
-            except Exception:  # noqa: BLE001 - a damaged PDF: named where its hash is checked
-                self._texts[relative] = None
+            data = self.data(relative)  # a damaged PDF reads as None: named where its hash is checked
+            self._texts[relative] = page_texts_or_none(data) if data is not None else None
         return self._texts[relative]
 
 
@@ -361,14 +358,15 @@ def verify(path: Path, case_file: Path | None = None, manifest_path: Path | None
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
         result.fail(path.name, f"cannot be read as a PDF ({type(exc).__name__})")
         return result
+    texts = page_texts_or_none(data)
     if MANIFEST in attached:  # an attorney's copy on its own
-        manifest = verify_binder(path.name, data, attached, None, result)
+        manifest = verify_binder(path.name, data, attached, None, result, texts=texts)
         if manifest is not None and case_file is not None:
             verify_against_case(case_file, manifest, parse_json(attached.get(ELIGIBILITY)), result, None, BINDER,
                                 data, templates=templates)
         result.notes.append(UNSIGNED_NOTE)
         return result
-    verify_page_numbers(path.name, data, result)
+    verify_page_numbers(path.name, texts, result)
     if manifest_path is None:
         result.fail("manifest", f"no manifest.json lists {path.name}: its pages cannot be checked against the "
                                 "recorded text (keep it in its case folder, or give --manifest)")
@@ -383,7 +381,7 @@ def verify(path: Path, case_file: Path | None = None, manifest_path: Path | None
     if len(entries) != 1:
         result.fail(path.name, f"the manifest lists {len(entries)} files of that name; verify it in its folder")
         return result
-    if verify_entry(path.name, data, page_texts_or_none(data), entries[0], result):
+    if verify_entry(path.name, data, texts, entries[0], result):
         result.add(True, f"{path.name} has the SHA-256 and the page texts recorded in the manifest")
     verify_fingerprint(manifest, result)
     bound = entries[0]["path"] in {f["bound"] for f in manifest["filing_sets"]}
@@ -438,10 +436,11 @@ def verify_folder(folder: Path, result: Verification, only: str | None) -> dict[
     verify_nothing_attached(files, [p for p in pdfs if p != BINDER], result)
     for filing in manifest["filing_sets"]:
         if filing["bound"] in pdfs:
-            verify_page_numbers(filing["bound"], files.data(filing["bound"]) or b"", result)
+            verify_page_numbers(filing["bound"], files.texts(filing["bound"]), result)
             verify_bound_pages(files, filing, result)
     if BINDER in pdfs:
-        verify_binder(BINDER, files.data(BINDER) or b"", None, manifest, result, files.texts(SUMMARY))
+        verify_binder(BINDER, files.data(BINDER) or b"", None, manifest, result, files.texts(SUMMARY),
+                      files.texts(BINDER))
     verify_signatures(files, manifest, result)
     return manifest
 
@@ -544,8 +543,7 @@ def verify_complete(manifest: dict[str, Any], result: Verification) -> None:
         missing.append("the attorney's copy's page texts")
     if missing:
         result.fail("completeness", f"made with formats {'+'.join(sorted(formats))}, but manifest.json lists no "
-                                    + ", ".join(shown(m) for m in missing[:8])
-                                    + (f" and {len(missing) - 8} more" if len(missing) > 8 else ""))
+                                    + listing([shown(m) for m in missing]))
     if wrong:
         result.fail("completeness", f"made with formats {'+'.join(sorted(formats))}, but manifest.json lists "
                                     + ", ".join(shown(m) for m in wrong[:8]))
@@ -694,19 +692,17 @@ def verify_signatures(files: Files | None, manifest: dict[str, Any], result: Ver
                         f"the certificate (SHA-256 {shown(certificate, 64)}) is the attorney's is for you to check")
 
 
-def verify_page_numbers(name: str, data: bytes, result: Verification) -> None:
+def verify_page_numbers(name: str, texts: list[str] | None, result: Verification) -> None:
     """A bound filing prints "Filing page N of M" on every page, N running 1..M, M its page count."""
-    try:
-        texts = page_texts(data)
-    except Exception as exc:  # noqa: BLE001
-        result.fail(name, f"cannot be read as a PDF ({type(exc).__name__})")
+    if texts is None:
+        result.fail(name, "cannot be read as a PDF")
         return
     wrong = []
     for number, text in enumerate(texts, start=1):
         found = FILING_PAGE.findall(text)
         if found != [(str(number), str(len(texts)))]:
-            shown = f"prints 'Filing page {found[-1][0]} of {found[-1][1]}'" if found else "prints no filing page number"
-            wrong.append(f"page {number} {shown}")
+            printed = f"prints 'Filing page {found[-1][0]} of {found[-1][1]}'" if found else "prints no filing page number"
+            wrong.append(f"page {number} {printed}")
     if wrong:
         result.fail(f"{name} page numbers", f"{len(texts)} pages; " + "; ".join(wrong[:6]))
     else:
@@ -714,7 +710,8 @@ def verify_page_numbers(name: str, data: bytes, result: Verification) -> None:
 
 
 def verify_binder(name: str, data: bytes, attached: dict[str, bytes] | None, folder_manifest: dict[str, Any] | None,
-                  result: Verification, summary: list[str] | None = None) -> dict[str, Any] | None:
+                  result: Verification, summary: list[str] | None = None,
+                  texts: list[str] | None = None) -> dict[str, Any] | None:
     """The attorney's copy: its attachments, its summary's fingerprint, and its pages under the stamp."""
     try:
         attached = attached if attached is not None else attachments_of(data)
@@ -754,15 +751,14 @@ def verify_binder(name: str, data: bytes, attached: dict[str, bytes] | None, fol
             ok = sha256(attached[attachment]) == recorded.get(attachment)
             result.add(ok, f"attachment {attachment} matches the SHA-256 recorded in the manifest",
                        f"differs from the {attachment} recorded in the manifest")
-    verify_binder_pages(name, data, reference, result, summary)
+    verify_binder_pages(name, texts if texts is not None else page_texts_or_none(data), reference, result, summary)
     return reference
 
 
-def verify_binder_pages(name: str, data: bytes, manifest: dict[str, Any], result: Verification,
+def verify_binder_pages(name: str, texts: list[str] | None, manifest: dict[str, Any], result: Verification,
                         summary: list[str] | None = None) -> None:
     """Every page stamped; the summary shows the fingerprint (and, in a folder, is filing-summary.pdf's pages);
     the pages after it are the recorded pages of the files the manifest names as its sources."""
-    texts = page_texts_or_none(data)
     if texts is None:
         result.fail(name, "cannot be read as a PDF")
         return
@@ -867,7 +863,7 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
         return
     if not same_templates(manifest["templates"], templates, result):
         return
-    formats = tuple(f for f in manifest["formats"] if f in ("docx", "pdf"))
+    formats = tuple(manifest["formats"])
     wanted = set(manifest["only"]) if manifest.get("only") else None
     # the manifest names the input file; a case file copied under another name is still the same input
     input_ref = api.InputRef(manifest["input"]["file"], loaded.input_sha256)
@@ -906,8 +902,7 @@ def verify_against_case(case_file: Path, manifest: dict[str, Any], recorded_elig
             differing.append(relative)
     if differing:  # the data and the bound files first, then the documents, the Word files last
         differing.sort(key=lambda name: (name.split(" ")[0].endswith(".docx"), name.count("/"), name))
-        listed = ", ".join(shown(d) for d in differing[:12]) + (f" and {len(differing) - 12} more"
-                                                                 if len(differing) > 12 else "")
+        listed = listing([shown(d) for d in differing], 12)
         result.fail("re-rendering", f"{len(differing)} files differ from the ones rendered again: {listed}")
     else:
         result.add(True, f"re-rendering gives {len(built.files)} byte-identical files"

@@ -251,7 +251,7 @@ def test_convert_word_makes_the_pdf_of_an_edited_word_file(out, cli_module):
     assert f"{certification.relative_to(folder).as_posix()}: edited after generation by the preparer" in verified
 
 
-def test_only_redoes_its_documents_and_keeps_the_rest_with_edits(out):
+def test_only_redoes_its_documents_and_keeps_the_rest_with_edits(out, cli_module):
     folder = out / CASE_ID
     before = {e["path"] for e in manifest_of(folder)["files"]}
     word, pdf = a_filed_document(folder, ".docx"), a_filed_document(folder, ".pdf")
@@ -265,17 +265,8 @@ def test_only_redoes_its_documents_and_keeps_the_rest_with_edits(out):
     assert f"kept as you edited it (recorded as edited after generation): {pdf.relative_to(folder).as_posix()}" \
         in stdout
     assert manifest["only"] is None and kept_folders(out) == []
-    code, verified, _ = generate_verify(folder)
+    code, verified, _ = cli_module("verify", folder)
     assert code == 0, verified
-
-
-def generate_verify(folder: Path) -> tuple[int, str, str]:
-    from click.testing import CliRunner
-
-    from erasure_docs.cli import main
-
-    result = CliRunner().invoke(main, ["verify", str(folder)], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_only_refuses_to_redo_an_edited_document_without_force(out):
@@ -295,7 +286,7 @@ def test_only_refuses_to_redo_an_edited_document_without_force(out):
     assert EDIT not in docx_text(word)
 
 
-def test_only_after_repack_keeps_the_edits_and_needs_no_copy(repacked, tmp_path):
+def test_only_after_repack_keeps_the_edits_and_needs_no_copy(repacked, tmp_path, cli_module):
     out = tmp_path / "out"
     shutil.copytree(repacked[0], out / CASE_ID)
     folder = out / CASE_ID
@@ -303,5 +294,5 @@ def test_only_after_repack_keeps_the_edits_and_needs_no_copy(repacked, tmp_path)
     code, stdout, stderr = generate(SAMPLE, out, "--only", "proposed_order")
     assert code == 0, stdout + stderr
     assert kept_folders(out) == [] and pdf_has(pdf, ADDED) and pdf_has(bound_of(folder), ADDED)
-    code, verified, _ = generate_verify(folder)
+    code, verified, _ = cli_module("verify", folder)
     assert code == 0, verified

@@ -308,11 +308,6 @@ def summary_text(folder: Path) -> str:
     return pdf_text(folder / "attorney" / "filing-summary.pdf")
 
 
-def bound_pages(folder: Path) -> int:
-    [filing] = manifest_of(folder)["filing_sets"]
-    return next(f["pages"] for f in manifest_of(folder)["files"] if f["path"] == filing["bound"])
-
-
 def test_summary_page_has_a_fixed_layout(made):
     texts = [summary_text(made[sample]) for sample in VERIFIED]
     positions = []
@@ -332,7 +327,7 @@ def test_summary_page_contents(made):
                    "C.G.S. § 54-95c", "AttorneyCatherineMoss,JurisNo.427355",
                    "notices and envelope pages in mailings/H15N-CR19-0201456-S/",
                    "Affidavit of Applicant, docket H15N-CR19-0201456-S: in sealed/ga-15-new-britain/",
-                   f"filings/ga-15-new-britain/filing.pdf, {bound_pages(made['adult-with-victim'])} pages",
+                   "filings/ga-15-new-britain/filing.pdf, 26 pages",
                    f"erasure-docs {manifest['tool_version']}, rules version {manifest['rules_version']}",
                    "November 30, 2026", " ".join(re.findall("....", manifest["fingerprint"]))):
         assert normalise(needle) in adult, needle
