@@ -120,7 +120,7 @@ def folder_build(folder: Path) -> dict[str, bytes]:
         raise SourceError(f"{folder} has no {SOURCE}/ folder; `erasure-docs templates export` makes one")
     links = safe_files.symbolic_links(folder)
     if links:
-        raise SourceError(f"{folder.name}/{links[0]} {LINK_REFUSED}")
+        raise SourceError(f"{folder.name}/{links[0]} {safe_files.LINK_REFUSED}")
     letterhead, logo = branding_file.load(folder)
     reference = folder / REFERENCE
     return clinic_templates(source, letterhead, logo, reference if reference.is_file() else None)
@@ -375,7 +375,6 @@ def sample_cases() -> list[Path]:
     return sorted(samples.glob("*.yaml"))
 
 
-LINK_REFUSED = "is a symbolic link; a template folder must hold its own files (copy the file in instead of linking it)"
 
 
 def check_templates(folder: Path, cases: list[Path] | None = None) -> list[TemplateProblem]:
@@ -385,7 +384,7 @@ def check_templates(folder: Path, cases: list[Path] | None = None) -> list[Templ
     time and memory limits as in `generate` (render/sandbox.py)."""
     contexts = sample_contexts(cases)
     links = safe_files.symbolic_links(folder)
-    problems = [TemplateProblem(link, "(file)", LINK_REFUSED) for link in links]
+    problems = [TemplateProblem(link, "(file)", safe_files.LINK_REFUSED) for link in links]
     problems += build_problems(folder) if not links else []
     sandbox = Sandbox()
     try:

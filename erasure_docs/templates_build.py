@@ -38,6 +38,7 @@ from erasure_docs.branding import Branding
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import SOURCE_DIR, TEMPLATE_DIR
 from erasure_docs.render import wordstyle
+from erasure_docs.render.wordscrub import ALLOWED_FIELDS
 from erasure_docs.render.wordstyle import KEPT_LIST_STYLE, KEPT_STYLES, KIND_STYLES, PRAYER_STYLE
 from erasure_docs.render.zipfiles import FIXED_TIMESTAMP, normalise_zip
 
@@ -50,7 +51,7 @@ BLOCK_KEYS = {"np", "p", "plain", "center", "bold", "item", "quote", "if", "for"
 NESTED_KEYS = ("then", "else", "do", "items", "keep_together")  # where a block holds other blocks
 LIST_KINDS = ("number", "paren", "bullet")  # `list:` formats: "1.", "(1)", "•" (Word numbering; CSS counters)
 # What may stand inside a kept group and inside a list (each paragraph kind needs a "kept" Word style).
-KEPT_KINDS = {"p", "plain", "bold", "item", "if", "for", "list"}  # = wordstyle.KEPT_STYLES + nesting
+KEPT_KINDS = {*KEPT_STYLES, "if", "for", "list"}  # what a kept group may hold: its styled kinds, and nesting
 LIST_ITEM_KINDS = {"item", "if", "for", "list"}
 
 
@@ -673,9 +674,6 @@ def _copy_story(source: Any, target: Any, where: str) -> None:
         target._element.append(copied)
 
 
-HEADER_FIELDS = {"PAGE", "NUMPAGES"}  # the only fields a rendered Word file may hold (render/docx.py)
-
-
 def _simple_fields(story: Any, where: str) -> None:
     """Word writes a page number as a complex field (begin, code, separate, result, end runs); the renderer
     accepts simple fields only, so each becomes a `w:fldSimple` holding its result. Any field but PAGE and
@@ -707,7 +705,7 @@ def _simple_fields(story: Any, where: str) -> None:
                 member.getparent().remove(member)
     for field in story.iter(qn("w:fldSimple")):
         word = (field.get(qn("w:instr")) or "").strip().split(" ")[0].upper()
-        if word not in HEADER_FIELDS:
+        if word not in ALLOWED_FIELDS:  # the only fields a rendered Word file may hold
             raise SourceError(f"reference.docx: its {where} holds a Word field '{word[:20]}'; only PAGE and "
                               "NUMPAGES (page numbers) may stand there")
 
@@ -741,13 +739,18 @@ def _with_our_numbering(style: Any, ours: Any) -> Any:
     return style
 
 
-def apply_reference(document: Any, reference: Path) -> None:
-    """Word-only styling from a clinic's reference .docx: its styles (replacing ours of the same name, added
-    where we have none), its page size and margins, and its header and footer when it has them."""
+def load_reference(reference: Path) -> Any:
+    """A clinic's reference .docx, read once for all its Word templates (apply_reference only reads it)."""
     try:
-        model = Document(str(reference))
+        return Document(str(reference))
     except Exception:  # noqa: BLE001 - python-docx raises several kinds for a file that is not a Word file
         raise SourceError("reference.docx: not a Word (.docx) file") from None
+
+
+def apply_reference(document: Any, model: Any) -> None:
+    """Word-only styling from a clinic's reference .docx (load_reference): its styles (replacing ours of the
+    same name, added where we have none), its page size and margins, and its header and footer when it has
+    them."""
     ours = document.styles.element
     for style in model.styles.element.findall(qn("w:style")):
         existing = ours.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style.get(qn('w:styleId'))}']")
@@ -779,6 +782,7 @@ def clinic_templates(source_dir: Path, branding: Branding | None = None, logo: P
                      reference: Path | None = None) -> dict[str, bytes]:
     """Every template a clinic's sources build: file name → content (nothing is written here)."""
     branding = branding or Branding()
+    model = load_reference(reference) if reference is not None else None
     built: dict[str, bytes] = {}
     for path in sorted(source_dir.glob("_*.yaml")):
         text = "\n".join(html_blocks(shared_piece(path.stem[1:], source_dir), path.name)) + "\n"
@@ -801,12 +805,12 @@ def clinic_templates(source_dir: Path, branding: Branding | None = None, logo: P
             page = head + body_tag + rest[:tag_end] + "\n" + "\n".join(letterhead_html(branding, logo)) + rest[tag_end:]
         built[f"{kind}.html"] = page.encode("utf-8")
         word = build_docx({**source, "body": expand_includes(source["body"], source_dir, path.name)})
-        if lettered or reference is not None:
+        if lettered or model is not None:
             document = Document(io.BytesIO(word))
             if lettered:
                 add_letterhead(document, branding, logo)
-            if reference is not None:
-                apply_reference(document, reference)
+            if model is not None:
+                apply_reference(document, model)
             buffer = io.BytesIO()
             document.save(buffer)
             word = normalise_zip(buffer.getvalue())

@@ -265,7 +265,7 @@ def test_a_reference_style_keeps_our_list_numbering(tmp_path):
     from docx import Document
     from docx.oxml.ns import qn
 
-    from erasure_docs.templates_build import apply_reference
+    from erasure_docs.templates_build import apply_reference, load_reference
 
     reference = Document()
     reference.styles["List Number"].font.name = "Garamond"
@@ -273,7 +273,7 @@ def test_a_reference_style_keeps_our_list_numbering(tmp_path):
     ours = Document()
     numbering = ours.styles["List Number"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     assert numbering is not None
-    apply_reference(ours, tmp_path / "reference.docx")
+    apply_reference(ours, load_reference(tmp_path / "reference.docx"))
     style = ours.styles["List Number"]
     assert style.font.name == "Garamond"
     kept = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")

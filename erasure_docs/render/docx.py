@@ -102,8 +102,7 @@ def set_properties(document: Any, properties: dict[str, str], created: dt.date) 
     props.subject = properties.get("subject", "")
     props.identifier = properties.get("identifier", "")
     props.keywords = properties.get("keywords", "")
-    props.comments = properties.get("comments", "")
-    props.language = properties.get("language") or "en-US"
+    props.comments = properties.get("comments", "")  # the language: set_language
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from erasure_docs.errors import ErasureDocsError
 from erasure_docs.paths import TEMPLATE_DIR
 
+LINK_REFUSED = "is a symbolic link; a template folder must hold its own files (copy the file in instead of linking it)"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # a Word template with a letterhead picture is well under 1 MB
 
 
@@ -54,8 +55,7 @@ def _open(root: Path, relative: str) -> int:
 
 def _refused(root: Path, where: str, exc: OSError) -> Exception:
     if exc.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(root / where):
-        return TemplateFileError(f"{root.name}/{where} is a symbolic link; a template folder must hold its own "
-                                 "files (copy the file in instead of linking it)")
+        return TemplateFileError(f"{root.name}/{where} {LINK_REFUSED}")
     return exc
 
 
