@@ -46,7 +46,10 @@ def parse_case_text(raw: bytes, source: str) -> dict[str, Any]:
     if source.lower().endswith(".json"):
         data, _ = parse_json(text, source)
     else:
-        data, _, _ = parse_yaml(text, source)
+        data, _, problems = parse_yaml(text, source)
+        if problems:  # a mistyped tag reads as None: saving the case would lose the value without a word
+            first = problems[0]
+            raise InputError(source, f"{first.path or 'a field'} (line {first.line}): {first.message}")
     if not isinstance(data, dict):
         raise InputError(source, "must hold a mapping of case-file fields at the top level")
     return data

@@ -79,6 +79,16 @@ def test_an_uploaded_file_is_read_by_the_safe_loader(live):
     assert not (live.work / "cases" / "HOSTILE-1.yaml").exists()
 
 
+def test_an_uploaded_value_with_a_mistyped_tag_is_refused_never_saved_empty(live):
+    client = live.session()
+    csrf = live.csrf(client)
+    upload = b"case_id: TAGGED-1\npetitioner:\n  first_name: Ana\n  middle_name: !!int Maria\n"
+    response = client.post("/cases/upload", data={"csrf": csrf}, files={"file": ("t.yaml", upload)})
+    assert response.status_code == 400 and "petitioner.middle_name (line 4)" in response.text
+    assert "does not fit" in response.text and "Maria" not in response.text
+    assert not (live.work / "cases" / "TAGGED-1.yaml").exists()
+
+
 def test_an_uploaded_case_never_replaces_one_in_the_work_folder(live):
     client = live.session()
     csrf = live.csrf(client)
