@@ -32,7 +32,6 @@ MAX_VALUES = 100_000  # values in one case file, YAML aliases expanded: the same
 MAX_DEPTH = 40  # nesting, the same for YAML and JSON
 # Names a batch writes next to its case folders: a folder given as input never reads them back.
 SUMMARY_NAMES = {"batch-summary.json", "batch-summary.csv", "batch-summary.xlsx"}
-PERSONAL_SECTIONS = ("petitioner", "attorney", "trafficking.narrative")
 
 Loc = tuple[str | int, ...]
 CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as the model's case_id
@@ -153,7 +152,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise InputError(source, "is a folder; give a case file") from None
     except OSError as exc:
         raise InputError(source, f"cannot be read ({exc.strerror or 'I/O error'})") from None
-    with os.fdopen(handle, "rb", buffering=0) as file:
+    with os.fdopen(handle, "rb") as file:
         info = os.fstat(handle)
         if stat.S_ISDIR(info.st_mode):
             raise InputError(source, "is a folder; give a case file")
@@ -163,7 +162,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise too_big(source, info.st_size, limit)
         os.set_blocking(handle, True)
         try:
-            data = read_at_most(file, limit + 1)
+            data = file.read(limit + 1)  # a buffered read stops at limit + 1 bytes or the end of the file
         except OSError as exc:
             raise InputError(source, f"cannot be read ({exc.strerror or 'I/O error'})") from None
     if len(data) > limit:
@@ -174,17 +173,6 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 def too_big(source: str, size: int, limit: int) -> InputError:
     shown = f"{size / 1024 / 1024:.1f} MB" if size > limit + 1 else f"over {limit // 1024 // 1024} MB"
     return InputError(source, f"is {shown}; a case file may be at most {limit // 1024 // 1024} MB")
-
-
-def read_at_most(file: Any, count: int) -> bytes:
-    chunks: list[bytes] = []
-    while count > 0:
-        chunk = file.read(min(count, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        count -= len(chunk)
-    return b"".join(chunks)
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -370,19 +358,9 @@ def split_path(path: str) -> Loc:
     return tuple(parts)
 
 
-def _is_personal(loc: Loc) -> bool:
-    dotted = format_loc(loc)
-    return dotted.startswith(PERSONAL_SECTIONS) or "victims" in loc or "aliases" in loc
-
-
-def _shown(value: Any) -> str:
-    text = str(value)
-    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
-
-
-def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = False) -> str:
+def _friendly(error: Mapping[str, Any], loc: Loc) -> str:
+    """What is wrong, never the value itself (the field path and the line say where it is)."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    personal = _is_personal(loc) or not echo
     name = loc[-1] if loc else ""
     if kind == "missing":
         return "is required"
@@ -392,10 +370,9 @@ def _friendly(error: Mapping[str, Any], loc: Loc, echo: bool = False) -> str:
         hint = "; put it in quotes" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
         return f"must be text{hint}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        shown = "" if personal else f"{_shown(value)} "
-        return f"{shown}is not a valid date; write YYYY-MM-DD, e.g. 2015-03-01"
+        return "is not a valid date; write YYYY-MM-DD, e.g. 2015-03-01"
     if kind == "enum":
-        return f"{'' if personal else _shown(value) + ' '}is not one of: {ctx.get('expected', '')}"
+        return f"is not one of: {ctx.get('expected', '')}"
     if kind == "literal_error":
         return f"must be {ctx.get('expected')} (the case-file format this version reads)"
     if kind in ("bool_type", "bool_parsing"):
@@ -441,9 +418,9 @@ PATTERN_HINTS = {
 
 
 def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = lambda loc: None,
-                  as_of: Any = None, echo: bool = False) -> tuple[Case | None, list[Problem]]:
-    """Validate one case's data; return the case or every problem, each with its field path.
-    No message quotes a value unless echo=True (the field path and the line say where it is)."""
+                  as_of: Any = None) -> tuple[Case | None, list[Problem]]:
+    """Validate one case's data; return the case or every problem, each with its field path. No message
+    quotes a value."""
     case_id = case_id_hint(data)
     if not isinstance(data, dict):
         found = type(data).__name__.replace("dict", "mapping").replace("list", "list").replace("str", "text")
@@ -461,7 +438,7 @@ def validate_data(data: Any, source: str, locate: Callable[[Loc], int | None] = 
                     full = loc + split_path(subpath)
                     problems.append(Problem(source, message, case_id, format_loc(full), locate(full)))
             else:
-                problems.append(Problem(source, _friendly(error, loc, echo), case_id, format_loc(loc), locate(loc)))
+                problems.append(Problem(source, _friendly(error, loc), case_id, format_loc(loc), locate(loc)))
         # The cross-field rules do not run inside a model that has a field error; run them on the raw data
         # so that the file's every problem is listed at once.
         reported = {(p.path, p.message) for p in problems}

@@ -384,7 +384,7 @@ def finish_case(path: Path, data: dict, places: dict[str, RowPlace], found: list
                 put(data, "trafficking.narrative", text)
     # A case's own fingerprint, so editing one person's rows does not change another's.
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    case, invalid = validate_data(data, file, as_of=as_of, echo=False)
+    case, invalid = validate_data(data, file, as_of=as_of)
 
     def place(problem: Problem) -> None:
         if narrative_file and problem.path.startswith("trafficking.narrative"):
