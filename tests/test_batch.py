@@ -481,7 +481,7 @@ def clash_run(tmp_path_factory):
     return code, stdout, stderr, out, cases
 
 
-def test_render_failure_is_reported_and_the_run_goes_on(clash_run):
+def test_a_case_that_cannot_be_written_is_reported_and_the_run_goes_on(clash_run):
     code, stdout, stderr, out, cases = clash_run
     assert code == 1
     assert (out / "BATCH-G1").read_text(encoding="utf-8") == "not a packet folder\n"  # never replaced
@@ -495,7 +495,7 @@ def test_render_failure_is_reported_and_the_run_goes_on(clash_run):
     assert not list(out.glob(".partial-*"))
 
 
-def test_render_failure_says_what_is_wrong(clash_run):
+def test_a_case_that_cannot_be_written_says_what_is_wrong(clash_run):
     _, _, stderr, out, _ = clash_run
     assert "exists and is not a packet folder" in errors(stderr)[0]
     summary, _, _ = read_summary(out)
