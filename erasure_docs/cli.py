@@ -407,11 +407,11 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     if report_problems(cases):
         sys.exit(1)
     key = signing_key(sign_key)
-    from erasure_docs.packet import word_helper
+    from erasure_docs.packet import render_helper
 
-    # One case alone: its Word files are rendered on the other core while this one lays out the PDFs.
-    helper = word_helper() if "docx" in chosen and len(cases) == 1 else None
-    renderers = api.Renderers(word_helper=helper)
+    # Both cores: a helper process renders the Word files and shares the PDFs (warming up while this one starts).
+    helper = render_helper(custom_templates)
+    renderers = api.Renderers(helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
                                file_mode_for_umask(umask), redact, require_ready, force, key)

@@ -30,8 +30,9 @@ own papers:
                                         each page's text, a Word file's content_sha256, and each filing set's
                                         court, dockets and enclosures
 
-Each document is laid out once: its own PDF, its court's bound filing.pdf and the attorney's binder all draw the
-same laid-out pages (the "Filing page" line and the attorney stamp are drawn over them, render/pdf.py).
+Each document is laid out and written once; its court's filing.pdf and the attorney's binder take its written
+pages and draw the "Filing page" line or the attorney stamp over them (render/bind.py). With a helper process
+(`render_helper`), the documents are shared between two processes.
 
 The fingerprint (see `fingerprinted_view`) covers everything the manifest records — options, templates, every
 file's SHA-256 and page texts — but what shows or stores it: a Word file counts by its content hash (the
@@ -127,8 +128,11 @@ class RenderedDocument:
     stem: str
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
     pages: int | None = None
-    layout: Any = None  # the laid-out WeasyPrint document, reused for the bound sets and the attorney's binder
-    extra: Any = None  # the envelope page (or sealed-envelope cover sheet) that goes with it, laid out
+    layout: Any = None  # a cover letter's laid-out WeasyPrint document: its pages head the bound filing set
+    envelope: bytes | None = None  # the PDF of the envelope page (or sealed-envelope cover sheet) going with it
+
+    def fill(self, pdf: bytes, pages: int, envelope: bytes | None) -> None:
+        self.files["pdf"], self.pages, self.envelope = pdf, pages, envelope
 
 
 @dataclass
@@ -141,7 +145,7 @@ class FilingSet:
     documents: list[RenderedDocument]
     entries: list[dict[str, Any]]  # the cover letter's enclosure table, with filing page ranges
     sealed: list[RenderedDocument]
-    pages: list[Any] = field(default_factory=list)  # the stamped pages of filing.pdf
+    pages: int = 0  # of filing.pdf, once bound
 
 
 @dataclass(frozen=True)
@@ -298,11 +302,12 @@ def grouped(fingerprint: str) -> str:
 
 class _Composer:
     """One packet's rendering: the shared renderers for the chosen templates, and the chosen formats. The Word
-    files are rendered in the renderers' Word helper process when there is one (`word_helper`), else here."""
+    files, and part of the PDFs, are rendered in the renderers' helper process when there is one
+    (`render_helper`), else here."""
 
     def __init__(self, renderers: Renderers, templates: Path | None, formats: tuple[str, ...]):
         self.renderers, self.templates, self.formats = renderers, templates, formats
-        self.helper = renderers.word_helper
+        self.helper = renderers.helper
         self._words: dict[str, bytes] = {}  # rendered here, waiting for the fingerprint
 
     @property
@@ -312,15 +317,33 @@ class _Composer:
     # -------------------------------------------------------- rendering
 
     def render_pdf(self, case: Case, ref: DocumentRef, context: dict[str, Any]) -> RenderedDocument:
+        """One document rendered here, its layout kept (a cover letter's pages head its bound filing set)."""
         rendered = RenderedDocument(ref, file_stem(case, ref))
         if "pdf" in self.formats:
             layout = self.pdf.layout(self.pdf.html(ref.kind, context), context.get("draft_mark", ""))
-            rendered.files["pdf"] = self.pdf.write(layout, case.filing_date)
+            rendered.files["pdf"] = self.pdf.write(layout, case.filing_date, variant=FILED_VARIANT)
             rendered.pages, rendered.layout = len(layout.pages), layout
-            envelope = next((name for name, kinds in ENVELOPES.items() if ref.kind in kinds), None)
-            if envelope and (ref.kind in VICTIM_NOTICES or ref.kind in sealed_kinds(case)):
-                rendered.extra = self.pdf.layout(self.pdf.html(envelope, context), context.get("draft_mark", ""))
         return rendered
+
+    def render_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]]) -> int:
+        """The documents' PDFs (and envelope pages). With a helper process, it takes them from the first on (after
+        the Word files it was given) while this process takes them from the last on: each document is rendered
+        once, by whichever process reaches it first. Returns how many the helper rendered."""
+        if "pdf" not in self.formats:
+            return 0
+        jobs = [(item.ref.kind, context, envelope_kind(case, item.ref)) for item, context in items]
+        futures: list[Any] = [None] * len(jobs)
+        if self.helper is not None:
+            futures = [self.helper.submit(pdf_files, self.templates, *job, case.filing_date) for job in jobs]
+        for index in reversed(range(len(jobs))):
+            if futures[index] is not None and not futures[index].cancel():
+                break  # the helper has this one, and every one before it
+            futures[index] = None
+            items[index][0].fill(*pdf_files(self.templates, *jobs[index], case.filing_date, self.renderers))
+        for (item, _), future in zip(items, futures):
+            if future is not None:
+                item.fill(*future.result())
+        return sum(future is not None for future in futures)
 
     def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
         """Render these Word files (in the helper process when there is one); returns what to wait for."""
@@ -394,21 +417,29 @@ class _Composer:
         return FilingSet(court, folder, cover, filed, context["enclosures"], sealed), context
 
     def bind(self, case: Case, filing: FilingSet, signer: str) -> bytes:
-        """filing.pdf: the cover letter, then the filed documents, each page numbered in the set too."""
-        pages = [page for item in [filing.cover, *filing.documents] for page in item.layout.pages]
-        filing.pages = self.pdf.stamped(pages, "filing-stamp")
-        bound = filing.cover.layout.copy(filing.pages)
+        """filing.pdf: the cover letter, then the filed documents as written, each page numbered in the set too.
+        Only the cover letter's pages are drawn again (they carry the set's metadata); the documents' pages are
+        taken from their PDFs with the "Filing page" line drawn over them (render/bind.py)."""
+        cover = filing.cover.layout.pages
+        filing.pages = len(cover) + sum(item.pages or 0 for item in filing.documents)
+        sheets = self.pdf.stamp_sheets(filing.pages, "filing-stamp")
+        head = filing.cover.layout.copy(self.pdf.stamped(cover, sheets.pages[:len(cover)]))
         record = builder_record(case, filing.court)
-        bound.metadata.title = f"Filing — {court_names(record)['full']}"
-        bound.metadata.authors = [signer]
-        bound.metadata.lang = "en"
-        return self.pdf.write(bound, case.filing_date, variant=FILED_VARIANT)
+        head.metadata.title = f"Filing — {court_names(record)['full']}"
+        head.metadata.authors = [signer]
+        head.metadata.lang = "en"
+        head_pdf = self.pdf.write(head, case.filing_date, variant=FILED_VARIANT)
+        parts = [(f"{entry['number']}. {entry['title']}", item.files["pdf"])
+                 for entry, item in zip(filing.entries, filing.documents, strict=True)]
+        from erasure_docs.render.bind import bind
+
+        return bind(head_pdf, TITLES["cover_letter"], parts, self.pdf.write_stamps(sheets, len(cover)))
 
     def summary_context(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
-                        manifest: dict[str, Any], binder_pages: int | None) -> dict[str, Any]:
+                        manifest: dict[str, Any], body_pages: int, summary_pages: int) -> dict[str, Any]:
         """What the filing summary in the attorney's copy shows; every section is there for every case."""
         filing_sets = [{"court": court_names(builder_record(case, s.court))["full"], "path": f"{s.folder}/{BOUND}",
-                        "pages": len(s.pages) or sum((d.pages or 0) for d in [s.cover, *s.documents]),
+                        "pages": s.pages or sum((d.pages or 0) for d in [s.cover, *s.documents]),
                         "cover_pages": page_range(1, s.cover.pages or 1), "entries": s.entries} for s in sets]
         dockets, notices = [], []
         for record_index, charges in charges_by_docket(report.charges).items():
@@ -444,50 +475,56 @@ class _Composer:
                 "tool_version": manifest["tool_version"], "rules_version": manifest["rules_version"],
                 "as_of": when(report.as_of), "filing_date": when(case.filing_date), "dockets": dockets,
                 "filing_sets": filing_sets, "victim_notice": notices, "sealed": sealed_lines, "preparer": preparer,
-                "mailings": len(mailings), "binder_pages": binder_pages}
+                "mailings": len(mailings), "body_pages": body_pages, "binder_pages": summary_pages + body_pages}
 
     def summary_layout(self, case: Case, report: Report, sets: list[FilingSet], mailings: list[RenderedDocument],
-                       manifest: dict[str, Any], other_pages: int) -> Any:
-        """The summary names the binder's length, its own pages included: lay it out again only if its length
-        differs from the first guess (one page)."""
-        guess = 1
+                       manifest: dict[str, Any], body_pages: int) -> Any:
+        """A summary may name the binder's whole length (`binder_pages`, its own pages included; the built-in one
+        names the pages after it): laid out again only if its length differs from the guess (one page) and that
+        changes its text."""
+        guess, html, layout = 1, "", None
         while True:
-            context = self.summary_context(case, report, sets, mailings, manifest, guess + other_pages)
-            layout = self.pdf.layout(self.pdf.html("summary", context), draft_mark(report))
+            again = self.pdf.html("summary", self.summary_context(case, report, sets, mailings, manifest,
+                                                                  body_pages, guess))
+            if again == html:
+                return layout
+            html, layout = again, self.pdf.layout(again, draft_mark(report))
             if len(layout.pages) == guess:
                 return layout
             guess = len(layout.pages)
 
     def attorney_copy(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
-                      manifest: dict[str, Any], attachments: list[tuple[str, bytes, str]]) -> tuple[bytes, bytes]:
+                      outputs: dict[str, bytes], manifest: dict[str, Any],
+                      attachments: list[tuple[str, bytes, str]]) -> tuple[bytes, bytes]:
         """The filing summary, and the binder: the summary, then the pages of `binder_sources` (the review
         sheet, each filing set as filed, the sealed affidavits with their envelope sheets, the mailings with
-        their envelope pages), stamped on every page."""
-        pages_of = {f"{fs.folder}/{BOUND}": fs.pages for fs in sets}
-        for item in rendered:
-            if item.layout is not None:
-                pages_of[f"{item.stem}.pdf"] = item.layout.pages
-            if item.extra is not None:
-                pages_of[envelope_path(item)] = item.extra.pages
-        body = [page for path in binder_sources(sets, rendered) for page in pages_of[path]]
+        their envelope pages) as written, stamped on every page."""
+        from erasure_docs.render.bind import bind
+
+        sources = binder_sources(sets, rendered)
+        body_pages = sum(len(entry["page_text_sha256"]) for entry in manifest["files"] if entry["path"] in sources)
         mailings = [r for r in rendered if r.ref.kind in VICTIM_NOTICES]
-        summary = self.summary_layout(case, report, sets, mailings, manifest, len(body))
+        summary = self.summary_layout(case, report, sets, mailings, manifest, body_pages)
         summary.metadata.title = "Filing summary (attorney's copy)"
         summary_pdf = self.pdf.write(summary, case.filing_date, variant=FILED_VARIANT)
-        binder = summary.copy(self.pdf.stamped([*summary.pages, *body], "attorney-stamp"))
-        binder.metadata.title = "Attorney copy — not for filing"
-        binder.metadata.lang = "en"
-        return summary_pdf, self.pdf.write(binder, case.filing_date, variant=BINDER_VARIANT, attachments=attachments)
+        sheets = self.pdf.stamp_sheets(1, "attorney-stamp")
+        head = summary.copy(self.pdf.stamped(summary.pages, sheets.pages * len(summary.pages)))
+        head.metadata.title = "Attorney copy — not for filing"
+        head.metadata.lang = "en"
+        head_pdf = self.pdf.write(head, case.filing_date, variant=BINDER_VARIANT, attachments=attachments)
+        parts = [(path, outputs[path]) for path in sources]  # each bookmarked by its path in the case folder
+        return summary_pdf, bind(head_pdf, "Filing summary", parts, self.pdf.write_stamps(sheets, 0))
 
     def attorney_outputs(self, case: Case, report: Report, sets: list[FilingSet], rendered: list[RenderedDocument],
-                          manifest: dict[str, Any], eligibility: bytes, redacted: bytes) -> tuple[bytes, bytes]:
+                         outputs: dict[str, bytes], manifest: dict[str, Any], eligibility: bytes,
+                         redacted: bytes) -> tuple[bytes, bytes]:
         """The binder attaches the manifest as it stands before the summary's and the binder's own entries."""
         attached = json_bytes(manifest)
         attachments = [(ELIGIBILITY, eligibility, "Eligibility report (erasure-docs check)"),
                        (REDACTED, redacted, "Case data, redacted"),
                        (MANIFEST, attached, "Case folder manifest (without the entries of the filing summary and "
                                             "this attorney's copy)")]
-        return self.attorney_copy(case, report, sets, rendered, manifest, attachments)
+        return self.attorney_copy(case, report, sets, rendered, outputs, manifest, attachments)
 
 
 # ---------------------------------------------------------------- one case
@@ -509,7 +546,8 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     refuse_collisions([file_stem(case, ref) for ref in refs])  # before a page is rendered
     placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
     waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
-    rendered = [composer.render_pdf(case, ref, context) for ref, context in contexts.items()]
+    rendered = list(placed.values())
+    composer.render_pdfs(case, [(placed[ref], context) for ref, context in contexts.items()])
     outputs: dict[str, bytes] = {}
     sets: list[FilingSet] = []
     for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
@@ -527,8 +565,8 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     for item in rendered:
         if "pdf" in item.files:
             outputs[f"{item.stem}.pdf"] = item.files["pdf"]
-        if item.extra is not None:
-            outputs[envelope_path(item)] = composer.pdf.write(item.extra, case.filing_date, variant=FILED_VARIANT)
+        if item.envelope is not None:
+            outputs[envelope_path(item)] = item.envelope
     eligibility = json_bytes(report.to_json())
     outputs[ELIGIBILITY_PATH] = eligibility
     redacted = json_bytes(redact_case(original))
@@ -563,7 +601,8 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
             outputs[entry["path"]] = words[stem]
             entry["sha256"] = sha256(words[stem])
     if "pdf" in formats:
-        summary_pdf, binder = composer.attorney_outputs(case, report, sets, rendered, manifest, eligibility, redacted)
+        summary_pdf, binder = composer.attorney_outputs(case, report, sets, rendered, outputs, manifest, eligibility,
+                                                       redacted)
         outputs[SUMMARY], outputs[BINDER] = summary_pdf, binder
         manifest["files"] += [file_entry(SUMMARY, summary_pdf), file_entry(BINDER, binder)]
     manifest["files"].sort(key=lambda f: f["path"])
@@ -593,11 +632,11 @@ def envelope_path(item: RenderedDocument) -> str:
 
 def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> list[str]:
     """The files whose pages the attorney's binder holds after its summary, in order."""
-    laid_out = [r for r in rendered if r.layout is not None]
+    laid_out = [r for r in rendered if "pdf" in r.files]
     paths = [f"{r.stem}.pdf" for r in laid_out if r.stem.startswith(f"{ATTORNEY}/")]  # review sheet, letters
     paths += [f"{fs.folder}/{BOUND}" for fs in sets]
     for fs in sets:
-        paths += [p for s in fs.sealed if s.layout is not None for p in (envelope_path(s), f"{s.stem}.pdf")]
+        paths += [p for s in fs.sealed if "pdf" in s.files for p in (envelope_path(s), f"{s.stem}.pdf")]
     paths += [p for r in laid_out if r.ref.kind in VICTIM_NOTICES for p in (f"{r.stem}.pdf", envelope_path(r))]
     return paths
 
@@ -605,7 +644,7 @@ def binder_sources(sets: list[FilingSet], rendered: list[RenderedDocument]) -> l
 # ---------------------------------------------------------------- Word files, in this process or a helper
 
 FINGERPRINT_MARK = "FINGERPRINT-HERE"  # 16 characters, like a fingerprint: written first, replaced once known
-# In a Word helper process only: its renderers, and the Word files rendered and waiting for the fingerprint.
+# In the helper process only: its renderers, and the Word files rendered and waiting for the fingerprint.
 _helper_renderers = Renderers()
 _helper_words: dict[str, bytes] = {}
 
@@ -619,6 +658,24 @@ def render_words(templates: Path | None, jobs: list[tuple[str, str, dict[str, An
     docx = _helper_renderers.docx(templates)
     for stem, kind, context, properties in jobs:
         _helper_words[stem] = docx.render(kind, context, properties, created)
+
+
+def pdf_files(templates: Path | None, kind: str, context: dict[str, Any], envelope: str | None, created: Any,
+              renderers: Renderers | None = None) -> tuple[bytes, int, bytes | None]:
+    """A document's PDF, its page count and its envelope page's PDF (if it has one); in the helper process when
+    `renderers` is not given."""
+    pdf = (renderers or _helper_renderers).pdf(templates)
+    mark = context.get("draft_mark", "")
+    layout = pdf.layout(pdf.html(kind, context), mark)
+    sheet = pdf.write(pdf.layout(pdf.html(envelope, context), mark), created, FILED_VARIANT) if envelope else None
+    return pdf.write(layout, created, FILED_VARIANT), len(layout.pages), sheet
+
+
+def envelope_kind(case: Case, ref: DocumentRef) -> str | None:
+    """The template of the envelope page going with a victim notice, or of a sealed document's cover sheet."""
+    if ref.kind not in VICTIM_NOTICES and ref.kind not in sealed_kinds(case):
+        return None
+    return next((name for name, kinds in ENVELOPES.items() if ref.kind in kinds), None)
 
 
 def word_contents() -> dict[str, str]:
@@ -647,16 +704,25 @@ def word_properties(context: dict[str, Any]) -> dict[str, str]:
             "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
 
 
-def word_helper() -> Any:
-    """A helper process that renders the Word files of a case while this one lays out its PDFs (one case
-    alone, e.g. `generate`, uses both cores this way); None on a single-core machine. Processes, never threads:
-    the renderers are not thread-safe."""
+def render_helper(templates: Path | None = None) -> Any:
+    """A helper process that renders the Word files of a case, and shares its PDFs, while this one renders the
+    rest of its PDFs (`generate` uses both cores this way); None on a single-core machine, or with a clinic's
+    templates (they render in a sandbox process, api.py). It starts importing the renderers at once. Processes,
+    never threads: the renderers are not thread-safe."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if (os.cpu_count() or 1) < 2:
+    if (os.cpu_count() or 1) < 2 or templates is not None:
         return None
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    helper.submit(warm_up)
+    return helper
+
+
+def warm_up() -> None:
+    """In the helper: the built-in templates' renderers, made before the first document arrives."""
+    _helper_renderers.pdf()
+    _helper_renderers.docx()
 
 
 def builder_record(case: Case, court: tuple) -> Any:

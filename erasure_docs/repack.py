@@ -112,27 +112,22 @@ def record(entry: dict[str, Any], data: bytes, edited: bool) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- binding again
 
-def stamp_sheets(renderers: Renderers, count: int, stamp: str) -> bytes:
-    """`count` blank pages carrying only a stamp's margin boxes (packet.css: filing-stamp, attorney-stamp)."""
-    pdf = renderers.pdf()
-    blank = '<div class="stamp-sheet"></div>' * count
-    layout = pdf.layout(f'<!DOCTYPE html><html lang="en"><head><title>stamp</title></head>'
-                        f'<body class="{stamp}">{blank}</body></html>')
-    return layout.write_pdf() or b""
-
-
 def bind(parts: list[bytes], renderers: Renderers, stamp: str, like: bytes,
          attachments: list[tuple[str, bytes]] | None = None) -> bytes:
-    """The pages of `parts` in order, each with the stamp drawn over it, the document information of `like`."""
+    """The pages of `parts` in order, each with the stamp drawn over it (as generate draws it, render/bind.py),
+    the document information of `like`. Parts exported from Word carry no tags: the result claims no PDF/A."""
     import pypdf
+
+    from erasure_docs.render.bind import form_from_page, stamp_page
 
     writer = pypdf.PdfWriter()
     for data in parts:
         for page in pypdf.PdfReader(io.BytesIO(data)).pages:
             writer.add_page(page)
-    sheets = pypdf.PdfReader(io.BytesIO(stamp_sheets(renderers, len(writer.pages), stamp))).pages
-    for page, sheet in zip(writer.pages, sheets):
-        page.merge_page(sheet)
+    pdf = renderers.pdf()
+    sheets = pdf.write_stamps(pdf.stamp_sheets(len(writer.pages), stamp), 0)
+    for page, sheet in zip(writer.pages, pypdf.PdfReader(io.BytesIO(sheets)).pages):
+        stamp_page(writer, page, form_from_page(writer, sheet))
     info = pypdf.PdfReader(io.BytesIO(like)).metadata
     if info:
         writer.add_metadata({key: str(value) for key, value in info.items()})

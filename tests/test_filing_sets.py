@@ -269,6 +269,92 @@ def test_filed_pdfs_are_tagged_pdfa_with_embedded_fonts(three):
         assert rows and all(row.split()[-5] == "yes" for row in rows), f"{relative(folder, path)}: {fonts}"
 
 
+def marked_ids(page) -> list[int]:  # noqa: ANN001
+    return [int(n) for n in re.findall(rb"/MCID (\d+)", page.get_contents().get_data())]
+
+
+def structure_elements(element, kind: str) -> list:  # noqa: ANN001
+    """The structure elements of type `kind` under `element`, in order."""
+    found = []
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        child = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(child, dict) and "/S" in child:
+            found += [child] if child["/S"] == kind else structure_elements(child, kind)
+    return found
+
+
+@pytest.mark.parametrize("bound", ["filings/ga-15-new-britain/filing.pdf", "attorney/attorney-copy.pdf"])
+def test_a_bound_file_keeps_every_documents_tags_and_stamps_as_artifacts(victim_folder, bound):
+    """The bound files take the documents' written pages: each document's structure tree becomes a Part of the
+    bound file's, every marked piece of every page is reached from it, and the stamp drawn over a page is a
+    pagination artifact, outside the structure."""
+    reader = pypdf.PdfReader(victim_folder / bound)
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    parent_tree = dict(zip(*[iter(root["/ParentTree"]["/Nums"])] * 2))
+    keys = [page["/StructParents"] for page in reader.pages]
+    assert len(set(keys)) == len(keys) and all(key in parent_tree for key in keys)
+    for number, page in enumerate(reader.pages, start=1):
+        marked = marked_ids(page)
+        assert marked and len(parent_tree[page["/StructParents"]]) == len(marked), f"page {number}"
+        assert all(element is not None for element in parent_tree[page["/StructParents"]]), f"page {number}"
+    manifest = json.loads((victim_folder / "manifest.json").read_text(encoding="utf-8"))
+    if bound.endswith("filing.pdf"):
+        documents = next(s for s in manifest["filing_sets"] if s["bound"] == bound)["documents"]
+        parts, stamp = len(documents), "Filing page"
+        titles = ["Cover Letter to the Clerk", *[f"{d['number']}. {d['title']}" for d in documents]]
+    else:
+        parts, stamp = len(manifest["attorney_copy"]["sources"]), "ATTORNEY COPY"
+        titles = ["Filing summary", *manifest["attorney_copy"]["sources"]]
+    assert len(structure_elements(root["/K"][0].get_object(), "/Part")) >= parts
+    assert [item.title for item in reader.outline] == titles
+    later = reader.pages[-1]  # a page taken from a document: its stamp is drawn over it as an artifact
+    drawn = b"".join(reader.get_object(form.idnum).get_data() for name, form in
+                     later["/Resources"]["/XObject"].items() if name.startswith("/EDStamp"))
+    assert b"/Artifact <</Type /Pagination>> BDC" in later.get_contents().get_data() and drawn
+    assert stamp in page_texts((victim_folder / bound).read_bytes())[-1]
+    programs: dict[str, set[bytes]] = {}  # a subset's tag names one subset only (ISO 32000-1, 9.6.4)
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for fonts in [resources["/Font"], *[f["/Resources"]["/Font"] for f in resources["/XObject"].values()]]:
+            for font in fonts.values():
+                for cid_font in font["/DescendantFonts"]:
+                    program = cid_font.get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+                    programs.setdefault(str(font["/BaseFont"]), set()).add(program)
+    assert len(programs) > 2 and all(len(found) == 1 for found in programs.values())
+
+
+def test_documents_are_the_same_bytes_whether_the_helper_process_renders_them_or_not():
+    """generate shares a case's documents between two processes (the helper takes them from the first on, this
+    one from the last on); what it writes does not depend on which process rendered what."""
+    import erasure_docs as ed
+    from erasure_docs.context import ContextBuilder, build_context
+    from erasure_docs.loading import load_case_file
+    from erasure_docs.packet import RenderedDocument, _Composer, file_stem, render_helper
+
+    case = load_case_file(SAMPLES / "adult-with-victim.yaml").case
+    report = ed.check(case)
+    builder, refs = ContextBuilder(case, report), list(report.planned)
+
+    def rendered(renderers: ed.Renderers) -> tuple[list[RenderedDocument], int]:
+        items = [(RenderedDocument(ref, file_stem(case, ref)), build_context(builder, ref, refs))
+                 for ref in refs if ref.kind != "cover_letter"]
+        by_helper = _Composer(renderers, None, ("pdf",)).render_pdfs(case, items)
+        return [item for item, _ in items], by_helper
+
+    alone, none = rendered(ed.Renderers())
+    helper = render_helper()
+    assert helper is not None  # the test machine has two cores
+    try:
+        helper.submit(int).result()  # started, so that it takes its share
+        shared, by_helper = rendered(ed.Renderers(helper=helper))
+    finally:
+        helper.shutdown()
+    assert none == 0 and 0 < by_helper < len(alone)
+    assert [(d.files, d.pages, d.envelope) for d in shared] == [(d.files, d.pages, d.envelope) for d in alone]
+    assert any(d.envelope for d in alone)
+
+
 # ---------------------------------------------------------------- the attorney's copy
 
 def test_attorney_copy_stamped_on_every_page_and_holds_everything(three):

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 class Renderers:
     """The PDF and Word renderers, one of each per template folder (None: the built-in templates)."""
 
-    def __init__(self, word_helper: Any = None) -> None:
+    def __init__(self, helper: Any = None) -> None:
         self._pdf: dict[Path | None, PdfRenderer] = {}
         self._docx: dict[Path | None, DocxRenderer] = {}
         self._sandboxes: dict[Path, Sandbox] = {}
         # How many pages a cover letter with so many enclosures took last time (a layout saved per packet).
         self.cover_pages: dict[tuple[Path | None, int], int] = {}
-        # A process that renders the Word files while this one lays out the PDFs (packet.word_helper), or None.
-        self.word_helper = word_helper
+        # A process that renders the Word files and shares the PDFs with this one (packet.render_helper), or None.
+        self.helper = helper
 
     def pdf(self, templates: Path | None = None) -> PdfRenderer:
         if templates not in self._pdf:

@@ -148,24 +148,35 @@ class PdfRenderer:
             self.draft_css[mark] = weasyprint.CSS(string=text, url_fetcher=self.fetcher, font_config=self.font_config)
         return self.draft_css[mark]
 
-    def stamped(self, pages: list[Any], stamp: str) -> list[Any]:
-        """The pages with a stamp drawn on each: `stamp` is "filing-stamp" (a second footer line, "Filing page
-        N of M", numbering these pages) or "attorney-stamp" ("ATTORNEY COPY — NOT FOR FILING" at the top).
-        The stamps are laid out once on as many blank pages (packet.css) and their margin boxes are added to
-        the pages already laid out: nothing is laid out twice, and the stamp is text in the PDF like a footer."""
+    def stamp_sheets(self, count: int, stamp: str) -> weasyprint.Document:
+        """`count` blank pages carrying only a stamp, laid out once: `stamp` is "filing-stamp" (a second footer
+        line, "Filing page N of M", numbering the pages) or "attorney-stamp" ("ATTORNEY COPY — NOT FOR FILING" at
+        the top), packet.css."""
+        blank = '<div class="stamp-sheet"></div>' * count
+        sheets = self.layout(f'<!DOCTYPE html><html lang="en"><head><title>stamp</title></head>'
+                             f'<body class="{stamp}">{blank}</body></html>')
+        if len(sheets.pages) != count:
+            raise RenderError(f"the {stamp} was laid out on {len(sheets.pages)} pages for {count}")
+        return sheets
+
+    @staticmethod
+    def stamped(pages: list[Any], sheets: list[Any]) -> list[Any]:
+        """The pages with the stamp of each sheet added to their margin boxes: nothing is laid out again, and the
+        stamp is text in the PDF like a footer."""
         from weasyprint.document import Page
         from weasyprint.formatting_structure.boxes import MarginBox
 
-        blank = '<div class="stamp-sheet"></div>' * len(pages)
-        sheets = self.layout(f'<!DOCTYPE html><html lang="en"><head><title>stamp</title></head>'
-                             f'<body class="{stamp}">{blank}</body></html>').pages
-        if len(sheets) != len(pages):
-            raise RenderError(f"the {stamp} was laid out on {len(sheets)} pages for {len(pages)}")
         result = []
-        for page, sheet in zip(pages, sheets):
+        for page, sheet in zip(pages, sheets, strict=True):
             marks = [box for box in sheet._page_box.children if isinstance(box, MarginBox)]
             result.append(Page(page._page_box.copy_with_children([*page._page_box.children, *marks])))
         return result
+
+    @staticmethod
+    def write_stamps(sheets: weasyprint.Document, first: int) -> bytes:
+        """The stamp sheets from page `first` on, as a plain PDF to draw over pages already written
+        (render/bind.py marks them as pagination artifacts there)."""
+        return sheets.copy(sheets.pages[first:]).write_pdf() or b""
 
     @staticmethod
     def write(document: weasyprint.Document, created: dt.date, variant: str = "pdf/a-2a",
