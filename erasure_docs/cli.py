@@ -410,7 +410,7 @@ def generate(case_file: Path, out_dir: Path, as_of: dt.date | None, formats: str
     from erasure_docs.packet import render_helper
 
     # Both cores: a helper process renders the Word files and shares the PDFs (warming up while this one starts).
-    helper = render_helper(custom_templates)
+    helper = render_helper(custom_templates) if "pdf" in chosen else None
     renderers = api.Renderers(helper=helper)
     try:
         status = write_packets(cases, renderers, chosen, set(only) or None, custom_templates, out_dir,
