@@ -171,8 +171,8 @@ def retag_subsets(writer: PdfWriter) -> None:
     for page in writer.pages:
         resources: Any = page["/Resources"]
         font_dicts = [resources.get("/Font")]
-        font_dicts += [form.get_object()["/Resources"].get("/Font")
-                       for form in (resources.get("/XObject") or {}).values()]
+        drawn = [xobject.get_object() for xobject in (resources.get("/XObject") or {}).values()]
+        font_dicts += [form.get("/Resources", {}).get("/Font") for form in drawn if form.get("/Subtype") == "/Form"]
         for fonts in font_dicts:
             for font in (fonts.get_object() if fonts is not None else {}).values():
                 font = font.get_object()
