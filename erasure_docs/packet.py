@@ -325,21 +325,26 @@ class _Composer:
             rendered.pages, rendered.layout = len(layout.pages), layout
         return rendered
 
-    def render_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]]) -> int:
-        """The documents' PDFs (and envelope pages). With a helper process, it takes them from the first on (after
-        the Word files it was given) while this process takes them from the last on: each document is rendered
-        once, by whichever process reaches it first. Returns how many the helper rendered."""
+    def submit_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]]) -> list[Any]:
+        """Offer the documents' PDFs (and envelope pages) to the helper process, which takes them from the first
+        on; see `render_pdfs`."""
+        if self.helper is None or "pdf" not in self.formats:
+            return [None] * len(items)
+        return [self.helper.submit(pdf_files, self.templates, *pdf_job(case, item, context), case.filing_date)
+                for item, context in items]
+
+    def render_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], offered: list[Any]) -> int:
+        """Render here, from the last on, the PDFs the helper has not started (each document is rendered once, by
+        whichever process reaches it first); then collect the helper's. Returns how many the helper rendered."""
         if "pdf" not in self.formats:
             return 0
-        jobs = [(item.ref.kind, context, envelope_kind(case, item.ref)) for item, context in items]
-        futures: list[Any] = [None] * len(jobs)
-        if self.helper is not None:
-            futures = [self.helper.submit(pdf_files, self.templates, *job, case.filing_date) for job in jobs]
-        for index in reversed(range(len(jobs))):
+        futures = list(offered)
+        for index in reversed(range(len(items))):
             if futures[index] is not None and not futures[index].cancel():
                 break  # the helper has this one, and every one before it
             futures[index] = None
-            items[index][0].fill(*pdf_files(self.templates, *jobs[index], case.filing_date, self.renderers))
+            item, context = items[index]
+            item.fill(*pdf_files(self.templates, *pdf_job(case, item, context), case.filing_date, self.renderers))
         for (item, _), future in zip(items, futures):
             if future is not None:
                 item.fill(*future.result())
@@ -545,9 +550,11 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     contexts = {ref: build_context(builder, ref, refs) for ref in refs if ref.kind != "cover_letter"}
     refuse_collisions([file_stem(case, ref) for ref in refs])  # before a page is rendered
     placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
-    waiting = [composer.start_words(case, [(placed[ref], context) for ref, context in contexts.items()], True)]
+    items = [(placed[ref], context) for ref, context in contexts.items()]
+    offered = composer.submit_pdfs(case, items)
+    waiting = [composer.start_words(case, items, True)]  # queued after the PDFs: wanted only once they are bound
+    composer.render_pdfs(case, items, offered)
     rendered = list(placed.values())
-    composer.render_pdfs(case, [(placed[ref], context) for ref, context in contexts.items()])
     outputs: dict[str, bytes] = {}
     sets: list[FilingSet] = []
     for court in dict.fromkeys(court_of(case, ref) for ref in refs if ref.kind == "cover_letter"):
@@ -669,6 +676,11 @@ def pdf_files(templates: Path | None, kind: str, context: dict[str, Any], envelo
     layout = pdf.layout(pdf.html(kind, context), mark)
     sheet = pdf.write(pdf.layout(pdf.html(envelope, context), mark), created, FILED_VARIANT) if envelope else None
     return pdf.write(layout, created, FILED_VARIANT), len(layout.pages), sheet
+
+
+def pdf_job(case: Case, item: RenderedDocument, context: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
+    """What `pdf_files` needs for a document: its kind, its context and its envelope page's kind."""
+    return item.ref.kind, context, envelope_kind(case, item.ref)
 
 
 def envelope_kind(case: Case, ref: DocumentRef) -> str | None:

@@ -339,7 +339,8 @@ def test_documents_are_the_same_bytes_whether_the_helper_process_renders_them_or
     def rendered(renderers: ed.Renderers) -> tuple[list[RenderedDocument], int]:
         items = [(RenderedDocument(ref, file_stem(case, ref)), build_context(builder, ref, refs))
                  for ref in refs if ref.kind != "cover_letter"]
-        by_helper = _Composer(renderers, None, ("pdf",)).render_pdfs(case, items)
+        composer = _Composer(renderers, None, ("pdf",))
+        by_helper = composer.render_pdfs(case, items, composer.submit_pdfs(case, items))
         return [item for item, _ in items], by_helper
 
     alone, none = rendered(ed.Renderers())
