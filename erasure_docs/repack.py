@@ -116,26 +116,24 @@ def bind(parts: list[bytes], renderers: Renderers, stamp: str, like: bytes,
          attachments: list[tuple[str, bytes]] | None = None) -> bytes:
     """The pages of `parts` in order, each with the stamp drawn over it (as generate draws it, render/bind.py),
     the document information of `like`. Parts exported from Word carry no tags: the result claims no PDF/A."""
-    import pypdf
+    import pikepdf
 
-    from erasure_docs.render.bind import form_from_page, stamp_page
+    from erasure_docs.render import bind as binding
 
-    writer = pypdf.PdfWriter()
-    for data in parts:
-        for page in pypdf.PdfReader(io.BytesIO(data)).pages:
-            writer.add_page(page)
+    bound = pikepdf.Pdf.new()
+    opened = [pikepdf.Pdf.open(io.BytesIO(data)) for data in parts]  # open until saved (render/bind.py)
+    for source in opened:
+        bound.pages.extend(source.pages)
     pdf = renderers.pdf()
-    sheets = pdf.write_stamps(pdf.stamp_sheets(len(writer.pages), stamp), 0)
-    for page, sheet in zip(writer.pages, pypdf.PdfReader(io.BytesIO(sheets)).pages):
-        stamp_page(writer, page, form_from_page(writer, sheet))
-    info = pypdf.PdfReader(io.BytesIO(like)).metadata
-    if info:
-        writer.add_metadata({key: str(value) for key, value in info.items()})
+    sheets = pikepdf.Pdf.open(io.BytesIO(pdf.write_stamps(pdf.stamp_sheets(len(bound.pages), stamp), 0)))
+    for page, sheet in zip(bound.pages, sheets.pages):
+        binding.stamp(bound, page, bound.copy_foreign(sheet.as_form_xobject()))
+    with pikepdf.Pdf.open(io.BytesIO(like)) as model:
+        for key, value in model.docinfo.items():
+            bound.docinfo[key] = str(value)
     for name, data in attachments or []:
-        writer.add_attachment(name, data)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+        bound.attachments[name] = pikepdf.AttachedFileSpec(bound, data, filename=name)
+    return binding.saved(bound)
 
 
 def binder_attachments(binder: bytes) -> dict[str, bytes]:
