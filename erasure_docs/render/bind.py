@@ -35,7 +35,7 @@ def bind(head: bytes, head_title: str, parts: list[tuple[str, bytes]], stamps: b
         raise BindError("the head has no structure tree")
     tree = pdf.Root.StructTreeRoot
     document = tree.K[0] if isinstance(tree.K, Array) else tree.K
-    nums = tree.ParentTree.Nums
+    nums: Any = tree.ParentTree.Nums
     next_key = 1 + max((int(key) for key in list(nums)[::2]), default=-1)
     sheets = Pdf.open(io.BytesIO(stamps))
     opened = [sheets]  # qpdf copies a stream's data only when saving: the sources stay open until then
@@ -53,7 +53,7 @@ def bind(head: bytes, head_title: str, parts: list[tuple[str, bytes]], stamps: b
         for page in part.pages:
             pdf.pages.append(page)
             added = pdf.pages[-1]
-            for holder, key_name in [(added.obj, "/StructParents"), *[(a, "/StructParent") for a in annotations(added)]]:
+            for holder, key_name in [(added.obj, "/StructParents"), *[(a, "/StructParent") for a in annotations_of(added)]]:
                 if key_name in holder:
                     renumbered.append((int(holder[key_name]), next_key))
                     holder[key_name] = next_key
@@ -100,7 +100,7 @@ def pairs(node: Any) -> dict[int, Any]:
     return found
 
 
-def annotations(page: Any) -> list[Any]:
+def annotations_of(page: Any) -> list[Any]:
     return list(page.obj.get("/Annots", []))
 
 
