@@ -126,8 +126,8 @@ def bind(parts: list[bytes], renderers: Renderers, stamp: str, like: bytes,
         bound.pages.extend(source.pages)
     pdf = renderers.pdf()
     sheets = pikepdf.Pdf.open(io.BytesIO(pdf.write_stamps(pdf.stamp_sheets(len(bound.pages), stamp), 0)))
-    for number, (page, sheet) in enumerate(zip(bound.pages, sheets.pages)):
-        binding.stamp(bound, page, bound.copy_foreign(sheet.as_form_xobject()), number)
+    for page, sheet in zip(bound.pages, sheets.pages):
+        binding.stamp(bound, page, bound.copy_foreign(sheet.as_form_xobject()))
     with pikepdf.Pdf.open(io.BytesIO(like)) as model:
         for key, value in model.docinfo.items():
             bound.docinfo[key] = str(value)

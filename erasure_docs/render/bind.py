@@ -63,7 +63,7 @@ def bind(head: bytes, head_title: str, parts: list[tuple[str, bytes]], stamps: b
                 raise BindError(f"{len(sheets.pages)} stamp pages for more pages to stamp")
             if index not in forms:
                 forms[index] = pdf.copy_foreign(sheets.pages[index].as_form_xobject())
-            stamp(pdf, added, forms[index], index)
+            stamp(pdf, added, forms[index])
             placed += 1
         adopt_structure(pdf, document, part)
         for old, new in renumbered:
@@ -121,13 +121,24 @@ def adopt_structure(pdf: Pdf, document: Any, part: Pdf) -> None:
         document.K.append(element)
 
 
-def stamp(pdf: Pdf, page: Any, form: Any, number: int) -> None:
-    """Draw `form` (stamp sheet `number`) over the page: its own drawing in q…Q (WeasyPrint leaves a
-    transformation set), then the form as a pagination artifact (read as text, no part of the structure)."""
-    name = page.add_resource(form, Name.XObject, name=Name(f"/EDStamp{number}"))  # never a random name
+def stamp(pdf: Pdf, page: Any, form: Any) -> None:
+    """Draw `form` over the page: its own drawing in q…Q (WeasyPrint leaves a transformation set), then the form
+    as a pagination artifact (read as text, no part of the structure)."""
+    name = page.add_resource(form, Name.XObject, name=stamp_name(page, form))
     page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
     page.contents_add(pdf.make_stream(b"Q\n/Artifact <</Type /Pagination>> BDC q " + str(name).encode()
                                       + b" Do Q EMC\n"))
+
+
+def stamp_name(page: Any, form: Any) -> Name:
+    """The first /EDStampN the page's resources (shared by a document's pages) do not give to another drawing:
+    never a random name (the same input gives the same bytes), never one a bound page already uses for its
+    own stamp (the attorney's copy stamps pages of filing.pdf again)."""
+    drawn = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+    number = 0
+    while (name := Name(f"/EDStamp{number}")) in drawn and drawn[name].objgen != form.objgen:
+        number += 1
+    return name
 
 
 def retag_subsets(pdf: Pdf) -> None:
