@@ -48,11 +48,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from erasure_docs import __version__
 from erasure_docs.context import (ENVELOPES, ContextBuilder, DocumentRef, build_context, cite, court_names,
@@ -64,6 +63,7 @@ from erasure_docs.paths import template_set
 from erasure_docs.reading import InputRef
 from erasure_docs.redact import redact_case, redacted_for_rendering
 from erasure_docs.render import Renderers
+from erasure_docs.render.helper import RenderHelper, claim, helper_claims
 from erasure_docs.rules.documents import (TITLES, VICTIM_NOTICES, charges_by_docket, court_key, is_filed, sealed_kinds,
                                           spec)
 from erasure_docs.rules.engine import evaluate
@@ -325,30 +325,37 @@ class _Composer:
             rendered.pages, rendered.layout = len(layout.pages), layout
         return rendered
 
-    def submit_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]]) -> list[Any]:
-        """Offer the documents' PDFs (and envelope pages) to the helper process, which takes them from the first
-        on; see `render_pdfs`."""
+    def offer_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]]) -> Any:
+        """Share the documents' PDFs (and envelope pages) with the helper process, if there is one: it takes them
+        from the first on (render/helper.py). Returns what to wait for."""
         if self.helper is None or "pdf" not in self.formats:
-            return [None] * len(items)
-        return [self.helper.submit(pdf_files, self.templates, *pdf_job(case, item, context), case.filing_date)
-                for item, context in items]
+            return None
+        self.helper.share(len(items))
+        return self.helper.submit(render_shared, self.templates, [pdf_job(case, *item) for item in items],
+                                  case.filing_date)
 
-    def render_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], offered: list[Any]) -> int:
-        """Render here, from the last on, the PDFs the helper has not started (each document is rendered once, by
-        whichever process reaches it first); then collect the helper's. Returns how many the helper rendered."""
+    def render_pdfs(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], offered: Any) -> int:
+        """Render here the PDFs this process claims, from the last on (all of them without a helper); then take
+        the helper's. Returns how many the helper rendered."""
         if "pdf" not in self.formats:
             return 0
-        futures = list(offered)
-        for index in reversed(range(len(items))):
-            if futures[index] is not None and not futures[index].cancel():
-                break  # the helper has this one, and every one before it
-            futures[index] = None
-            item, context = items[index]
-            item.fill(*pdf_files(self.templates, *pdf_job(case, item, context), case.filing_date, self.renderers))
-        for (item, _), future in zip(items, futures):
-            if future is not None:
-                item.fill(*future.result())
-        return sum(future is not None for future in futures)
+        mine: Iterable[int] = reversed(range(len(items)))
+        if offered is not None:
+            mine = iter(lambda: claim(self.helper.claims, from_front=False), None)
+        try:
+            for index in mine:
+                item, context = items[index]
+                item.fill(*pdf_files(self.templates, *pdf_job(case, item, context), case.filing_date,
+                                     self.renderers))
+        except BaseException:
+            if offered is not None:  # the helper stops before the next case shares its documents
+                self.helper.stop_sharing()
+                offered.exception()
+            raise
+        theirs = offered.result() if offered is not None else {}
+        for index, files in theirs.items():
+            items[index][0].fill(*files)
+        return len(theirs)
 
     def start_words(self, case: Case, items: list[tuple[RenderedDocument, dict[str, Any]]], fresh: bool) -> Any:
         """Render these Word files (in the helper process when there is one); returns what to wait for."""
@@ -551,7 +558,7 @@ def build(case: Case, report: Report, renderers: Renderers, *, input_ref: InputR
     refuse_collisions([file_stem(case, ref) for ref in refs])  # before a page is rendered
     placed = {ref: RenderedDocument(ref, file_stem(case, ref)) for ref in contexts}
     items = [(placed[ref], context) for ref, context in contexts.items()]
-    offered = composer.submit_pdfs(case, items)
+    offered = composer.offer_pdfs(case, items)
     waiting = [composer.start_words(case, items, True)]  # queued after the PDFs: wanted only once they are bound
     composer.render_pdfs(case, items, offered)
     rendered = list(placed.values())
@@ -678,6 +685,15 @@ def pdf_files(templates: Path | None, kind: str, context: dict[str, Any], envelo
     return pdf.write(layout, created, FILED_VARIANT), len(layout.pages), sheet
 
 
+def render_shared(templates: Path | None, jobs: list[tuple[str, dict[str, Any], str | None]],
+                  created: Any) -> dict[int, tuple[bytes, int, bytes | None]]:
+    """In the helper: the documents it claims, from the first on, until every one is taken (index → files)."""
+    done = {}
+    while (index := claim(helper_claims(), from_front=True)) is not None:
+        done[index] = pdf_files(templates, *jobs[index], created)
+    return done
+
+
 def pdf_job(case: Case, item: RenderedDocument, context: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
     """What `pdf_files` needs for a document: its kind, its context and its envelope page's kind."""
     return item.ref.kind, context, envelope_kind(case, item.ref)
@@ -716,19 +732,11 @@ def word_properties(context: dict[str, Any]) -> dict[str, str]:
             "comments": f"erasure-docs fingerprint {grouped(FINGERPRINT_MARK)} (erasure-docs {__version__})"}
 
 
-def render_helper(templates: Path | None = None) -> Any:
-    """A helper process that renders the Word files of a case, and shares its PDFs, while this one renders the
-    rest of its PDFs (`generate` uses both cores this way); None on a single-core machine, or with a clinic's
-    templates (they render in a sandbox process, api.py). It starts importing the renderers at once. Processes,
-    never threads: the renderers are not thread-safe."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if (os.cpu_count() or 1) < 2 or templates is not None:
-        return None
-    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    helper.submit(warm_up)
-    return helper
+def render_helper(templates: Path | None = None) -> RenderHelper | None:
+    """A helper process that renders the Word files of a case and shares its PDFs with this one (`generate` uses
+    both cores this way; render/helper.py); None on a single-core machine, or with a clinic's templates (they
+    render in a sandbox process, api.py)."""
+    return RenderHelper.start(warm_up) if templates is None else None
 
 
 def warm_up() -> None:

@@ -16,6 +16,7 @@ import pypdf
 import pytest
 import yaml
 
+from erasure_docs.loading import load_case_file
 from erasure_docs.packet import page_texts
 from tests.textextract import SAMPLES, docx_text, generate, normalise
 
@@ -324,36 +325,73 @@ def test_a_bound_file_keeps_every_documents_tags_and_stamps_as_artifacts(victim_
     assert len(programs) > 2 and all(len(found) == 1 for found in programs.values())
 
 
-def test_documents_are_the_same_bytes_whether_the_helper_process_renders_them_or_not():
-    """generate shares a case's documents between two processes (the helper takes them from the first on, this
-    one from the last on); what it writes does not depend on which process rendered what."""
-    import erasure_docs as ed
-    from erasure_docs.context import ContextBuilder, build_context
-    from erasure_docs.loading import load_case_file
-    from erasure_docs.packet import RenderedDocument, _Composer, file_stem, render_helper
+class SharedRendering:
+    """The documents of adult-with-victim.yaml rendered by `_Composer.render_pdfs`, with or without a helper."""
 
-    case = load_case_file(SAMPLES / "adult-with-victim.yaml").case
-    report = ed.check(case)
-    builder, refs = ContextBuilder(case, report), list(report.planned)
+    def __init__(self) -> None:
+        import erasure_docs as ed
+        from erasure_docs.context import ContextBuilder
 
-    def rendered(renderers: ed.Renderers) -> tuple[list[RenderedDocument], int]:
-        items = [(RenderedDocument(ref, file_stem(case, ref)), build_context(builder, ref, refs))
-                 for ref in refs if ref.kind != "cover_letter"]
-        composer = _Composer(renderers, None, ("pdf",))
-        by_helper = composer.render_pdfs(case, items, composer.submit_pdfs(case, items))
+        self.case = load_case_file(SAMPLES / "adult-with-victim.yaml").case
+        report = ed.check(self.case)
+        self.builder, self.refs = ContextBuilder(self.case, report), list(report.planned)
+
+    def items(self) -> list:
+        from erasure_docs.context import build_context
+        from erasure_docs.packet import RenderedDocument, file_stem
+
+        return [(RenderedDocument(ref, file_stem(self.case, ref)), build_context(self.builder, ref, self.refs))
+                for ref in self.refs if ref.kind != "cover_letter"]
+
+    def rendered(self, helper=None) -> tuple[list, int]:  # noqa: ANN001
+        import erasure_docs as ed
+        from erasure_docs.packet import _Composer
+
+        items = self.items()
+        composer = _Composer(ed.Renderers(helper=helper), None, ("pdf",))
+        by_helper = composer.render_pdfs(self.case, items, composer.offer_pdfs(self.case, items))
         return [item for item, _ in items], by_helper
 
-    alone, none = rendered(ed.Renderers())
-    helper = render_helper()
-    assert helper is not None  # the test machine has two cores
-    try:
-        helper.submit(int).result()  # started, so that it takes its share
-        shared, by_helper = rendered(ed.Renderers(helper=helper))
-    finally:
-        helper.shutdown()
+
+@pytest.fixture
+def helper():  # noqa: ANN201
+    from erasure_docs.packet import render_helper
+
+    started = render_helper()
+    assert started is not None  # the test machine has two cores
+    started.submit(int).result()  # warmed up, so that it takes its share
+    yield started
+    started.shutdown()
+
+
+def test_documents_are_the_same_bytes_whether_the_helper_process_renders_them_or_not(helper):
+    """generate shares a case's documents between two processes (the helper takes them from the first on, this
+    one from the last on, render/helper.py); what it writes does not depend on which process rendered what."""
+    rendering = SharedRendering()
+    alone, none = rendering.rendered()
+    shared, by_helper = rendering.rendered(helper)
     assert none == 0 and 0 < by_helper < len(alone)
     assert [(d.files, d.pages, d.envelope) for d in shared] == [(d.files, d.pages, d.envelope) for d in alone]
     assert any(d.envelope for d in alone)
+
+
+def test_a_failure_here_stops_the_helper_before_the_next_case_shares_its_documents(helper, monkeypatch):
+    """A document failing in this process ends the case; the helper stops taking that case's documents before
+    the next case is shared with it, so that none of the next case's documents is taken and left undone."""
+    from erasure_docs import packet
+
+    rendering = SharedRendering()
+    real = packet.pdf_files
+
+    def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("a document failed")
+
+    monkeypatch.setattr(packet, "pdf_files", failing)  # here only: the helper process has its own
+    with pytest.raises(RuntimeError):
+        rendering.rendered(helper)
+    monkeypatch.setattr(packet, "pdf_files", real)
+    documents, by_helper = rendering.rendered(helper)
+    assert by_helper > 0 and all(d.files.get("pdf") and d.pages for d in documents)
 
 
 # ---------------------------------------------------------------- the attorney's copy
