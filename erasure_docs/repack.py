@@ -22,6 +22,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -122,8 +123,12 @@ def bind(parts: list[bytes], renderers: Renderers, stamp: str, like: bytes,
 
     bound = pikepdf.Pdf.new()
     opened = [pikepdf.Pdf.open(io.BytesIO(data)) for data in parts]  # open until saved (render/bind.py)
-    for source in opened:
-        bound.pages.extend(source.pages)
+    with warnings.catch_warnings():  # a signed part's form: its signature field is left out just below
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        for source in opened:
+            bound.pages.extend(source.pages)
+    for page in bound.pages:
+        binding.without_signatures(page)
     pdf = renderers.pdf()
     sheets = pikepdf.Pdf.open(io.BytesIO(pdf.write_stamps(pdf.stamp_sheets(len(bound.pages), stamp), 0)))
     for page, sheet in zip(bound.pages, sheets.pages):

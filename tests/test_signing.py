@@ -241,3 +241,6 @@ def test_repack_signs_again(copied, key_file):
     assert f"PASS  file {relative}: edited after generation by the preparer" in out
     assert f"PASS  {BOUND[1]} is signed by Organization: Test Clinic, {SIGNER}" in out
     assert SIGNER in out.strip().splitlines()[-1]
+    binder = pypdf.PdfReader(copied / "attorney" / "attorney-copy.pdf")  # bound again from the signed filings
+    fields = [a.get_object() for page in binder.pages for a in page.get("/Annots", [])]
+    assert not [f for f in fields if f.get("/FT") == "/Sig"]  # a signature stays in the file it signs

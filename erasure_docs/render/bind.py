@@ -53,6 +53,7 @@ def bind(head: bytes, head_title: str, parts: list[tuple[str, bytes]], stamps: b
         for page in part.pages:
             pdf.pages.append(page)
             added = pdf.pages[-1]
+            without_signatures(added)
             for holder, key_name in [(added.obj, "/StructParents"), *[(a, "/StructParent") for a in annotations_of(added)]]:
                 if key_name in holder:
                     renumbered.append((int(holder[key_name]), next_key))
@@ -119,6 +120,17 @@ def adopt_structure(pdf: Pdf, document: Any, part: Pdf) -> None:
         elif not isinstance(document.K, Array):
             document.K = Array([document.K])
         document.K.append(element)
+
+
+def without_signatures(page: Any) -> None:
+    """A signature field signs the file it is in: a signed page bound into another file leaves it behind (the
+    bound file is signed anew, if at all)."""
+    if "/Annots" not in page.obj:
+        return
+    kept = [a for a in page.obj.Annots if not (a.get("/Subtype") == Name.Widget and Name.Sig in (
+        a.get("/FT"), a.get("/Parent", Dictionary()).get("/FT")))]
+    if len(kept) < len(page.obj.Annots):
+        page.obj.Annots = Array(kept)
 
 
 def stamp(pdf: Pdf, page: Any, form: Any) -> None:
