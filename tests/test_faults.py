@@ -141,6 +141,21 @@ def worker_pids(parent: int) -> list[int]:
     return found
 
 
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_until_busy(pid: int, seconds: float = 20) -> None:
+    """Until the process uses the processor (a worker between two cases waits on its queue, using none)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        before = cpu_ticks(pid)
+        time.sleep(0.05)
+        if cpu_ticks(pid) > before:
+            return
+
+
 def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path):
     inputs = cases(tmp_path / "in", 8)
     out = tmp_path / "out"
@@ -151,6 +166,7 @@ def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path)
                if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
                and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert workers, "no worker process to kill"
+    wait_until_busy(workers[0])  # on a case, not between two
     os.kill(workers[0], signal.SIGKILL)
     stdout, stderr = process.communicate(timeout=300)  # waits for the run to end
     assert process.returncode == 0, stderr
