@@ -30,49 +30,74 @@ class BindError(ErasureDocsError):
 def bind(head: bytes, head_title: str, parts: list[tuple[str, bytes]], stamps: bytes) -> bytes:
     """`head`'s pages, then each part's pages (title, PDF) with page i of `stamps` drawn over the i-th of them
     (or its only page over all of them)."""
-    pdf = Pdf.open(io.BytesIO(head))
-    if "/StructTreeRoot" not in pdf.Root:
-        raise BindError("the head has no structure tree")
-    tree = pdf.Root.StructTreeRoot
-    document = tree.K[0] if isinstance(tree.K, Array) else tree.K
-    nums: Any = tree.ParentTree.Nums
-    next_key = 1 + max((int(key) for key in list(nums)[::2]), default=-1)
-    sheets = Pdf.open(io.BytesIO(stamps))
-    opened = [sheets]  # qpdf copies a stream's data only when saving: the sources stay open until then
-    forms: dict[int, Any] = {}
-    outline = [(head_title, 0)]
-    placed = 0
+    binder = Binder(head, head_title, stamps)
     for title, data in parts:
-        outline.append((title, len(pdf.pages)))
+        binder.add(title, data)
+    return binder.finish()
+
+
+class Binder:
+    """One bound file in the making: the head's tags and parent tree, which the parts' join."""
+
+    def __init__(self, head: bytes, head_title: str, stamps: bytes):
+        self.pdf = Pdf.open(io.BytesIO(head))
+        if "/StructTreeRoot" not in self.pdf.Root:
+            raise BindError("the head has no structure tree")
+        self.tree = self.pdf.Root.StructTreeRoot
+        self.document = self.tree.K[0] if isinstance(self.tree.K, Array) else self.tree.K
+        self.nums: Any = self.tree.ParentTree.Nums
+        self.next_key = 1 + max((int(key) for key in list(self.nums)[::2]), default=-1)
+        self.sheets = Pdf.open(io.BytesIO(stamps))
+        self.opened = [self.sheets]  # qpdf copies a stream's data only when saving: the sources stay open till then
+        self.forms: dict[int, Any] = {}  # stamp sheet → its form XObject in the bound file
+        self.outline = [(head_title, 0)]
+        self.stamped = 0
+
+    def add(self, title: str, data: bytes) -> None:
+        """A part's pages, stamped, and its tags."""
+        self.outline.append((title, len(self.pdf.pages)))
         part = Pdf.open(io.BytesIO(data))
-        opened.append(part)
+        self.opened.append(part)
         if "/StructTreeRoot" not in part.Root:
             raise BindError(f"{title}: no structure tree to bind")
-        part_keys = pairs(part.Root.StructTreeRoot.ParentTree)
-        renumbered: list[tuple[int, int]] = []
+        renumbered: dict[int, int] = {}
         for page in part.pages:
-            pdf.pages.append(page)
-            added = pdf.pages[-1]
+            self.pdf.pages.append(page)
+            added = self.pdf.pages[-1]
             without_signatures(added)
-            for holder, key_name in [(added.obj, "/StructParents"), *[(a, "/StructParent") for a in annotations_of(added)]]:
-                if key_name in holder:
-                    renumbered.append((int(holder[key_name]), next_key))
-                    holder[key_name] = next_key
-                    next_key += 1
-            index = placed if len(sheets.pages) > 1 else 0
-            if index >= len(sheets.pages):
-                raise BindError(f"{len(sheets.pages)} stamp pages for more pages to stamp")
-            if index not in forms:
-                forms[index] = pdf.copy_foreign(sheets.pages[index].as_form_xobject())
-            stamp(pdf, added, forms[index])
-            placed += 1
-        adopt_structure(pdf, document, part)
-        for old, new in renumbered:
-            nums.extend([new, copied(pdf, part_keys[old])])
-    tree.ParentTreeNextKey = next_key
-    retag_subsets(pdf)
-    set_outline(pdf, outline)
-    return saved(pdf)
+            renumbered |= self.renumber(added)
+            stamp(self.pdf, added, self.next_form())
+        adopt_structure(self.pdf, self.document, part)
+        values = pairs(part.Root.StructTreeRoot.ParentTree)
+        for old, new in renumbered.items():
+            self.nums.extend([new, copied(self.pdf, values[old])])
+
+    def renumber(self, page: Any) -> dict[int, int]:
+        """New parent-tree keys for a bound page and its annotations, after the ones taken (old → new)."""
+        keyed = [(page.obj, "/StructParents"), *[(a, "/StructParent") for a in page.obj.get("/Annots", [])]]
+        renumbered = {}
+        for holder, key_name in keyed:
+            if key_name in holder:
+                renumbered[int(holder[key_name])] = self.next_key
+                holder[key_name] = self.next_key
+                self.next_key += 1
+        return renumbered
+
+    def next_form(self) -> Any:
+        """The stamp for the next page: the next sheet's, or the only sheet's."""
+        index = self.stamped if len(self.sheets.pages) > 1 else 0
+        if index >= len(self.sheets.pages):
+            raise BindError(f"{len(self.sheets.pages)} stamp pages for more pages to stamp")
+        if index not in self.forms:
+            self.forms[index] = self.pdf.copy_foreign(self.sheets.pages[index].as_form_xobject())
+        self.stamped += 1
+        return self.forms[index]
+
+    def finish(self) -> bytes:
+        self.tree.ParentTreeNextKey = self.next_key
+        retag_subsets(self.pdf)
+        set_outline(self.pdf, self.outline)
+        return saved(self.pdf)
 
 
 def saved(pdf: Pdf) -> bytes:
@@ -99,10 +124,6 @@ def pairs(node: Any) -> dict[int, Any]:
     for kid in node.get("/Kids", []):
         found.update(pairs(kid))
     return found
-
-
-def annotations_of(page: Any) -> list[Any]:
-    return list(page.obj.get("/Annots", []))
 
 
 def adopt_structure(pdf: Pdf, document: Any, part: Pdf) -> None:
