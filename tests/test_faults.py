@@ -156,27 +156,6 @@ def wait_until_busy(pid: int, seconds: float = 20) -> None:
             return
 
 
-def test_the_helper_process_ends_when_the_process_it_helps_is_killed():
-    """`generate` and `serve` render with a helper process; killed, they leave nothing running."""
-    probe = ("import os\nfrom erasure_docs.packet import render_helper\nhelper = render_helper()\n"
-             "print(helper.submit(os.getpid).result(), flush=True)\nos.kill(os.getpid(), 9)\n")
-    process = subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, cwd=ROOT)
-    helper = int(process.stdout.readline())
-    process.wait(timeout=60)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and running(helper):
-        time.sleep(0.1)
-    assert not running(helper)
-
-
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_a_worker_that_dies_mid_case_is_replaced_and_the_batch_goes_on(tmp_path):
     inputs = cases(tmp_path / "in", 8)
     out = tmp_path / "out"

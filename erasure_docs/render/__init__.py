@@ -29,20 +29,6 @@ class Renderers:
         # A process that renders the Word files and shares the PDFs with this one (packet.render_helper), or None.
         self.helper = helper
 
-    @classmethod
-    def with_helper(cls) -> Renderers:
-        """Renderers sharing each case's documents with a helper process (render/helper.py), which starts now;
-        plain renderers on a single-core machine. Call `close` when done."""
-        from erasure_docs.packet import render_helper
-
-        return cls(helper=render_helper())
-
-    def close(self) -> None:
-        """Stop the helper process, if there is one (it finishes what it is doing first)."""
-        if self.helper is not None:
-            self.helper.shutdown()
-            self.helper = None
-
     def pdf(self, templates: Path | None = None) -> PdfRenderer:
         if templates not in self._pdf:
             from erasure_docs.render.pdf import PdfRenderer

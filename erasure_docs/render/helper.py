@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -51,19 +49,8 @@ class RenderHelper:
 
 
 def keep_claims(claims: Any) -> None:
-    """In the helper, first: the pair it shares with the main process, and a watch on that process."""
     global _claims
     _claims = claims
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def exit_with_parent(parent: int) -> None:
-    """The helper ends when the process it helps does, even killed (a server stopped with SIGKILL cannot stop
-    it): its parent changes then. Watched, not signalled: a parent-death signal would follow the thread that
-    started the helper, and a web server's request threads come and go."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
 
 
 def helper_claims() -> Any:

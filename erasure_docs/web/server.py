@@ -37,12 +37,10 @@ def serve(host: str, port: int, work: Path, open_browser: bool, idle_minutes: fl
 
     from erasure_docs.web.app import create_app
     from erasure_docs.web.security import Guard
-    from erasure_docs.web.service import Service
 
     port = port or free_port(host)
     guard = Guard(idle_minutes=idle_minutes, hosts=accepted_hosts(host, port))
-    service = Service(helper=True)  # each case on both cores
-    app = create_app(work, guard, service)
+    app = create_app(work, guard)
     shown_host = f"[{host}]" if ":" in host else host
     link = f"http://{shown_host}:{port}/?token={guard.token}"
     out = sys.stderr
@@ -61,7 +59,4 @@ def serve(host: str, port: int, work: Path, open_browser: bool, idle_minutes: fl
         threading.Timer(1.0, webbrowser.open, args=(link,)).start()
     # uvicorn's own access log would print query strings (the token on the first request): it stays off,
     # and erasure_docs.web logs method, path and status only.
-    try:
-        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
-    finally:
-        service.close()
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)

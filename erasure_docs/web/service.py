@@ -26,25 +26,15 @@ class Judged:
 
 
 class Service:
-    """`helper`: render each case on both cores, with a helper process (`erasure-docs serve` asks for one; it
-    lives as long as the server, stopped by `close`)."""
-
-    def __init__(self, helper: bool = False) -> None:
+    def __init__(self) -> None:
         self._renderers: Any = None
-        self._helper = helper
         self._lock = threading.Lock()
 
     @property
     def renderers(self) -> Any:
         if self._renderers is None:
-            self._renderers = ed.Renderers.with_helper() if self._helper else ed.Renderers()
+            self._renderers = ed.Renderers()
         return self._renderers
-
-    def close(self) -> None:
-        """Stop the helper process, if one was started."""
-        with self._lock:
-            if self._renderers is not None:
-                self._renderers.close()
 
     def validate(self, data: dict[str, Any]) -> tuple[Any, list[Any]]:
         return ed.validate(data)

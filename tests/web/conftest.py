@@ -17,7 +17,6 @@ import pytest
 from erasure_docs.web.app import create_app
 from erasure_docs.web.security import Guard
 from erasure_docs.web.server import accepted_hosts, free_port
-from erasure_docs.web.service import Service as WebService
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
@@ -60,8 +59,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     work = tmp_path_factory.mktemp("work") / "erasure-work"
     port = free_port("127.0.0.1")
     guard = Guard(hosts=accepted_hosts("127.0.0.1", port))
-    service = WebService(helper=True)  # as `erasure-docs serve` makes it: each case on both cores
-    config = uvicorn.Config(create_app(work, guard, service), host="127.0.0.1", port=port, access_log=False,
+    config = uvicorn.Config(create_app(work, guard), host="127.0.0.1", port=port, access_log=False,
                             log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -78,7 +76,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     yield LiveServer(f"http://127.0.0.1:{port}", guard.token, work, guard, lines)
     server.should_exit = True
     thread.join(10)
-    service.close()
     logger.removeHandler(handler)
 
 
